@@ -1,0 +1,52 @@
+# 信访通 — the two commands a newcomer needs: `make run` and `make test`. See README.md.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Test processes (pytest-xdist); 2 cores here.
+TEST_WORKERS ?= 2
+
+.PHONY: run test install migrate seed web worker beat lint messages clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py sync_roles
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## make run: the demo county on embedded defaults (SQLite under var/, Celery on the filesystem broker).
+run: seed
+	@echo
+	@echo "信访通 demo: http://$(HOST):$(PORT)/   (API docs: http://$(HOST):$(PORT)/api/docs/, health: /healthz)"
+	@echo "Logins (password xinfang-demo): caseworker 信访干部 · officer 承办单位 · leader 县领导 · cadre 信访专员"
+	@echo "                                admin 县级管理员 · auditor 审计员 · cityleader 市领导 · root 超级用户"
+	@echo
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A xinfang worker --loglevel=INFO --concurrency=2 & \
+	$(VENV)/bin/celery -A xinfang beat --loglevel=INFO & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite. On PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set.
+test: install
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+## Refresh the English catalogue after changing user-visible strings, then fill the msgstrs in locale/en.
+messages: install
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'static/vendor/*'
+	$(PY) manage.py compilemessages -l en
+
+clean:
+	rm -rf var staticfiles

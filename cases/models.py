@@ -1,0 +1,1 @@
+"""Models of cases: filled by later issues."""

@@ -1,0 +1,1 @@
+"""Models of scoring: filled by later issues."""

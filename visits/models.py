@@ -1,0 +1,1 @@
+"""Models of visits: filled by later issues."""

@@ -1,0 +1,46 @@
+"""The one error hierarchy. Services raise these; the API turns them into ``{"code", "message", "detail"}``
+with the status below (xinfang/api/errors.py), and pages show ``message`` (in Chinese) to the user."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationError(Exception):
+    """A refused request: nothing was changed. ``code`` is stable and machine-readable."""
+
+    status = 400
+    default_code = "invalid"
+    default_message = _("请求无效。")
+
+    def __init__(self, message=None, *, code: str | None = None, detail: dict | None = None):
+        self.message = message if message is not None else self.default_message
+        self.code = code or self.default_code
+        self.detail = detail or {}
+        super().__init__(str(self.message))
+
+
+class ValidationFailed(ApplicationError):
+    """Bad input (400)."""
+
+
+class NotPermitted(ApplicationError):
+    """The user may not do this (403)."""
+
+    status = 403
+    default_code = "permission_denied"
+    default_message = _("您没有执行此操作的权限。")
+
+
+class NotFound(ApplicationError):
+    """No such object in the user's jurisdiction (404)."""
+
+    status = 404
+    default_code = "not_found"
+    default_message = _("未找到该对象。")
+
+
+class Conflict(ApplicationError):
+    """Not allowed in the object's current state, or a stale write (409)."""
+
+    status = 409
+    default_code = "conflict"
+    default_message = _("当前状态不允许此操作。")

@@ -1,0 +1,266 @@
+"""The organisation: where things are (regions), who does the work (units, users) and who may see what."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+from .choices import RegionLevel, UnitKind
+from .scoping import Scoping
+
+PATH_SEPARATOR = "/"
+
+
+class Region(models.Model):
+    """An administrative division at one of the five levels (省/市/县/乡镇/村居).
+
+    ``code`` is the 12-digit statistical division code (统计用区划代码). ``path`` is the materialised path of
+    the codes from the province down to this region, each followed by ``/``; every region in the subtree
+    of X has a path that starts with X's path, so "everything under this county" is one indexed
+    ``LIKE 'prefix%'`` query (see ``Region.subtree``). Paths are written only by ``services.region_create``.
+    """
+
+    scoping = Scoping(region="")
+
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级区划"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    path = models.CharField(_("路径"), max_length=80, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["path"]
+        permissions = [("view_jurisdiction", _("可查看本辖区全部数据"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{12}$"),
+                name="org_region_code_12_digits",
+                violation_error_message=_("区划代码必须是12位数字。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5),
+                name="org_region_level_1_to_5",
+                violation_error_message=_("层级必须是省、市、县、乡镇或村居。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level=RegionLevel.PROVINCE, parent__isnull=True)
+                | models.Q(level__gt=RegionLevel.PROVINCE, parent__isnull=False),
+                name="org_region_only_provinces_are_roots",
+                violation_error_message=_("只有省级区划没有上级。"),
+            ),
+        ]
+        indexes = [
+            # Region.subtree() and every jurisdiction filter (scoping.scoped) run path LIKE 'prefix%'.
+            models.Index(fields=["path"], name="org_region_path_like", opclasses=["varchar_pattern_ops"]),
+            # Lists by level within a parent (the region tree page, the seed's township lists).
+            models.Index(fields=["parent", "level"], name="org_region_parent_level"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def ancestor_codes(self) -> list[str]:
+        """Codes from the province down to this region, this one included."""
+        return [code for code in self.path.split(PATH_SEPARATOR) if code]
+
+    def subtree(self):
+        """This region and every region under it, as one indexed query."""
+        return Region.objects.filter(path__startswith=self.path)
+
+    def ancestor_at(self, level: int) -> "Region | None":
+        """The region at ``level`` above (or equal to) this one, or None when this one is higher up."""
+        if level > self.level:
+            return None
+        if level == self.level:
+            return self
+        return Region.objects.get(code=self.ancestor_codes[level - 1])
+
+
+class Unit(models.Model):
+    """A government body or department (县信访局, 住建局, 某镇党委政府, 某村委会 …) seated in a region.
+
+    Cases are assigned to units, users belong to one unit, and a unit's region is the anchor of its
+    users' jurisdiction.
+    """
+
+    scoping = Scoping(region="region", unit="")
+
+    name = models.CharField(_("单位名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=30, blank=True)
+    kind = models.CharField(_("单位类型"), max_length=20, choices=UnitKind.choices)
+    region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="units")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级单位"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="org_unit_unique_name_per_region",
+                violation_error_message=_("同一区划下已有同名单位。"),
+            ),
+        ]
+        indexes = [
+            # The unit list filtered by kind within a jurisdiction (UnitFilterSet, assignment autocomplete).
+            models.Index(fields=["region", "kind"], name="org_unit_region_kind"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: staff of one unit, holding one or more roles (Django groups, see roles.py).
+
+    A service account (``is_service_account``) is the identity of an API client, never a person.
+    """
+
+    scoping = Scoping(region="unit__region", unit="unit")
+
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属单位"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    leader_level = models.PositiveSmallIntegerField(
+        _("领导层级"), choices=RegionLevel.choices, null=True, blank=True,
+        help_text=_("仅领导填写：省、市、县、乡镇、村居五级。"),
+    )
+    is_service_account = models.BooleanField(_("接口服务账号"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+        indexes = [
+            # The user list and people autocomplete within a unit (UserFilterSet).
+            models.Index(fields=["unit", "is_active"], name="org_user_unit_active"),
+        ]
+
+    def __str__(self):
+        return self.name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.get_full_name() or self.username
+
+    @property
+    def region(self) -> Region | None:
+        """The anchor of this user's jurisdiction: their unit's region."""
+        return self.unit.region if self.unit_id else None
+
+    def role_codes(self) -> set[str]:
+        """The codes of the roles this user holds, cached on the instance for the request."""
+        if not hasattr(self, "_role_codes"):
+            self._role_codes = set(self.groups.values_list("name", flat=True))
+        return self._role_codes
+
+
+class ApiClient(models.Model):
+    """A named other system (12345 hotline, provincial system, BI tool) calling the REST API.
+
+    It acts as its service account, which belongs to ``unit`` and so has that unit's jurisdiction. The token
+    is shown once at creation; only its SHA-256 is stored. A revoked client is refused at once.
+    """
+
+    scoping = Scoping(region="unit__region", unit="unit")
+
+    name = models.CharField(_("客户端名称"), max_length=100)
+    unit = models.ForeignKey(Unit, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="api_clients")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("服务账号"), on_delete=models.PROTECT, related_name="api_client"
+    )
+    token_prefix = models.CharField(_("令牌前缀"), max_length=8)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), db_default=Now())
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("吊销人"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口客户端")
+        verbose_name_plural = _("接口客户端")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name"],
+                name="org_apiclient_unique_name_per_unit",
+                violation_error_message=_("本单位已有同名的接口客户端。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class AuditEvent(models.Model):
+    """An append-only record of who did what to which object, written by services in the same transaction.
+
+    Never edited or deleted through the product (the admin is read-only; services only insert).
+    """
+
+    scoping = Scoping(region="region")
+
+    at = models.DateTimeField(_("时间"), db_default=Now(), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(_("操作"), max_length=50)
+    object_type = models.CharField(_("对象类型"), max_length=50)
+    object_id = models.CharField(_("对象ID"), max_length=40)
+    object_repr = models.CharField(_("对象"), max_length=200)
+    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, null=True, related_name="+")
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-at", "-id"]
+        indexes = [
+            # An object's history (the timeline of a case, an API client's page).
+            models.Index(fields=["object_type", "object_id"], name="org_audit_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class Heartbeat(models.Model):
+    """The last time a periodic process proved it is alive (``beat``: the heartbeat task that beat schedules).
+
+    /healthz reads it; one row per name, upserted.
+    """
+
+    name = models.CharField(max_length=30, primary_key=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("心跳")
+        verbose_name_plural = _("心跳")
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,63 @@
+"""Jurisdiction: the one place that decides which rows a user may see.
+
+Every page, API view, export, dashboard and task reads through ``scoped(queryset, user)``; nothing filters by
+region ad hoc. A model declares how it hangs off the organisation with a ``scoping = Scoping(...)`` class
+attribute:
+
+- ``region``: the lookup path from the model to a Region ("" when the model *is* a Region);
+- ``unit``: the lookup path to a Unit ("" when the model *is* a Unit), for rows a unit works on wherever they
+  lie. Must be a to-one path, so the filter never duplicates rows.
+
+A user's jurisdiction is anchored at their unit's region. Holders of ``org.view_jurisdiction`` (caseworkers,
+leaders, commissioners, county admins, auditors) see the whole subtree of that region plus what is linked to
+their unit; others (unit officers) see only what is linked to their unit, or the regions of their subtree
+for models that have no unit. Superusers see everything; users without a unit see nothing. Rows outside the
+scope are simply absent, so a detail view built on a scoped queryset answers 404, never 403: it does not
+even confirm that the row exists.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+REGION_WIDE_PERMISSION = "org.view_jurisdiction"
+
+
+@dataclass(frozen=True)
+class Scoping:
+    """How a model hangs off the organisation; see the module docstring."""
+
+    region: str | None = None
+    unit: str | None = None
+
+
+def _lookup(path: str, field: str) -> str:
+    return f"{path}__{field}" if path else field
+
+
+def jurisdiction_q(model, user) -> Q | None:
+    """The filter that limits ``model`` to ``user``'s jurisdiction; None means no limit (superuser)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    spec: Scoping = model.scoping
+    if not user.unit_id:
+        return Q(pk__in=[])
+    if spec.unit is None:
+        unit_q = None
+    elif spec.unit == "":
+        unit_q = Q(pk=user.unit_id)
+    else:
+        unit_q = Q(**{spec.unit: user.unit_id})
+    region_wide = spec.unit is None or user.has_perm(REGION_WIDE_PERMISSION)
+    if not region_wide or spec.region is None:
+        return unit_q if unit_q is not None else Q(pk__in=[])
+    region_q = Q(**{_lookup(spec.region, "path__startswith"): user.unit.region.path})
+    return region_q | unit_q if unit_q is not None else region_q
+
+
+def scoped(queryset: QuerySet, user) -> QuerySet:
+    """``queryset`` limited to what ``user`` may see. The only jurisdiction filter in the code base."""
+    q = jurisdiction_q(queryset.model, user)
+    return queryset if q is None else queryset.filter(q)

@@ -1,0 +1,124 @@
+"""Reads of the organisation app. Every queryset here starts from ``scoped`` and loads its relations in a fixed
+number of queries."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+
+from .choices import RegionLevel
+from .models import ApiClient, AuditEvent, Heartbeat, Region, Unit, User
+from .scoping import scoped
+
+
+def region_list(*, user):
+    return scoped(Region.objects.select_related("parent"), user)
+
+
+def unit_list(*, user):
+    return scoped(Unit.objects.select_related("region", "parent"), user)
+
+
+def user_list(*, user):
+    from django.contrib.auth.models import Group
+
+    return scoped(
+        User.objects.filter(is_service_account=False)
+        .select_related("unit__region")
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name"))),
+        user,
+    )
+
+
+def api_client_list(*, user):
+    return scoped(ApiClient.objects.select_related("unit__region", "created_by", "revoked_by"), user)
+
+
+def audit_event_list(*, user):
+    return scoped(AuditEvent.objects.select_related("actor"), user)
+
+
+@dataclass(frozen=True)
+class JurisdictionSummary:
+    """What a user's jurisdiction holds, for the home page."""
+
+    region: Region | None
+    regions_by_level: list[tuple[str, int]]  # (level label, count), province first
+    units: int
+    users: int
+
+
+def jurisdiction_summary(*, user) -> JurisdictionSummary:
+    """Counts of regions by level, units and users in the user's jurisdiction: three aggregate queries."""
+    by_level = dict(
+        region_list(user=user).order_by().values_list("level").annotate(n=Count("id")).values_list("level", "n")
+    )
+    return JurisdictionSummary(
+        region=user.region,
+        regions_by_level=[(level.label, by_level.get(level.value, 0)) for level in RegionLevel],
+        units=unit_list(user=user).filter(is_active=True).count(),
+        users=scoped(User.objects.filter(is_active=True, is_service_account=False), user).count(),
+    )
+
+
+def user_county(user) -> Region | None:
+    """The county a user belongs to (the county-level ancestor of their unit's region), if any."""
+    region = user.region
+    return region.ancestor_at(RegionLevel.COUNTY) if region else None
+
+
+def unit_choices_for(user):
+    """Units a user may pick (for forms), active only, in a stable order."""
+    return unit_list(user=user).filter(is_active=True).order_by("region__path", "sort_order", "name")
+
+
+# Health --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    detail: dict
+
+
+def check_database() -> Check:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return Check(True, {"vendor": connection.vendor})
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"
+        return Check(False, {"error": exc.__class__.__name__})
+
+
+def check_broker() -> Check:
+    from xinfang.celery import app
+
+    transport = app.conf.broker_url.split("://", 1)[0]
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=3)
+        return Check(True, {"transport": transport})
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"
+        return Check(False, {"transport": transport, "error": exc.__class__.__name__})
+
+
+def check_beat(now: datetime | None = None) -> Check:
+    """Beat is alive when its heartbeat task ran within three intervals."""
+    now = now or timezone.now()
+    beat = Heartbeat.objects.filter(name="beat").first()
+    if beat is None:
+        return Check(False, {"last_tick": None})
+    stale_after = timedelta(seconds=3 * settings.BEAT_HEARTBEAT_SECONDS)
+    return Check(now - beat.at <= stale_after, {"last_tick": beat.at.isoformat(), "age_seconds": int((now - beat.at).total_seconds())})
+
+
+def health() -> dict:
+    checks = {"database": check_database(), "broker": check_broker()}
+    checks["beat"] = check_beat() if checks["database"].ok else Check(False, {"error": "database down"})
+    return {
+        "status": "ok" if all(c.ok for c in checks.values()) else "down",
+        "checks": {name: {"ok": c.ok, **c.detail} for name, c in checks.items()},
+    }

@@ -1,0 +1,204 @@
+"""Writes of the organisation app. Each service validates, changes the data atomically and writes its audit
+row in the same transaction. Keyword-only arguments; the acting user is named ``actor``."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xinfang.errors import Conflict, NotPermitted, ValidationFailed
+
+from .choices import CODE_PREFIX_LENGTH, RegionLevel, Role, UnitKind
+from .models import PATH_SEPARATOR, ApiClient, AuditEvent, Heartbeat, Region, Unit, User
+from .roles import ROLE_PERMISSIONS
+from .scoping import scoped
+
+API_TOKEN_BYTES = 32
+
+
+def _full_clean(obj) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed(_("提交的数据有误。"), code="invalid", detail=exc.message_dict) from exc
+
+
+def audit_record(*, actor, action: str, obj, region: Region | None = None, changes: dict | None = None,
+                 ip_address: str | None = None) -> AuditEvent:
+    """Append one audit row; call it inside the transaction of the change it records."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        region=region,
+        changes=changes or {},
+        ip_address=ip_address,
+    )
+
+
+# Regions -------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def region_create(*, code: str, name: str, level: int, parent: Region | None = None) -> Region:
+    """Create a region under ``parent``, one level below it. The code must carry the parent's code as its
+    prefix (the statistical division codes nest: 340822 is a county of 3408, a city of 34)."""
+    level = RegionLevel(level)
+    if level == RegionLevel.PROVINCE:
+        if parent is not None:
+            raise ValidationFailed(_("省级区划不能有上级。"), code="invalid_region_parent")
+    else:
+        if parent is None or parent.level != level - 1:
+            raise ValidationFailed(_("上级区划必须正好高一级。"), code="invalid_region_parent")
+        prefix = parent.code[: CODE_PREFIX_LENGTH[RegionLevel(parent.level)]]
+        if not code.startswith(prefix):
+            raise ValidationFailed(
+                _("区划代码 %(code)s 不在上级区划 %(parent)s 之下。") % {"code": code, "parent": parent.code},
+                code="invalid_region_code",
+            )
+    path = (parent.path if parent else "") + code + PATH_SEPARATOR
+    region = Region(code=code, name=name, level=level, parent=parent, path=path)
+    _full_clean(region)
+    region.save()
+    return region
+
+
+# Units ---------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def unit_create(*, name: str, kind: str, region: Region, short_name: str = "", parent: Unit | None = None,
+                sort_order: int = 0) -> Unit:
+    """Create a unit seated in ``region``."""
+    unit = Unit(name=name, kind=UnitKind(kind), region=region, short_name=short_name, parent=parent,
+                sort_order=sort_order)
+    _full_clean(unit)
+    unit.save()
+    return unit
+
+
+# Roles and users -----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def roles_sync() -> None:
+    """Make one group per role hold exactly the permissions ROLE_PERMISSIONS gives it. Safe to run again."""
+    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    by_name = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type").filter(
+            codename__in={w.split(".", 1)[1] for w in wanted}
+        )
+    }
+    missing = wanted - by_name.keys()
+    if missing:
+        raise RuntimeError(f"permissions not found (run migrate first): {sorted(missing)}")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set([by_name[p] for p in perms])
+
+
+@transaction.atomic
+def user_create(*, username: str, name: str, unit: Unit | None, roles: list[str], password: str | None = None,
+                title: str = "", leader_level: int | None = None, email: str = "",
+                is_service_account: bool = False) -> User:
+    """Create a user of ``unit`` holding ``roles``. Without a password the account cannot log in."""
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise ValidationFailed(_("未知角色：%(roles)s") % {"roles": "、".join(sorted(unknown))}, code="unknown_role")
+    if Role.LEADER in roles and leader_level is None:
+        raise ValidationFailed(_("领导必须填写领导层级。"), code="leader_level_required")
+    user = User(username=username, name=name, unit=unit, title=title, leader_level=leader_level, email=email,
+                is_service_account=is_service_account)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    _full_clean(user)
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=roles))
+    return user
+
+
+# API clients ---------------------------------------------------------------------------------------------
+
+def hash_api_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedApiClient:
+    client: ApiClient
+    token: str  # shown once, never stored
+
+
+@transaction.atomic
+def api_client_create(*, actor: User, name: str, unit: Unit, roles: list[str], note: str = "",
+                      ip_address: str | None = None) -> IssuedApiClient:
+    """A county admin creates a named API client bound to ``unit`` (and so to its jurisdiction).
+
+    The client's service account holds ``roles``; the token is returned once and stored only as a hash.
+    """
+    if not actor.has_perm("org.add_apiclient"):
+        raise NotPermitted()
+    if not scoped(Unit.objects.filter(pk=unit.pk), actor).exists():
+        raise NotPermitted(_("只能为本辖区内的单位创建接口客户端。"), code="unit_out_of_jurisdiction")
+    if not roles:
+        raise ValidationFailed(_("请至少选择一个角色。"), code="roles_required")
+    if Role.COUNTY_ADMIN in roles:
+        raise ValidationFailed(_("接口客户端不能拥有管理员角色。"), code="role_not_allowed")
+    if ApiClient.objects.filter(unit=unit, name=name).exists():
+        raise Conflict(_("本单位已有同名的接口客户端。"), code="duplicate_name")
+    token = secrets.token_urlsafe(API_TOKEN_BYTES)
+    user = user_create(
+        username=f"api-{secrets.token_hex(6)}", name=name, unit=unit, roles=roles, is_service_account=True,
+        leader_level=RegionLevel(unit.region.level) if Role.LEADER in roles else None,
+    )
+    client = ApiClient(name=name, unit=unit, user=user, token_prefix=token[:8], token_hash=hash_api_token(token),
+                       note=note, created_by=actor)
+    _full_clean(client)
+    try:
+        client.save()
+    except IntegrityError as exc:  # a concurrent create with the same name
+        raise Conflict(_("本单位已有同名的接口客户端。"), code="duplicate_name") from exc
+    audit_record(actor=actor, action="api_client.create", obj=client, region=unit.region,
+                 changes={"name": name, "unit": unit.name, "roles": sorted(roles)}, ip_address=ip_address)
+    return IssuedApiClient(client=client, token=token)
+
+
+@transaction.atomic
+def api_client_revoke(*, actor: User, client: ApiClient, ip_address: str | None = None) -> ApiClient:
+    """Revoke a client: its token is refused from now on. Revoking twice is refused with a conflict."""
+    if not actor.has_perm("org.change_apiclient"):
+        raise NotPermitted()
+    updated = ApiClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=actor
+    )
+    if not updated:
+        raise Conflict(_("该接口客户端已被吊销。"), code="already_revoked")
+    User.objects.filter(pk=client.user_id).update(is_active=False)
+    client.refresh_from_db()
+    audit_record(actor=actor, action="api_client.revoke", obj=client, region=client.unit.region,
+                 ip_address=ip_address)
+    return client
+
+
+def api_client_touch(*, client: ApiClient, now=None) -> None:
+    """Record that a client was used; at most one write a minute per client, whatever the request rate."""
+    now = now or timezone.now()
+    ApiClient.objects.filter(pk=client.pk).exclude(last_used_at__gt=now - timedelta(minutes=1)).update(
+        last_used_at=now
+    )
+
+
+# Heartbeat -----------------------------------------------------------------------------------------------
+
+def heartbeat_record(*, name: str, at=None) -> Heartbeat:
+    """Upsert the heartbeat ``name``; idempotent."""
+    beat, _created = Heartbeat.objects.update_or_create(name=name, defaults={"at": at or timezone.now()})
+    return beat
