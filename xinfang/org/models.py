@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,10 @@ class Region(models.Model):
 
     scoping = Scoping(region="")
 
-    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    code = models.CharField(
+        _("区划代码"), max_length=12, unique=True,
+        validators=[RegexValidator(r"^[0-9]{12}$", _("区划代码必须是12位数字。"))],
+    )
     name = models.CharField(_("名称"), max_length=64)
     level = models.PositiveSmallIntegerField(_("层级"), choices=RegionLevel.choices)
     parent = models.ForeignKey(

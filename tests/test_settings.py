@@ -1,0 +1,47 @@
+"""Settings from the environment: embedded defaults, real servers when their URLs are set, safe production."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_settings(module: str, **env) -> subprocess.CompletedProcess:
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.TIME_ZONE, s.LANGUAGE_CODE)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL",
+                                                               "SECRET_KEY", "DEBUG"}}
+    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          env={**clean, "DJANGO_SETTINGS_MODULE": module, **env}, timeout=60)
+
+
+def test_with_nothing_set_the_project_runs_on_sqlite_and_the_filesystem_broker():
+    result = run_settings("xinfang.settings.local")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://", "Asia/Shanghai", "zh-hans"]
+
+
+def test_with_urls_set_the_project_runs_on_postgresql_and_redis():
+    result = run_settings("xinfang.settings.local", DATABASE_URL="postgres://u@db:5432/x",
+                          REDIS_URL="redis://cache:6379/0")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["django.db.backends.postgresql", "redis://cache:6379/0"]
+
+
+def test_production_refuses_to_start_without_a_real_secret_key():
+    result = run_settings("xinfang.settings.production")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_starts_with_a_real_secret_key():
+    result = run_settings("xinfang.settings.production", SECRET_KEY="k" * 50)
+
+    assert result.returncode == 0, result.stderr
