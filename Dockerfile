@@ -1,0 +1,10 @@
+# The production-like image: web (gunicorn), worker and beat all run from it. See docker-compose.yml.
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=xinfang.settings.production
+WORKDIR /app
+COPY pyproject.toml ./
+COPY . .
+RUN pip install --no-cache-dir . && \
+    SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-000000 python manage.py collectstatic --noinput
+EXPOSE 8000
+CMD ["gunicorn", "xinfang.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
