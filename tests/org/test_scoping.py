@@ -2,10 +2,10 @@
 
 import pytest
 
+from tests.factories import make_person
 from xinfang.org import selectors
 from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import scoped
-from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -236,7 +236,9 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("对象类型"), max_length=50)
     object_id = models.CharField(_("对象ID"), max_length=40)
     object_repr = models.CharField(_("对象"), max_length=200)
-    region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, null=True, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
 

@@ -112,7 +112,8 @@ def check_beat(now: datetime | None = None) -> Check:
     if beat is None:
         return Check(False, {"last_tick": None})
     stale_after = timedelta(seconds=3 * settings.BEAT_HEARTBEAT_SECONDS)
-    return Check(now - beat.at <= stale_after, {"last_tick": beat.at.isoformat(), "age_seconds": int((now - beat.at).total_seconds())})
+    age = now - beat.at
+    return Check(age <= stale_after, {"last_tick": beat.at.isoformat(), "age_seconds": int(age.total_seconds())})
 
 
 def health() -> dict:

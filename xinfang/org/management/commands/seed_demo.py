@@ -102,7 +102,7 @@ class Command(BaseCommand):
         person("magistrate", departments["县政府办公室"], [Role.LEADER], title="县长", leader_level=RegionLevel.COUNTY)
         for i, (name, _kind) in enumerate(DEPARTMENTS[3:], start=1):
             person(f"officer{i:02d}", departments[name], [Role.UNIT_OFFICER], title="信访联络员")
-        for i, (township, government) in enumerate(townships, start=1):
+        for i, (_township, government) in enumerate(townships, start=1):
             person(f"town{i:02d}", government, [Role.LEADER], title="党委书记", leader_level=RegionLevel.TOWNSHIP)
             person(f"commissioner{i:02d}", government, [Role.FIELD_CADRE], title="信访专员")
             person(f"townclerk{i:02d}", government, [Role.CASEWORKER], title="综治中心干部")
