@@ -110,7 +110,7 @@ def user_create(*, username: str, name: str, unit: Unit | None, roles: list[str]
     """Create a user of ``unit`` holding ``roles``. Without a password the account cannot log in."""
     unknown = set(roles) - set(Role.values)
     if unknown:
-        raise ValidationFailed(_("未知角色：%(roles)s") % {"roles": "、".join(sorted(unknown))}, code="unknown_role")
+        raise ValidationFailed(_("未知角色：%(roles)s") % {"roles": _("、").join(sorted(unknown))}, code="unknown_role")
     if Role.LEADER in roles and leader_level is None:
         raise ValidationFailed(_("领导必须填写领导层级。"), code="leader_level_required")
     user = User(username=username, name=name, unit=unit, title=title, leader_level=leader_level, email=email,
