@@ -14,7 +14,8 @@ def run_settings(module: str, **env) -> subprocess.CompletedProcess:
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.TIME_ZONE, s.LANGUAGE_CODE)"
     )
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL",
-                                                               "SECRET_KEY", "DEBUG"}}
+                                                               "SECRET_KEY", "DEBUG",
+                                                               "FIELD_ENCRYPTION_KEY"}}
     return subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
         env={**clean, "DJANGO_SETTINGS_MODULE": module, **env}, timeout=60,
@@ -43,7 +44,15 @@ def test_production_refuses_to_start_without_a_real_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_production_starts_with_a_real_secret_key():
+def test_production_refuses_to_start_without_a_field_encryption_key():
     result = run_settings("xinfang.settings.production", SECRET_KEY="k" * 50)
+
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY must be set" in result.stderr
+
+
+def test_production_starts_with_a_real_secret_key():
+    result = run_settings("xinfang.settings.production", SECRET_KEY="k" * 50,
+                          FIELD_ENCRYPTION_KEY="DBR7gGmMwc0w8b7f7x8iHn3u5bC1mX2N3zqF3ntZr1I=")
 
     assert result.returncode == 0, result.stderr

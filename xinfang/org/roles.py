@@ -9,13 +9,19 @@ from .choices import Role
 _VIEW_ORG = ["org.view_region", "org.view_unit", "org.view_user"]
 _REGION_WIDE = ["org.view_jurisdiction"]
 
+_VIEW_CASES = ["cases.view_case", "cases.view_category"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.CASEWORKER: _REGION_WIDE + _VIEW_ORG,
-    Role.UNIT_OFFICER: _VIEW_ORG,
-    Role.LEADER: _REGION_WIDE + _VIEW_ORG,
-    Role.FIELD_CADRE: _REGION_WIDE + _VIEW_ORG,
-    Role.COUNTY_ADMIN: _REGION_WIDE
-    + _VIEW_ORG
-    + ["org.view_apiclient", "org.add_apiclient", "org.change_apiclient", "org.view_auditevent"],
-    Role.AUDITOR: _REGION_WIDE + _VIEW_ORG + ["org.view_auditevent"],
+    Role.CASEWORKER: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + [
+        "cases.register_case", "cases.route_case", "cases.approve_extension", "cases.decide_appeal",
+        "cases.view_personal_data", "cases.export_case",
+    ],
+    Role.UNIT_OFFICER: _VIEW_ORG + _VIEW_CASES + ["cases.handle_case"],
+    Role.LEADER: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + ["cases.approve_extension", "cases.export_case"],
+    Role.FIELD_CADRE: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + ["cases.register_case"],
+    Role.COUNTY_ADMIN: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + [
+        "org.view_apiclient", "org.add_apiclient", "org.change_apiclient", "org.view_auditevent",
+        "cases.add_category", "cases.change_category", "cases.view_casesettings", "cases.change_casesettings",
+    ],
+    Role.AUDITOR: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + ["org.view_auditevent", "cases.view_personaldataaccess"],
 }

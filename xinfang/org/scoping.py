@@ -6,7 +6,10 @@ attribute:
 
 - ``region``: the lookup path from the model to a Region ("" when the model *is* a Region);
 - ``unit``: the lookup path to a Unit ("" when the model *is* a Unit), for rows a unit works on wherever they
-  lie. Must be a to-one path, so the filter never duplicates rows.
+  lie. Must be a to-one path, so the filter never duplicates rows;
+- ``include_ancestors``: rows hung on a region above the user's (the county's categories) are visible too;
+- ``unit_exists``: for rows linked to many units (a case and its assisting units), a function of the unit id
+  returning an ``Exists(...)`` condition, OR-ed with ``unit``; it never duplicates rows either.
 
 A user's jurisdiction is anchored at their unit's region. Holders of ``org.view_jurisdiction`` (caseworkers,
 leaders, commissioners, county admins, auditors) see the whole subtree of that region plus what is linked to
@@ -16,6 +19,7 @@ scope are simply absent, so a detail view built on a scoped queryset answers 404
 even confirm that the row exists.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -29,6 +33,10 @@ class Scoping:
 
     region: str | None = None
     unit: str | None = None
+    unit_exists: Callable[[int], Q] | None = None
+    # Rows of a region *above* the user count too: a county's settings, categories and petitioner register
+    # serve every township and village user of that county.
+    include_ancestors: bool = False
 
 
 def _lookup(path: str, field: str) -> str:
@@ -50,10 +58,14 @@ def jurisdiction_q(model, user) -> Q | None:
         unit_q = Q(pk=user.unit_id)
     else:
         unit_q = Q(**{spec.unit: user.unit_id})
+    if spec.unit_exists is not None:
+        unit_q = spec.unit_exists(user.unit_id) if unit_q is None else unit_q | spec.unit_exists(user.unit_id)
     region_wide = spec.unit is None or user.has_perm(REGION_WIDE_PERMISSION)
     if not region_wide or spec.region is None:
         return unit_q if unit_q is not None else Q(pk__in=[])
     region_q = Q(**{_lookup(spec.region, "path__startswith"): user.unit.region.path})
+    if spec.include_ancestors:
+        region_q |= Q(**{_lookup(spec.region, "code__in"): user.unit.region.ancestor_codes})
     return region_q | unit_q if unit_q is not None else region_q
 
 

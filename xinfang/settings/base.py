@@ -5,6 +5,8 @@ filesystem transport, so a newcomer needs no server. Set ``DATABASE_URL`` and ``
 ``CELERY_BROKER_URL``) to run on PostgreSQL and Redis. See README.md, "Configuration".
 """
 
+import base64
+import hashlib
 from pathlib import Path
 
 import environ
@@ -23,6 +25,13 @@ INSECURE_DEV_SECRET_KEY = "django-insecure-xinfang-development-only-never-use-in
 SECRET_KEY = env("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# PERSONAL DATA: ID numbers and phones are encrypted with this Fernet key (xinfang/personal_data.py).
+# Development derives one from SECRET_KEY; production.py requires its own.
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+if not FIELD_ENCRYPTION_KEY:
+    _digest = hashlib.sha256(b"field-encryption:" + SECRET_KEY.encode()).digest()
+    FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(_digest).decode()
 
 # I18N: Chinese first, English second. Source strings are Chinese; locale/en holds the English catalogue.
 # https://docs.djangoproject.com/en/5.2/topics/i18n/
@@ -129,6 +138,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Case attachments (scanned letters, photos, replies): size limit; types are in cases/services.py.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # TEMPLATES
 TEMPLATES = [

@@ -12,6 +12,12 @@ if not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 
         "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
 
+if not env("FIELD_ENCRYPTION_KEY", default=""):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEY must be set in production: it encrypts ID numbers and phones "
+        "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
+    )
+
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
