@@ -539,7 +539,7 @@ def case_close(*, actor: User, case: Case, version: int, note: str = "") -> Case
     """Close (办结) a replied case whose return visit found the petitioner satisfied or basically satisfied."""
     _require(actor, "cases.route_case")
     _visible(actor, case)
-    if case.satisfaction not in (Satisfaction.SATISFIED, Satisfaction.BASIC):
+    if case.status == S.REPLIED and case.satisfaction not in (Satisfaction.SATISFIED, Satisfaction.BASIC):
         raise Conflict(_("回访结果为满意或基本满意后才能办结。"), code="not_evaluated")
     return _transition(case, actor=actor, action="close", version=version, to_status=S.CLOSED,
                        closed_at=timezone.now(), message=note.strip() or _("办结。"))

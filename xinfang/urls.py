@@ -8,6 +8,7 @@ from xinfang.org import views as org_views
 
 api_v1 = [
     path("", include("xinfang.org.api.urls")),
+    path("", include("cases.api.urls")),
 ]
 
 urlpatterns = [

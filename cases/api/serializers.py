@@ -1,0 +1,229 @@
+"""API shapes of cases. Personal data is masked here; the plain values come only from the reveal action."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from xinfang.org.models import Region, Unit
+from xinfang.org.scoping import scoped
+
+from ..choices import AppealOutcome, Channel, EvaluationMethod, Satisfaction, UpperSource
+from ..models import Appeal, Assignment, Attachment, Case, Category, Evaluation, Extension, Petitioner, TimelineEvent
+
+
+class PetitionerSerializer(serializers.ModelSerializer):
+    id_number = serializers.CharField(source="id_masked", read_only=True)
+    phone = serializers.CharField(source="phone_masked", read_only=True)
+
+    class Meta:
+        model = Petitioner
+        fields = ["id", "name", "id_number", "phone", "address"]
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    channel_display = serializers.CharField(source="get_channel_display", read_only=True)
+    category = serializers.CharField(source="category.__str__", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    lead_unit = serializers.CharField(source="lead_unit.name", read_only=True, default=None)
+    petitioner = serializers.CharField(source="lead_petitioner.name", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "status", "status_display", "channel", "channel_display", "received_at",
+                  "petitioner", "head_count", "is_collective", "category", "summary", "region", "region_name",
+                  "lead_unit", "is_repeat", "is_skip_level", "is_to_province", "is_to_beijing", "version"]
+
+
+class TimelineEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.display_name", read_only=True, default=None)
+
+    class Meta:
+        model = TimelineEvent
+        fields = ["at", "actor", "kind", "message", "changes"]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.name")
+
+    class Meta:
+        model = Assignment
+        fields = ["unit", "role", "tasks", "assigned_at", "is_active", "returned_at", "return_reason"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "name", "size", "content_type", "uploaded_at"]
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Extension
+        fields = ["id", "days", "reason", "status", "requested_at", "decided_at", "decision_note"]
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evaluation
+        fields = ["result", "method", "note", "recorded_at"]
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    reviewing_unit = serializers.CharField(source="reviewing_unit.name")
+
+    class Meta:
+        model = Appeal
+        fields = ["kind", "reviewing_unit", "reason", "requested_at", "outcome", "decision", "decided_at"]
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    petitioners = serializers.SerializerMethodField()
+    timeline = TimelineEventSerializer(source="events", many=True, read_only=True)
+    assignments = AssignmentSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    extensions = ExtensionSerializer(many=True, read_only=True)
+    evaluations = EvaluationSerializer(many=True, read_only=True)
+    appeals = AppealSerializer(many=True, read_only=True)
+    first_unit = serializers.CharField(source="first_unit.name", read_only=True, default=None)
+    repeat_of = serializers.CharField(source="repeat_of.number", read_only=True, default=None)
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [*CaseListSerializer.Meta.fields, "demands", "upper_source", "upper_batch", "external_system",
+                  "external_id", "repeat_of", "first_unit", "registered_at", "accepted_at", "assigned_at",
+                  "met_at", "feedback_at", "replied_at", "closed_at", "reply_text", "satisfaction",
+                  "rehandle_count", "is_final", "outcome_reason", "forwarded_to", "petitioners", "timeline",
+                  "assignments", "attachments", "extensions", "evaluations", "appeals"]
+
+    def get_petitioners(self, case) -> list[dict]:
+        links = sorted(case.case_petitioners.all(), key=lambda link: (not link.is_lead, link.pk))
+        return [{**PetitionerSerializer(link.petitioner).data, "is_lead": link.is_lead} for link in links]
+
+
+# Input ----------------------------------------------------------------------------------------------------
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A relation whose choices are limited to the caller's jurisdiction (unknown ids read as 'does not exist')."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return scoped(self.model.objects.all(), self.context["request"].user)
+
+
+class PetitionerInputSerializer(serializers.Serializer):
+    name = serializers.CharField(label=_("姓名"), max_length=50)
+    id_number = serializers.CharField(label=_("身份证号码"), required=False, allow_blank=True, max_length=20)
+    phone = serializers.CharField(label=_("电话"), required=False, allow_blank=True, max_length=20)
+    address = serializers.CharField(label=_("住址"), required=False, allow_blank=True, max_length=200)
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(label=_("信访形式"), choices=Channel.choices)
+    received_at = serializers.DateTimeField(label=_("收到时间"))
+    petitioner = PetitionerInputSerializer(label=_("信访人"))
+    co_petitioners = PetitionerInputSerializer(label=_("其他信访人"), many=True, required=False)
+    head_count = serializers.IntegerField(label=_("人数"), min_value=1, default=1)
+    category = ScopedPrimaryKeyField(Category, label=_("类别"))
+    summary = serializers.CharField(label=_("诉求摘要"), max_length=300)
+    demands = serializers.CharField(label=_("诉求内容"), required=False, allow_blank=True)
+    region = serializers.SlugRelatedField(label=_("问题属地区划代码"), slug_field="code", queryset=Region.objects.all())
+    is_skip_level = serializers.BooleanField(label=_("越级访"), default=False)
+    is_to_province = serializers.BooleanField(label=_("赴省访"), default=False)
+    is_to_beijing = serializers.BooleanField(label=_("进京访"), default=False)
+    upper_source = serializers.ChoiceField(label=_("交办来源"), choices=UpperSource.choices, required=False,
+                                           allow_blank=True, default="")
+    upper_batch = serializers.CharField(label=_("交办批次"), required=False, allow_blank=True, default="")
+    external_system = serializers.CharField(label=_("来源系统"), required=False, allow_blank=True, default="",
+                                            max_length=30)
+    external_id = serializers.CharField(label=_("来源系统编号"), required=False, allow_blank=True, default="",
+                                        max_length=64)
+    repeat_of = serializers.CharField(label=_("重复于（原事项编号）"), required=False, allow_blank=True, default="")
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(label=_("版本"), min_value=1,
+                                       help_text=_("读取时的版本号；他人已修改时返回409。"))
+
+
+class ReasonSerializer(VersionSerializer):
+    reason = serializers.CharField(label=_("理由"), max_length=300)
+
+
+class ForwardSerializer(VersionSerializer):
+    to_body = serializers.CharField(label=_("转送机关"), max_length=100)
+    reason = serializers.CharField(label=_("说明"), max_length=300, required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(VersionSerializer):
+    lead_unit = ScopedPrimaryKeyField(Unit, label=_("主办单位"))
+    assist_units = ScopedPrimaryKeyField(Unit, label=_("协办单位"), many=True, required=False)
+    tasks = serializers.CharField(label=_("办理要求"), required=False, allow_blank=True, default="")
+
+
+class MeetSerializer(VersionSerializer):
+    met_at = serializers.DateTimeField(label=_("见面时间"), required=False, allow_null=True, default=None)
+    note = serializers.CharField(label=_("见面情况"), required=False, allow_blank=True, default="")
+
+
+class NoteSerializer(VersionSerializer):
+    note = serializers.CharField(label=_("内容"))
+
+
+class CloseSerializer(VersionSerializer):
+    note = serializers.CharField(label=_("说明"), required=False, allow_blank=True, default="")
+
+
+class ReplySerializer(VersionSerializer):
+    text = serializers.CharField(label=_("答复意见"))
+
+
+class EvaluateSerializer(VersionSerializer):
+    result = serializers.ChoiceField(label=_("满意度"), choices=Satisfaction.choices)
+    method = serializers.ChoiceField(label=_("回访方式"), choices=EvaluationMethod.choices)
+    note = serializers.CharField(label=_("回访情况"), required=False, allow_blank=True, default="")
+
+
+class AppealRequestSerializer(VersionSerializer):
+    reviewing_unit = serializers.PrimaryKeyRelatedField(label=_("复查（复核）机关"), queryset=Unit.objects.all())
+    reason = serializers.CharField(label=_("申请理由"), max_length=500)
+
+
+class DecideAppealSerializer(VersionSerializer):
+    outcome = serializers.ChoiceField(label=_("结论"), choices=AppealOutcome.choices)
+    decision = serializers.CharField(label=_("复查（复核）意见"))
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    days = serializers.IntegerField(label=_("延期天数"), min_value=1)
+    reason = serializers.CharField(label=_("延期理由"), max_length=300)
+
+
+class ExtensionDecideSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(label=_("批准"))
+    note = serializers.CharField(label=_("审批意见"), required=False, allow_blank=True, default="")
+
+
+def case_input_from(data: dict, *, user):
+    """The service's CaseInput from a validated CaseCreateSerializer (the API and the intake page share it)."""
+    from ..selectors import case_list
+    from ..services import CaseInput, PetitionerInput
+    from xinfang.errors import NotFound
+
+    repeat_of = None
+    if data.get("repeat_of"):
+        repeat_of = case_list(user=user).filter(number=data["repeat_of"].strip()).first()
+        if repeat_of is None:
+            raise NotFound(_("未找到编号为 %(number)s 的信访事项。") % {"number": data["repeat_of"]},
+                           code="case_not_found")
+    return CaseInput(
+        channel=data["channel"], received_at=data["received_at"], petitioner=PetitionerInput(**data["petitioner"]),
+        co_petitioners=[PetitionerInput(**p) for p in data.get("co_petitioners", [])],
+        head_count=data["head_count"], category=data["category"], summary=data["summary"],
+        demands=data.get("demands", ""), region=data["region"], is_skip_level=data["is_skip_level"],
+        is_to_province=data["is_to_province"], is_to_beijing=data["is_to_beijing"],
+        upper_source=data["upper_source"], upper_batch=data["upper_batch"],
+        external_system=data["external_system"], external_id=data["external_id"], repeat_of=repeat_of,
+    )

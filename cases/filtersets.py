@@ -1,0 +1,68 @@
+"""The case FilterSet: one definition for the case list page, its Excel export and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.org.models import Region
+
+from . import selectors
+from .choices import OPEN_STATUSES, CaseStatus, Channel
+from .models import Case
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q",
+                                  help_text=_("编号、身份证号、电话、姓名或诉求中的词语"))
+    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=CaseStatus.choices)
+    open = django_filters.BooleanFilter(label=_("未办结"), method="filter_open")
+    channel = django_filters.MultipleChoiceFilter(label=_("信访形式"), choices=Channel.choices)
+    category = django_filters.NumberFilter(label=_("类别（含下级）"), method="filter_category")
+    region = django_filters.CharFilter(label=_("问题属地代码（含下级）"), method="filter_region")
+    unit = django_filters.NumberFilter(label=_("主办单位"), field_name="lead_unit_id")
+    received_after = django_filters.DateFilter(label=_("收到日期起"), field_name="received_at",
+                                               lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"}))
+    received_before = django_filters.DateFilter(label=_("收到日期止"), field_name="received_at",
+                                                lookup_expr="date__lte",
+                                                widget=forms.DateInput(attrs={"type": "date"}))
+    is_repeat = django_filters.BooleanFilter(label=_("重复信访"))
+    is_collective = django_filters.BooleanFilter(label=_("集体访"))
+    is_skip_level = django_filters.BooleanFilter(label=_("越级访"))
+    is_to_province = django_filters.BooleanFilter(label=_("赴省访"))
+    is_to_beijing = django_filters.BooleanFilter(label=_("进京访"))
+    ordering = django_filters.OrderingFilter(
+        label=_("排序"),
+        fields=(("received_at", "received_at"), ("number", "number")),
+        field_labels={"received_at": _("收到时间"), "number": _("编号")},
+    )
+
+    class Meta:
+        model = Case
+        fields = ["q", "status", "open", "channel", "category", "region", "unit", "received_after",
+                  "received_before", "is_repeat", "is_collective", "is_skip_level", "is_to_province",
+                  "is_to_beijing"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Pages show the county's categories by name; evaluated only when the form is rendered.
+            self.filters["category"].extra["widget"] = forms.Select(
+                choices=lambda: [("", "---------")] + [(c.pk, str(c)) for c in selectors.category_choices(user=user)]
+            )
+
+    def filter_q(self, qs, name, value):
+        return selectors.search_cases(qs, value)
+
+    def filter_open(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(status__in=OPEN_STATUSES) if value else qs.exclude(status__in=OPEN_STATUSES)
+
+    def filter_category(self, qs, name, value):
+        return qs.filter(Q(category_id=value) | Q(category__parent_id=value))
+
+    def filter_region(self, qs, name, value):
+        region = Region.objects.filter(code=value).only("path").first()
+        return qs.filter(region__path__startswith=region.path) if region else qs.none()

@@ -1,0 +1,167 @@
+"""Reads of the cases app. Every queryset starts from ``scoped``; lists load their relations in a fixed number of
+queries, whatever the page size."""
+
+import re
+
+from django.db.models import Prefetch, Q
+
+from xinfang import personal_data
+from xinfang.org.models import Region, Unit
+from xinfang.org.scoping import scoped
+
+from .choices import OPEN_STATUSES, CaseStatus
+from .models import Assignment, Case, Category, Petitioner, TimelineEvent
+from .services import TRANSITIONS
+
+S = CaseStatus
+
+CASE_NUMBER_RE = re.compile(r"^\d{6}-\d{4}-\d{6}$")
+ID_NUMBER_RE = re.compile(r"^\d{17}[\dXx]$")
+PHONE_RE = re.compile(r"^1\d{10}$|^0\d{9,11}$")
+
+
+def case_list(*, user):
+    """The cases a user may see, with what a list row shows."""
+    return scoped(
+        Case.objects.select_related("category__parent", "lead_petitioner", "lead_unit", "region"),
+        user,
+    )
+
+
+def case_detail(*, user, pk: int) -> Case:
+    """One case with everything its page shows, in a fixed number of queries; raises Case.DoesNotExist."""
+    return (
+        case_list(user=user)
+        .select_related("first_unit", "registered_by", "repeat_of", "county")
+        .prefetch_related(
+            Prefetch("events", queryset=TimelineEvent.objects.select_related("actor")),
+            Prefetch("assignments", queryset=Assignment.objects.select_related("unit", "assigned_by")),
+            "attachments", "evaluations",
+            "extensions__requested_by", "extensions__decided_by",
+            "appeals__reviewing_unit",
+            "case_petitioners__petitioner",
+        )
+        .get(pk=pk)
+    )
+
+
+def search_cases(queryset, text: str):
+    """Search by case number, ID number, phone, name or words of the summary and demands."""
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    if CASE_NUMBER_RE.match(text):
+        return queryset.filter(number=text)
+    if ID_NUMBER_RE.match(text):
+        return queryset.filter(case_petitioners__petitioner__id_hash=personal_data.lookup_hash(text.upper())
+                               ).distinct()
+    if PHONE_RE.match(text):
+        return queryset.filter(case_petitioners__petitioner__phone_hash=personal_data.lookup_hash(text)).distinct()
+    return queryset.filter(
+        Q(summary__icontains=text) | Q(demands__icontains=text) | Q(lead_petitioner__name=text)
+    )
+
+
+# Work lists -----------------------------------------------------------------------------------------------
+
+def my_work(*, user):
+    """What waits for this user, most urgent (oldest) first: caseworkers decide, route and close; unit officers
+    handle what is assigned to their unit."""
+    qs = case_list(user=user)
+    waiting = Q(pk__in=[])
+    if user.has_perm("cases.route_case"):
+        waiting |= Q(status__in=[S.REGISTERED, S.ACCEPTED, S.REPLIED])
+    if user.has_perm("cases.handle_case") and user.unit_id:
+        waiting |= Q(lead_unit_id=user.unit_id, status__in=[S.ASSIGNED, S.HANDLING])
+    if user.has_perm("cases.decide_appeal") and user.unit_id:
+        waiting |= Q(status__in=[S.REVIEWING, S.RE_REVIEWING], appeals__reviewing_unit_id=user.unit_id,
+                     appeals__decided_at__isnull=True)
+    return qs.filter(waiting).order_by("received_at", "id")
+
+
+# Intake: repeat detection ---------------------------------------------------------------------------------
+
+def petitioner_history(*, user, id_number: str = "", phone: str = "", limit: int = 20):
+    """Earlier cases of the person with this ID number or phone, newest first (for the intake form)."""
+    hashes = Q(pk__in=[])
+    if id_number:
+        hashes |= Q(case_petitioners__petitioner__id_hash=personal_data.lookup_hash(id_number.strip().upper()))
+    if phone:
+        hashes |= Q(case_petitioners__petitioner__phone_hash=personal_data.lookup_hash(phone.strip()))
+    ids = case_list(user=user).filter(hashes).values("pk").distinct()
+    return case_list(user=user).filter(pk__in=ids).order_by("-received_at")[:limit]
+
+
+def similar_open_cases(*, user, region: Region | None, category: Category | None, limit: int = 10):
+    """Open cases about the same kind of matter in the same township (or the same village/county)."""
+    if region is None or category is None:
+        return Case.objects.none()
+    area = region.ancestor_at(4) if region.level > 4 else region
+    return (case_list(user=user)
+            .filter(status__in=OPEN_STATUSES, category=category, region__path__startswith=area.path)
+            .order_by("-received_at")[:limit])
+
+
+def final_matter(*, user, id_number: str, category: Category | None):
+    """The petitioner's matter of this category already closed after re-review, if any (refused at intake)."""
+    if not id_number or category is None:
+        return None
+    return (case_list(user=user)
+            .filter(is_final=True, category=category,
+                    lead_petitioner__id_hash=personal_data.lookup_hash(id_number.strip().upper()))
+            .first())
+
+
+# What a user may do now ------------------------------------------------------------------------------------
+
+ACTION_PERMISSIONS = {
+    "accept": "cases.route_case", "not_accept": "cases.route_case", "forward": "cases.route_case",
+    "divert": "cases.route_case", "assign": "cases.route_case", "close": "cases.route_case",
+    "request_review": "cases.route_case", "request_re_review": "cases.route_case",
+    "decide_appeal": "cases.decide_appeal", "approve_extension": "cases.approve_extension",
+}
+HANDLER_ACTIONS = {"meet", "feedback", "reply", "request_extension"}
+
+
+def allowed_actions(*, user, case: Case) -> list[str]:
+    """The actions this user may take on this case now, in workflow order (the buttons on the case page)."""
+    allowed = []
+    is_lead_officer = user.has_perm("cases.handle_case") and user.unit_id and user.unit_id == case.lead_unit_id
+    for action, (statuses, _label) in TRANSITIONS.items():
+        if case.status not in statuses:
+            continue
+        if action in HANDLER_ACTIONS:
+            if is_lead_officer or user.has_perm("cases.route_case"):
+                allowed.append(action)
+        elif action == "return":
+            if is_lead_officer:
+                allowed.append(action)
+        elif action == "evaluate":
+            if user.has_perm("cases.route_case") or is_lead_officer:
+                allowed.append(action)
+        elif user.has_perm(ACTION_PERMISSIONS[action]):
+            allowed.append(action)
+    if "close" in allowed and case.satisfaction not in ("satisfied", "basic"):
+        allowed.remove("close")
+    if "request_re_review" in allowed and not case.appeals.filter(kind="review").exists():
+        allowed.remove("request_re_review")
+    if "request_re_review" in allowed and case.is_final:
+        allowed.remove("request_re_review")
+    return allowed
+
+
+def reviewing_units_for(case: Case):
+    """Bodies above the one that handled the case, which may review it (复查/复核): petition bureaus and
+    governments of the ancestor regions. Directory data, not jurisdiction data: visible to the caseworker."""
+    handled_in = case.first_unit.region if case.first_unit_id else case.county
+    return (Unit.objects.filter(region__code__in=handled_in.ancestor_codes, is_active=True)
+            .exclude(region=handled_in).select_related("region").order_by("-region__level", "name"))
+
+
+def category_choices(*, user):
+    return scoped(Category.objects.filter(is_active=True).select_related("parent"), user).order_by(
+        "parent__sort_order", "parent_id", "sort_order", "id")
+
+
+def petitioner_list(*, user):
+    return scoped(Petitioner.objects.all(), user)
