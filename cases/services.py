@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -320,7 +321,7 @@ def _check_upload(upload) -> None:
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationFailed(
-            _("文件“%(name)s”超过 %(mb)s MB 的大小限制。") % {"name": upload.name, "mb": limit // (1024 * 1024)},
+            _("文件“%(name)s”超过 %(limit)s 的大小限制。") % {"name": upload.name, "limit": filesizeformat(limit)},
             code="file_too_large", detail={"files": [upload.name]})
     if (upload.content_type or "") not in ATTACHMENT_TYPES:
         raise ValidationFailed(

@@ -22,6 +22,9 @@ class NavItem:
 # Order is the order in the bar. Later apps add their pages here.
 NAV_ITEMS = [
     NavItem(_("工作台"), "home"),
+    NavItem(_("我的待办"), "cases:mine", "cases.view_case"),
+    NavItem(_("信访登记"), "cases:intake", "cases.register_case"),
+    NavItem(_("信访事项"), "cases:list", "cases.view_case"),
     NavItem(_("行政区划"), "org:region_list", "org.view_region"),
     NavItem(_("单位"), "org:unit_list", "org.view_unit"),
     NavItem(_("用户"), "org:user_list", "org.view_jurisdiction"),

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("mine/", views.my_work, name="mine"),
+    path("new/", views.case_intake, name="intake"),
+    path("new/lookup/", views.intake_lookup, name="intake_lookup"),
+    path("export.xlsx", views.case_export, name="export"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/act/<slug:action>/", views.case_act, name="act"),
+    path("<int:pk>/upload/", views.case_upload, name="upload"),
+    path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
+    path("petitioners/<int:pk>/reveal/", views.petitioner_reveal, name="reveal"),
+]

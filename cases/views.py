@@ -1,0 +1,294 @@
+"""Pages of the cases app: intake, my work, the case list and export, the case page and its actions.
+
+Thin: parse input (with the same serializers the API uses), call one service or selector, render."""
+
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from rest_framework import serializers as drf
+
+from xinfang.errors import ApplicationError
+from xinfang.org.models import Region
+from xinfang.org.scoping import scoped
+
+from . import selectors, services
+from .actions import ACTIONS
+from .api.serializers import CaseCreateSerializer, case_input_from
+from .choices import Channel, UpperSource
+from .exports import write_case_ledger
+from .filtersets import CaseFilterSet
+from .models import Case, Extension
+
+PAGE_SIZE = 30
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+def _get_case(request, pk) -> Case:
+    try:
+        return selectors.case_detail(user=request.user, pk=pk)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def error_text(errors) -> str:
+    """DRF validation errors as one readable Chinese line."""
+    if isinstance(errors, dict):
+        parts = []
+        for name, value in errors.items():
+            parts.append(error_text(value) if name in ("non_field_errors", "__all__") else
+                         f"{name}：{error_text(value)}")
+        return "；".join(parts)
+    if isinstance(errors, list):
+        return "；".join(error_text(e) for e in errors)
+    return str(errors)
+
+
+def form_fields(serializer: drf.Serializer, *, skip=("version",)) -> list[dict]:
+    """Describe a serializer's fields for the generic action form (includes/action_form.html)."""
+    described = []
+    for name, field in serializer.fields.items():
+        if name in skip or field.read_only:
+            continue
+        entry = {"name": name, "label": field.label, "required": field.required, "help": field.help_text or "",
+                 "multiple": False}
+        if isinstance(field, drf.ManyRelatedField):
+            entry.update(type="select", multiple=True,
+                         choices=[(obj.pk, str(obj)) for obj in field.child_relation.get_queryset()[:500]])
+        elif isinstance(field, drf.RelatedField):
+            entry.update(type="select", choices=[(obj.pk, str(obj)) for obj in field.get_queryset()[:500]])
+        elif isinstance(field, drf.BooleanField):
+            entry.update(type="checkbox")
+        elif isinstance(field, drf.ChoiceField):
+            entry.update(type="select", choices=list(field.choices.items()))
+        elif isinstance(field, drf.DateTimeField):
+            entry.update(type="datetime-local")
+        elif isinstance(field, drf.IntegerField):
+            entry.update(type="number")
+        elif isinstance(field, drf.CharField) and (field.max_length is None or field.max_length > 100):
+            entry.update(type="textarea")
+        else:
+            entry.update(type="text")
+        described.append(entry)
+    return described
+
+
+# Lists ----------------------------------------------------------------------------------------------------
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+def case_list(request):
+    filterset = CaseFilterSet(request.GET or None, queryset=selectors.case_list(user=request.user), request=request)
+    if not filterset.is_valid():
+        messages.error(request, _("筛选条件有误：%(errors)s") % {"errors": error_text(filterset.errors)})
+        qs = Case.objects.none()
+    else:
+        qs = filterset.qs
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/case_list.html", {"filter": filterset, "page": page, "query": query.urlencode()})
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+def my_work(request):
+    page = Paginator(selectors.my_work(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/my_work.html", {"page": page, "query": ""})
+
+
+@login_required
+@permission_required("cases.export_case", raise_exception=True)
+def case_export(request):
+    """The ledger (台账) of the filtered list as Excel, written row by row to a temporary file and streamed."""
+    filterset = CaseFilterSet(request.GET or None, queryset=selectors.case_list(user=request.user), request=request)
+    if not filterset.is_valid():
+        messages.error(request, _("筛选条件有误：%(errors)s") % {"errors": error_text(filterset.errors)})
+        return redirect("cases:list")
+    out = tempfile.TemporaryFile()
+    write_case_ledger(filterset.qs, out)
+    out.seek(0)
+    filename = f"信访台账-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(out, as_attachment=True, filename=filename,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# Intake ---------------------------------------------------------------------------------------------------
+
+def _intake_context(request, data=None, errors=None):
+    return {
+        "channels": Channel.choices, "upper_sources": UpperSource.choices,
+        "categories": selectors.category_choices(user=request.user),
+        "regions": scoped(Region.objects.filter(level__gte=3), request.user).order_by("path"),
+        "data": data or {"received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "head_count": 1,
+                         "channel": Channel.LETTER},
+        "errors": errors or {},
+    }
+
+
+def _intake_payload(post) -> dict:
+    flag = lambda name: post.get(name) == "on"  # noqa: E731
+    return {
+        "channel": post.get("channel", ""), "received_at": post.get("received_at", ""),
+        "petitioner": {"name": post.get("petitioner_name", ""), "id_number": post.get("petitioner_id_number", ""),
+                       "phone": post.get("petitioner_phone", ""), "address": post.get("petitioner_address", "")},
+        "head_count": post.get("head_count") or 1, "category": post.get("category", ""),
+        "summary": post.get("summary", ""), "demands": post.get("demands", ""), "region": post.get("region", ""),
+        "is_skip_level": flag("is_skip_level"), "is_to_province": flag("is_to_province"),
+        "is_to_beijing": flag("is_to_beijing"), "upper_source": post.get("upper_source", ""),
+        "upper_batch": post.get("upper_batch", ""), "repeat_of": post.get("repeat_of", ""),
+    }
+
+
+@login_required
+@permission_required("cases.register_case", raise_exception=True)
+def case_intake(request):
+    """The intake form of a busy reception desk: register a letter, visit, call or online petition."""
+    if request.method != "POST":
+        return render(request, "cases/intake.html", _intake_context(request))
+    serializer = CaseCreateSerializer(data=_intake_payload(request.POST), context={"request": request})
+    if not serializer.is_valid():
+        return render(request, "cases/intake.html",
+                      _intake_context(request, request.POST, _flatten_errors(serializer.errors)), status=400)
+    try:
+        case = services.case_register(actor=request.user,
+                                      data=case_input_from(serializer.validated_data, user=request.user),
+                                      files=request.FILES.getlist("files"), ip_address=client_ip(request))
+    except ApplicationError as exc:
+        errors = _flatten_errors(exc.detail) if exc.detail else {}
+        errors.setdefault("general", str(exc.message))
+        return render(request, "cases/intake.html", _intake_context(request, request.POST, errors), status=400)
+    messages.success(request, _("已登记信访事项 %(number)s。") % {"number": case.number})
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _flatten_errors(errors: dict) -> dict:
+    """{'petitioner': {'name': [...]}} → {'petitioner_name': '...'} for the intake template."""
+    flat = {}
+    for name, value in (errors or {}).items():
+        if isinstance(value, dict):
+            for sub, sub_value in value.items():
+                flat[f"{name}_{sub}"] = error_text(sub_value)
+        elif name == "non_field_errors":
+            flat["general"] = error_text(value)
+        else:
+            flat[name] = error_text(value)
+    return flat
+
+
+@login_required
+@require_GET
+@permission_required("cases.register_case", raise_exception=True)
+def intake_lookup(request):
+    """htmx: while the caseworker types, the petitioner's earlier cases and similar open cases."""
+    id_number = request.GET.get("petitioner_id_number", "").strip()
+    phone = request.GET.get("petitioner_phone", "").strip()
+    region = scoped(Region.objects.filter(code=request.GET.get("region", "")), request.user).first()
+    category = selectors.category_choices(user=request.user).filter(pk=request.GET.get("category") or 0).first()
+    history = selectors.petitioner_history(user=request.user, id_number=id_number if len(id_number) == 18 else "",
+                                           phone=phone if len(phone) >= 11 else "")
+    return render(request, "cases/_intake_lookup.html", {
+        "data": request.GET, "history": history,
+        "similar": selectors.similar_open_cases(user=request.user, region=region, category=category),
+        "final": selectors.final_matter(user=request.user, id_number=id_number if len(id_number) == 18 else "",
+                                        category=category),
+    })
+
+
+# The case page --------------------------------------------------------------------------------------------
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+def case_detail(request, pk):
+    case = _get_case(request, pk)
+    action_forms = []
+    for name in selectors.allowed_actions(user=request.user, case=case):
+        case_action = ACTIONS[name]
+        serializer = case_action.input(context={"request": request})
+        if name in ("request_review", "request_re_review"):
+            serializer.fields["reviewing_unit"].queryset = selectors.reviewing_units_for(case)
+        action_forms.append({"name": name, "label": case_action.label, "fields": form_fields(serializer)})
+    pending_extensions = [e for e in case.extensions.all() if e.status == "pending"]
+    return render(request, "cases/case_detail.html", {
+        "case": case, "action_forms": action_forms, "pending_extensions": pending_extensions,
+        "can_decide_extension": request.user.has_perm("cases.approve_extension"),
+        "can_reveal": request.user.has_perm("cases.view_personal_data"),
+        "petitioner_links": sorted(case.case_petitioners.all(), key=lambda link: (not link.is_lead, link.pk)),
+    })
+
+
+@login_required
+@require_POST
+def case_act(request, pk, action):
+    """Run one workflow action from the case page; refusals come back as a Chinese message, nothing changed."""
+    case = _get_case(request, pk)
+    case_action = ACTIONS.get(action.replace("-", "_"))
+    if case_action is None:
+        raise Http404
+    data = request.POST.copy()
+    if "assist_units" in data:
+        data.setlist("assist_units", request.POST.getlist("assist_units"))
+    serializer = case_action.input(data=data, context={"request": request})
+    if not serializer.is_valid():
+        messages.error(request, _("%(action)s未完成：%(errors)s") % {"action": case_action.label,
+                                                                  "errors": error_text(serializer.errors)})
+        return redirect("cases:detail", pk=case.pk)
+    try:
+        case_action.run(request.user, case, serializer.validated_data)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已%(action)s。") % {"action": case_action.label})
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def extension_decide(request, pk):
+    extension = Extension.objects.filter(pk=pk, case__in=selectors.case_list(user=request.user)).first()
+    if extension is None:
+        raise Http404
+    try:
+        services.extension_decide(actor=request.user, extension=extension, approve=request.POST.get("approve") == "1",
+                                  note=request.POST.get("note", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("cases:detail", pk=extension.case_id)
+
+
+@login_required
+@require_POST
+def case_upload(request, pk):
+    case = _get_case(request, pk)
+    try:
+        services.case_attach(actor=request.user, case=case, files=request.FILES.getlist("files"),
+                             kind=request.POST.get("kind", "other"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("材料已上传。"))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def petitioner_reveal(request, pk):
+    """htmx: the full ID number and phone for a user allowed to see them; the view is logged."""
+    petitioner = selectors.petitioner_list(user=request.user).filter(pk=pk).first()
+    if petitioner is None:
+        raise Http404
+    try:
+        plain = services.personal_data_reveal(actor=request.user, petitioner=petitioner, channel="page",
+                                              ip_address=client_ip(request))
+    except ApplicationError as exc:
+        return render(request, "cases/_reveal.html", {"error": exc.message}, status=exc.status)
+    return render(request, "cases/_reveal.html", {"plain": plain})
