@@ -485,7 +485,8 @@ def case_meet(*, actor: User, case: Case, version: int, met_at: datetime | None 
     if met_at > timezone.now() + timedelta(minutes=5):
         raise ValidationFailed(_("见面时间不能晚于现在。"), code="invalid", detail={"met_at": [_("见面时间不能晚于现在。")]})
     return _transition(case, actor=actor, action="meet", version=version, to_status=S.HANDLING,
-                       met_at=case.met_at or met_at, message=note.strip() or _("已与信访人见面。"))
+                       met_at=case.met_at or met_at,
+                       message=_("见面：%(note)s") % {"note": note.strip() or _("已与信访人见面。")})
 
 
 @transaction.atomic
@@ -495,7 +496,8 @@ def case_feedback(*, actor: User, case: Case, version: int, note: str) -> Case:
     _require_handler(actor, case)
     note = _required_text(note, "note", _("请填写反馈内容。"))
     return _transition(case, actor=actor, action="feedback", version=version, to_status=S.HANDLING,
-                       feedback_at=case.feedback_at or timezone.now(), message=note)
+                       feedback_at=case.feedback_at or timezone.now(),
+                       message=_("反馈：%(note)s") % {"note": note})
 
 
 @transaction.atomic
@@ -507,7 +509,8 @@ def case_reply(*, actor: User, case: Case, version: int, text: str, file=None) -
     if file is not None:
         _check_upload(file)
     case = _transition(case, actor=actor, action="reply", version=version, to_status=S.REPLIED,
-                       replied_at=timezone.now(), reply_text=text, message=text[:200])
+                       replied_at=timezone.now(), reply_text=text,
+                       message=_("答复：%(text)s") % {"text": text[:200]})
     if file is not None:
         _attach(case, actor, file, AttachmentKind.REPLY)
     return case

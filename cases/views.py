@@ -87,7 +87,7 @@ def form_fields(serializer: drf.Serializer, *, skip=("version",)) -> list[dict]:
 @login_required
 @permission_required("cases.view_case", raise_exception=True)
 def case_list(request):
-    filterset = CaseFilterSet(request.GET or None, queryset=selectors.case_list(user=request.user), request=request)
+    filterset = CaseFilterSet(request.GET, queryset=selectors.case_list(user=request.user), request=request)
     if not filterset.is_valid():
         messages.error(request, _("筛选条件有误：%(errors)s") % {"errors": error_text(filterset.errors)})
         qs = Case.objects.none()
@@ -110,7 +110,7 @@ def my_work(request):
 @permission_required("cases.export_case", raise_exception=True)
 def case_export(request):
     """The ledger (台账) of the filtered list as Excel, written row by row to a temporary file and streamed."""
-    filterset = CaseFilterSet(request.GET or None, queryset=selectors.case_list(user=request.user), request=request)
+    filterset = CaseFilterSet(request.GET, queryset=selectors.case_list(user=request.user), request=request)
     if not filterset.is_valid():
         messages.error(request, _("筛选条件有误：%(errors)s") % {"errors": error_text(filterset.errors)})
         return redirect("cases:list")

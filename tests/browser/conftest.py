@@ -41,3 +41,6 @@ def page(browser, live_server):
     page.base_url = live_server.url
     yield page
     context.close()
+
+
+from tests.cases.conftest import categories  # noqa: E402,F401 - the county's categories, for the case journeys

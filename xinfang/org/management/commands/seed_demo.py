@@ -46,6 +46,9 @@ VILLAGE_SECOND = ["岗", "圩", "冲", "湾", "桥", "山", "河", "畈", "塘",
 class Command(BaseCommand):
     help = "Seed the demo county (怀宁县) with regions, units and users of every role. Safe to run twice."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=3000, help="how many demo cases (first run only)")
+
     @transaction.atomic
     def handle(self, *args, **options):
         roles_sync()
@@ -107,9 +110,20 @@ class Command(BaseCommand):
             person(f"commissioner{i:02d}", government, [Role.FIELD_CADRE], title="信访专员")
             person(f"townclerk{i:02d}", government, [Role.CASEWORKER], title="综治中心干部")
 
+        # Cases: the county's categories and rules, and a few thousand petitions in every state.
+        from cases.demo import county_has_cases, ensure_categories, generate_cases
+        from cases.services import case_settings_for
+
+        ensure_categories(county)
+        case_settings_for(county)
+        if not county_has_cases(county):
+            generate_cases(county=county, count=options["cases"], seed=SEED,
+                           registered_by=User.objects.get(username="caseworker"))
+
         self.stdout.write(self.style.SUCCESS(
             f"demo county {county.name}: {Region.objects.filter(path__startswith=county.path).count()} regions, "
-            f"{Unit.objects.count()} units, {User.objects.count()} users"
+            f"{Unit.objects.count()} units, {User.objects.count()} users, "
+            f"{county_case_count(county)} cases"
         ))
 
     @staticmethod
@@ -121,3 +135,9 @@ class Command(BaseCommand):
     def _unit(name, kind, region, sort_order=0):
         return Unit.objects.filter(region=region, name=name).first() or unit_create(
             name=name, kind=kind, region=region, sort_order=sort_order)
+
+
+def county_case_count(county) -> int:
+    from cases.models import Case
+
+    return Case.objects.filter(county=county).count()
