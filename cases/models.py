@@ -218,6 +218,8 @@ class Case(models.Model):
                                    violation_error_message=_("重复信访必须关联原信访事项。")),
         ]
         indexes = [
+            # The case list's default order (newest first), read backwards for "oldest first" and my work.
+            models.Index(fields=["-received_at", "-id"], name="cases_case_received_id"),
             # The case list's default order and date filters within a county (CaseFilterSet, selectors.case_list).
             models.Index(fields=["county", "-received_at"], name="cases_case_county_received"),
             # Status filter and the work lists (selectors.my_work).

@@ -57,8 +57,10 @@ def search_cases(queryset, text: str):
                                ).distinct()
     if PHONE_RE.match(text):
         return queryset.filter(case_petitioners__petitioner__phone_hash=personal_data.lookup_hash(text)).distinct()
+    # One table, three indexed conditions (two trigram indexes and the petitioner semi-join) OR-ed together.
     return queryset.filter(
-        Q(summary__icontains=text) | Q(demands__icontains=text) | Q(lead_petitioner__name=text)
+        Q(summary__icontains=text) | Q(demands__icontains=text)
+        | Q(lead_petitioner__in=Petitioner.objects.filter(name=text).values("pk"))
     )
 
 
@@ -165,3 +167,23 @@ def category_choices(*, user):
 
 def petitioner_list(*, user):
     return scoped(Petitioner.objects.all(), user)
+
+
+def work_summary(*, user) -> list[tuple[str, int]]:
+    """What waits for the user, counted by status (one aggregate query), for the home page."""
+    from django.db.models import Count
+
+    counts = dict(my_work(user=user).order_by().values_list("status").annotate(n=Count("id", distinct=True))
+                  .values_list("status", "n"))
+    return [(CaseStatus(status).label, counts[status]) for status in CaseStatus.values if counts.get(status)]
+
+
+def jurisdiction_case_summary(*, user) -> dict:
+    """Open and closed cases in the user's jurisdiction (one aggregate query), for leaders' home panel."""
+    from django.db.models import Count
+
+    return case_list(user=user).aggregate(
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        closed=Count("id", filter=Q(status=CaseStatus.CLOSED)),
+        collective=Count("id", filter=Q(status__in=OPEN_STATUSES, is_collective=True)),
+    )

@@ -208,9 +208,10 @@ class ExtensionDecideSerializer(serializers.Serializer):
 
 def case_input_from(data: dict, *, user):
     """The service's CaseInput from a validated CaseCreateSerializer (the API and the intake page share it)."""
+    from xinfang.errors import NotFound
+
     from ..selectors import case_list
     from ..services import CaseInput, PetitionerInput
-    from xinfang.errors import NotFound
 
     repeat_of = None
     if data.get("repeat_of"):

@@ -3,6 +3,8 @@
 import pytest
 from django.core.management import call_command
 
+from cases.choices import CaseStatus
+from cases.models import Case
 from xinfang.org.choices import RegionLevel, Role, UnitKind
 from xinfang.org.models import Region, Unit, User
 
@@ -11,13 +13,13 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_builds_the_county_and_a_second_run_changes_nothing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_demo")
-    counts = (Region.objects.count(), Unit.objects.count(), User.objects.count())
+    call_command("seed_demo", "--cases", "300")
+    counts = (Region.objects.count(), Unit.objects.count(), User.objects.count(), Case.objects.count())
     names = list(User.objects.order_by("username").values_list("name", flat=True))
 
     call_command("seed_demo")
 
-    assert (Region.objects.count(), Unit.objects.count(), User.objects.count()) == counts
+    assert (Region.objects.count(), Unit.objects.count(), User.objects.count(), Case.objects.count()) == counts
     assert list(User.objects.order_by("username").values_list("name", flat=True)) == names
     county = Region.objects.get(code="340822000000")
     assert county.name == "怀宁县" and county.level == RegionLevel.COUNTY
@@ -27,3 +29,7 @@ def test_seed_demo_builds_the_county_and_a_second_run_changes_nothing(settings):
     assert Unit.objects.filter(kind=UnitKind.TOWNSHIP).count() == 15
     for role in Role.values:
         assert User.objects.filter(groups__name=role).exists(), role
+    assert counts[3] == 300
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)  # every state
+    numbers = list(Case.objects.order_by("received_at", "id").values_list("number", flat=True))
+    assert numbers == sorted(numbers, key=lambda n: (n[7:11], n))  # numbers follow receipt within a year

@@ -34,8 +34,15 @@ def filtered_page(request, filterset_class, queryset):
 @login_required
 def home(request):
     """The home page: what the user's roles call for, over their jurisdiction."""
+    from cases import selectors as case_selectors
+
     summary = selectors.jurisdiction_summary(user=request.user)
-    return render(request, "home.html", {"summary": summary, "county": selectors.user_county(request.user)})
+    context = {"summary": summary, "county": selectors.user_county(request.user)}
+    if request.user.has_perm("cases.view_case"):
+        context["work"] = case_selectors.work_summary(user=request.user)
+        if "leader" in request.user.role_codes() or "auditor" in request.user.role_codes():
+            context["cases"] = case_selectors.jurisdiction_case_summary(user=request.user)
+    return render(request, "home.html", context)
 
 
 @login_required
