@@ -310,7 +310,8 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
     )
     for upload in files:
         _attach(case, actor, upload, AttachmentKind.LETTER if data.channel == Channel.LETTER else AttachmentKind.OTHER)
-    message = _("登记为%(channel)s，编号 %(number)s。") % {"channel": Channel(data.channel).label, "number": case.number}
+    message = _("登记为%(channel)s，编号 %(number)s。") % {"channel": Channel(data.channel).label,
+                                                      "number": case.number}
     if case.is_repeat:
         message += _("重复信访，原事项 %(number)s。") % {"number": data.repeat_of.number}
     _event(case, actor, "register", message, {"status": [None, case.status]})
@@ -370,7 +371,8 @@ def case_accept(*, actor: User, case: Case, version: int) -> Case:
     final = final_matter_for(case)
     if final is not None:
         raise Conflict(
-            _("该信访人就同一事项的信访已经复核终结（%(number)s），不再受理，请作不予受理处理。") % {"number": final.number},
+            _("该信访人就同一事项的信访已经复核终结（%(number)s），不再受理，请作不予受理处理。")
+            % {"number": final.number},
             code="final_after_re_review", detail={"case_number": final.number})
     if case.category.is_litigation:
         raise Conflict(_("涉法涉诉事项应导入法律程序处理（信访分离），不作为信访事项受理。"), code="litigation_matter")
@@ -483,7 +485,8 @@ def case_meet(*, actor: User, case: Case, version: int, met_at: datetime | None 
     _require_handler(actor, case)
     met_at = met_at or timezone.now()
     if met_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationFailed(_("见面时间不能晚于现在。"), code="invalid", detail={"met_at": [_("见面时间不能晚于现在。")]})
+        message = _("见面时间不能晚于现在。")
+        raise ValidationFailed(message, code="invalid", detail={"met_at": [message]})
     return _transition(case, actor=actor, action="meet", version=version, to_status=S.HANDLING,
                        met_at=case.met_at or met_at,
                        message=_("见面：%(note)s") % {"note": note.strip() or _("已与信访人见面。")})
@@ -524,7 +527,8 @@ def case_evaluate(*, actor: User, case: Case, version: int, result: str, method:
     if not (actor.has_perm("cases.route_case") or actor.has_perm("cases.handle_case")):
         raise NotPermitted()
     if result not in Satisfaction.values:
-        raise ValidationFailed(_("请选择满意、基本满意或不满意。"), code="invalid", detail={"result": [_("请选择满意度。")]})
+        message = _("请选择满意、基本满意或不满意。")
+        raise ValidationFailed(message, code="invalid", detail={"result": [message]})
     if method not in EvaluationMethod.values:
         raise ValidationFailed(_("请选择回访方式。"), code="invalid", detail={"method": [_("请选择回访方式。")]})
     unsatisfied = result == Satisfaction.UNSATISFIED

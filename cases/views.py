@@ -114,7 +114,7 @@ def case_export(request):
     if not filterset.is_valid():
         messages.error(request, _("筛选条件有误：%(errors)s") % {"errors": error_text(filterset.errors)})
         return redirect("cases:list")
-    out = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
     write_case_ledger(filterset.qs, out)
     out.seek(0)
     filename = f"信访台账-{timezone.localdate():%Y%m%d}.xlsx"

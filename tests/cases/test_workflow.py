@@ -1,5 +1,7 @@
 """The petition workflow through its services: from the first letter to closure, and every refusal."""
 
+from datetime import timedelta
+
 import pytest
 
 from cases.choices import CaseStatus
@@ -163,9 +165,8 @@ def test_returning_after_the_window_is_refused(case, caseworker, unit_officer, c
 
     case = assigned(case, caseworker, county)
 
-    with time_machine.travel(case.assigned_at + __import__("datetime").timedelta(days=6)):
-        with pytest.raises(Conflict) as exc:
-            case_return(actor=unit_officer, case=case, version=case.version, reason="不属本单位")
+    with time_machine.travel(case.assigned_at + timedelta(days=6)), pytest.raises(Conflict) as exc:
+        case_return(actor=unit_officer, case=case, version=case.version, reason="不属本单位")
 
     assert exc.value.code == "return_window_passed"
     assert Case.objects.get(pk=case.pk).status == CaseStatus.ASSIGNED

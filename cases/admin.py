@@ -1,0 +1,52 @@
+"""Django admin for superusers. The timeline and the personal-data access log are read-only everywhere."""
+
+from django.contrib import admin
+
+from .models import Case, CaseSettings, Category, PersonalDataAccess, TimelineEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "county", "is_litigation", "is_active", "sort_order"]
+    list_filter = ["is_litigation", "is_active"]
+    raw_id_fields = ["county", "parent"]
+
+
+@admin.register(CaseSettings)
+class CaseSettingsAdmin(admin.ModelAdmin):
+    list_display = ["county", "return_window_days", "extension_max_days", "max_extensions", "updated_at"]
+    raw_id_fields = ["county"]
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    """Cases change only through the workflow (the product's pages and API), never here."""
+
+    list_display = ["number", "status", "channel", "received_at", "lead_unit"]
+    list_filter = ["status", "channel"]
+    search_fields = ["number"]
+    show_full_result_count = False
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "case", "actor", "kind", "message"]
+    list_select_related = ["case", "actor"]
+    show_full_result_count = False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "petitioner", "fields", "channel", "ip_address"]
+    list_select_related = ["user", "petitioner"]
