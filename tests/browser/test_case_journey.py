@@ -59,7 +59,7 @@ def test_a_letter_goes_from_the_reception_desk_to_closure(page, caseworker, unit
     assert page.get_by_test_id("case-status").inner_text() == "已交办"
 
     login(page, "li.officer")
-    page.get_by_role("link", name="我的待办").click()
+    page.get_by_role("link", name="我的待办", exact=True).click()
     page.get_by_role("link", name=case.number).click()
     act(page, "登记见面", {"note": "在住建局接待室与信访人见面"})
     act(page, "反馈", {"note": "已约谈施工方，承诺本周支付"})

@@ -153,3 +153,29 @@ def test_my_work_lists_what_waits_for_the_user(client_as, caseworker, case):
     html = client_as(caseworker).get("/cases/mine/").content.decode()
 
     assert case.number in html
+
+
+def test_the_case_page_runs_a_fixed_number_of_queries(client_as, caseworker, case, county,
+                                                      django_assert_max_num_queries):
+    from cases.services import case_accept, case_assign
+
+    client = client_as(caseworker)
+    client.get(f"/cases/{case.pk}/")
+    case = case_accept(actor=caseworker, case=case, version=case.version)
+    case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing,
+                assist_units=[county.township_government, county.government])
+
+    with django_assert_max_num_queries(26):
+        response = client.get(f"/cases/{case.pk}/")
+
+    assert response.status_code == 200
+    assert county.housing.name in response.content.decode()
+
+
+def test_a_leaders_home_counts_the_open_cases_of_the_jurisdiction(client_as, leader, register):
+    register()
+    register(head_count=7)
+
+    html = client_as(leader).get("/").content.decode()
+
+    assert "在办信访事项" in html and "在办集体访" in html

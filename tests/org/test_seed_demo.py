@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_builds_the_county_and_a_second_run_changes_nothing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_demo", "--cases", "300")
+    call_command("seed_demo")
     counts = (Region.objects.count(), Unit.objects.count(), User.objects.count(), Case.objects.count())
     names = list(User.objects.order_by("username").values_list("name", flat=True))
 
@@ -29,7 +29,7 @@ def test_seed_demo_builds_the_county_and_a_second_run_changes_nothing(settings):
     assert Unit.objects.filter(kind=UnitKind.TOWNSHIP).count() == 15
     for role in Role.values:
         assert User.objects.filter(groups__name=role).exists(), role
-    assert counts[3] == 300
+    assert counts[3] == 3000
     assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)  # every state
     numbers = list(Case.objects.order_by("received_at", "id").values_list("number", flat=True))
     assert numbers == sorted(numbers, key=lambda n: (n[7:11], n))  # numbers follow receipt within a year
