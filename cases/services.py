@@ -430,11 +430,11 @@ def case_assign(*, actor: User, case: Case, version: int, lead_unit: Unit, assis
     case = _transition(
         case, actor=actor, action="assign", version=version, to_status=S.ASSIGNED, lead_unit=lead_unit,
         assigned_at=timezone.now(), first_unit=case.first_unit or lead_unit,
-        message=_("交办%(lead)s主办%(assist)s。%(tasks)s") % {
-            "lead": lead_unit.name,
-            "assist": ("，" + "、".join(u.name for u in assist_units) + _("协办")) if assist_units else "",
-            "tasks": tasks.strip(),
-        },
+        message=" ".join(part for part in [
+            _("交办%(lead)s主办。") % {"lead": lead_unit.name},
+            _("%(units)s协办。") % {"units": _("、").join(u.name for u in assist_units)} if assist_units else "",
+            tasks.strip(),
+        ] if part),
     )
     Assignment.objects.filter(case=case, is_active=True).update(is_active=False)
     Assignment.objects.create(case=case, unit=lead_unit, role=AssignmentRole.LEAD, tasks=tasks.strip(),

@@ -40,16 +40,20 @@ def _get_case(request, pk) -> Case:
         raise Http404 from exc
 
 
-def error_text(errors) -> str:
-    """DRF validation errors as one readable Chinese line."""
+def error_text(errors, labels: dict | None = None) -> str:
+    """Validation errors as one readable line, fields named by their labels (姓名：该字段不能为空。)."""
+    labels = labels or {}
+    separator = _("；")
     if isinstance(errors, dict):
         parts = []
         for name, value in errors.items():
-            parts.append(error_text(value) if name in ("non_field_errors", "__all__") else
-                         f"{name}：{error_text(value)}")
-        return "；".join(parts)
+            if name in ("non_field_errors", "__all__"):
+                parts.append(error_text(value))
+            else:
+                parts.append(_("%(field)s：%(error)s") % {"field": labels.get(name, name), "error": error_text(value)})
+        return separator.join(parts)
     if isinstance(errors, list):
-        return "；".join(error_text(e) for e in errors)
+        return separator.join(error_text(e) for e in errors)
     return str(errors)
 
 
@@ -239,8 +243,9 @@ def case_act(request, pk, action):
         data.setlist("assist_units", request.POST.getlist("assist_units"))
     serializer = case_action.input(data=data, context={"request": request})
     if not serializer.is_valid():
-        messages.error(request, _("%(action)s未完成：%(errors)s") % {"action": case_action.label,
-                                                                  "errors": error_text(serializer.errors)})
+        labels = {name: field.label for name, field in serializer.fields.items()}
+        messages.error(request, _("%(action)s未完成：%(errors)s") % {
+            "action": case_action.label, "errors": error_text(serializer.errors, labels)})
         return redirect("cases:detail", pk=case.pk)
     try:
         case_action.run(request.user, case, serializer.validated_data)

@@ -179,3 +179,11 @@ def test_a_leaders_home_counts_the_open_cases_of_the_jurisdiction(client_as, lea
     html = client_as(leader).get("/").content.decode()
 
     assert "在办信访事项" in html and "在办集体访" in html
+
+
+def test_an_action_with_a_missing_field_names_the_field_in_chinese(client_as, caseworker, case):
+    response = client_as(caseworker).post(f"/cases/{case.pk}/act/not-accept/", {"version": case.version},
+                                          follow=True)
+
+    assert "不予受理未完成：理由：该字段是必填项。" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == "registered"
