@@ -665,3 +665,40 @@ def category_create(*, actor: User | None, county: Region, name: str, parent: Ca
     if actor is not None:
         audit_record(actor=actor, action="category.create", obj=category, region=county)
     return category
+
+
+@transaction.atomic
+def category_set_active(*, actor: User, category: Category, active: bool) -> Category:
+    """Switch a category on or off; cases keep theirs, intake stops offering a switched-off one."""
+    _require(actor, "cases.change_category")
+    if not scoped(Category.objects.filter(pk=category.pk, county__level=RegionLevel.COUNTY), actor).exists():
+        raise NotFound()
+    Category.objects.filter(pk=category.pk).update(is_active=active)
+    category.refresh_from_db()
+    audit_record(actor=actor, action="category.activate" if active else "category.deactivate", obj=category,
+                 region=category.county)
+    return category
+
+
+SETTINGS_FIELDS = ("return_window_days", "extension_max_days", "max_extensions")
+
+
+@transaction.atomic
+def case_settings_update(*, actor: User, county: Region, **values) -> CaseSettings:
+    """A county admin changes the county's workflow rules; the change is audited with before and after."""
+    _require(actor, "cases.change_casesettings")
+    if not scoped(Region.objects.filter(pk=county.pk, level=RegionLevel.COUNTY), actor).exists():
+        raise NotPermitted(_("只能修改本县的规则。"), code="county_out_of_jurisdiction")
+    rules = CaseSettings.objects.select_for_update().get(pk=case_settings_for(county).pk)
+    before = {name: getattr(rules, name) for name in SETTINGS_FIELDS}
+    for name in SETTINGS_FIELDS:
+        if name in values:
+            setattr(rules, name, values[name])
+    if rules.return_window_days < 1 or rules.extension_max_days < 1 or rules.extension_max_days > 90:
+        raise ValidationFailed(_("退回时限至少1天，延期天数应在1至90天之间。"), code="invalid")
+    _clean(rules)
+    rules.save()
+    after = {name: getattr(rules, name) for name in SETTINGS_FIELDS}
+    audit_record(actor=actor, action="case_settings.update", obj=rules, region=county,
+                 changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+    return rules

@@ -24,7 +24,7 @@ from .api.serializers import CaseCreateSerializer, case_input_from
 from .choices import Channel, UpperSource
 from .exports import write_case_ledger
 from .filtersets import CaseFilterSet
-from .models import Case, Extension
+from .models import Case, Category, Extension
 
 PAGE_SIZE = 30
 
@@ -297,3 +297,84 @@ def petitioner_reveal(request, pk):
     except ApplicationError as exc:
         return render(request, "cases/_reveal.html", {"error": exc.message}, status=exc.status)
     return render(request, "cases/_reveal.html", {"plain": plain})
+
+
+# County rules: the category tree and the workflow settings (county admins) -----------------------------------
+
+def _admin_county(request) -> Region:
+    from xinfang.org.selectors import user_county
+
+    county = user_county(request.user)
+    if county is None:
+        raise Http404
+    return county
+
+
+@login_required
+@permission_required("cases.change_category", raise_exception=True)
+def county_rules(request):
+    """The county admin's page for the category tree and the workflow rules."""
+    county = _admin_county(request)
+    categories = scoped(Category.objects.filter(county=county), request.user).select_related("parent").order_by(
+        "parent__sort_order", "parent_id", "sort_order", "id")
+    return render(request, "cases/county_rules.html", {
+        "county": county, "categories": categories, "roots": [c for c in categories if c.parent_id is None],
+        "rules": services.case_settings_for(county),
+    })
+
+
+@login_required
+@require_POST
+@permission_required("cases.add_category", raise_exception=True)
+def category_add(request):
+    county = _admin_county(request)
+    parent = None
+    if request.POST.get("parent"):
+        parent = scoped(Category.objects.filter(county=county), request.user).filter(pk=request.POST["parent"]).first()
+        if parent is None:
+            raise Http404
+    name = request.POST.get("name", "").strip()
+    if not name:
+        messages.error(request, _("请填写类别名称。"))
+        return redirect("cases:county_rules")
+    try:
+        services.category_create(actor=request.user, county=county, name=name, parent=parent,
+                                 is_litigation=request.POST.get("is_litigation") == "on")
+    except ApplicationError as exc:
+        messages.error(request, error_text(exc.detail) if exc.detail else exc.message)
+    else:
+        messages.success(request, _("已添加类别“%(name)s”。") % {"name": name})
+    return redirect("cases:county_rules")
+
+
+@login_required
+@require_POST
+@permission_required("cases.change_category", raise_exception=True)
+def category_toggle(request, pk):
+    county = _admin_county(request)
+    category = scoped(Category.objects.filter(county=county), request.user).filter(pk=pk).first()
+    if category is None:
+        raise Http404
+    services.category_set_active(actor=request.user, category=category, active=not category.is_active)
+    return redirect("cases:county_rules")
+
+
+@login_required
+@require_POST
+@permission_required("cases.change_casesettings", raise_exception=True)
+def county_rules_update(request):
+    county = _admin_county(request)
+    values = {}
+    try:
+        for name in services.SETTINGS_FIELDS:
+            values[name] = int(request.POST.get(name, ""))
+    except ValueError:
+        messages.error(request, _("请填写整数天数。"))
+        return redirect("cases:county_rules")
+    try:
+        services.case_settings_update(actor=request.user, county=county, **values)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("规则已保存。"))
+    return redirect("cases:county_rules")

@@ -29,6 +29,7 @@ NAV_ITEMS = [
     NavItem(_("单位"), "org:unit_list", "org.view_unit"),
     NavItem(_("用户"), "org:user_list", "org.view_jurisdiction"),
     NavItem(_("接口客户端"), "org:api_client_list", "org.view_apiclient"),
+    NavItem(_("办理规则"), "cases:county_rules", "cases.change_category"),
     NavItem(_("审计记录"), "org:audit_list", "org.view_auditevent"),
 ]
 
