@@ -49,7 +49,8 @@ class CaseFilterSet(django_filters.FilterSet):
         if user is not None and user.is_authenticated:
             # Pages show the county's categories by name; evaluated only when the form is rendered.
             self.filters["category"].extra["widget"] = forms.Select(
-                choices=lambda: [("", "---------")] + [(c.pk, str(c)) for c in selectors.category_choices(user=user)]
+                choices=lambda: [("", "---------")] + [(c.pk, str(c)) for c in selectors.tree_sorted(
+                    selectors.category_choices(user=user))]
             )
 
     def filter_q(self, qs, name, value):

@@ -187,3 +187,12 @@ def jurisdiction_case_summary(*, user) -> dict:
         closed=Count("id", filter=Q(status=CaseStatus.CLOSED)),
         collective=Count("id", filter=Q(status__in=OPEN_STATUSES, is_collective=True)),
     )
+
+
+def tree_sorted(categories) -> list[Category]:
+    """Categories in tree order: each top-level category followed by its children."""
+    def key(c):
+        root = c.parent if c.parent_id else c
+        return (root.sort_order, root.pk, c.parent_id is not None, c.sort_order, c.pk)
+
+    return sorted(categories, key=key)

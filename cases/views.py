@@ -131,7 +131,7 @@ def case_export(request):
 def _intake_context(request, data=None, errors=None):
     return {
         "channels": Channel.choices, "upper_sources": UpperSource.choices,
-        "categories": selectors.category_choices(user=request.user),
+        "categories": selectors.tree_sorted(selectors.category_choices(user=request.user)),
         "regions": scoped(Region.objects.filter(level__gte=3), request.user).order_by("path"),
         "data": data or {"received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "head_count": 1,
                          "channel": Channel.LETTER},
@@ -315,8 +315,8 @@ def _admin_county(request) -> Region:
 def county_rules(request):
     """The county admin's page for the category tree and the workflow rules."""
     county = _admin_county(request)
-    categories = scoped(Category.objects.filter(county=county), request.user).select_related("parent").order_by(
-        "parent__sort_order", "parent_id", "sort_order", "id")
+    categories = selectors.tree_sorted(
+        scoped(Category.objects.filter(county=county), request.user).select_related("parent"))
     return render(request, "cases/county_rules.html", {
         "county": county, "categories": categories, "roots": [c for c in categories if c.parent_id is None],
         "rules": services.case_settings_for(county),
