@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.org.models import Region
+from xinfang.org.filtersets import SubtreeFilter
 
 from . import selectors
 from .choices import OPEN_STATUSES, CaseStatus, Channel
@@ -19,7 +19,7 @@ class CaseFilterSet(django_filters.FilterSet):
     open = django_filters.BooleanFilter(label=_("未办结"), method="filter_open")
     channel = django_filters.MultipleChoiceFilter(label=_("信访形式"), choices=Channel.choices)
     category = django_filters.NumberFilter(label=_("类别（含下级）"), method="filter_category")
-    region = django_filters.CharFilter(label=_("问题属地代码（含下级）"), method="filter_region")
+    region = SubtreeFilter(label=_("问题属地代码（含下级）"), field_name="region")
     unit = django_filters.NumberFilter(label=_("主办单位"), field_name="lead_unit_id")
     received_after = django_filters.DateFilter(label=_("收到日期起"), field_name="received_at",
                                                lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"}))
@@ -63,7 +63,3 @@ class CaseFilterSet(django_filters.FilterSet):
 
     def filter_category(self, qs, name, value):
         return qs.filter(Q(category_id=value) | Q(category__parent_id=value))
-
-    def filter_region(self, qs, name, value):
-        region = Region.objects.filter(code=value).only("path").first()
-        return qs.filter(region__path__startswith=region.path) if region else qs.none()

@@ -88,15 +88,21 @@ def form_fields(serializer: drf.Serializer, *, skip=("version",)) -> list[dict]:
 
 # Lists ----------------------------------------------------------------------------------------------------
 
+def _filtered_cases(request):
+    """The user's cases through the case FilterSet; invalid filters give a message and no rows."""
+    filterset = CaseFilterSet(request.GET, queryset=selectors.case_list(user=request.user), request=request)
+    if filterset.is_valid():
+        return filterset, filterset.qs
+    labels = {name: f.label for name, f in filterset.form.fields.items()}
+    messages.error(request, _("筛选条件有误：%(errors)s") % {"errors": error_text(filterset.errors, labels)})
+    return filterset, None
+
+
 @login_required
 @permission_required("cases.view_case", raise_exception=True)
 def case_list(request):
-    filterset = CaseFilterSet(request.GET, queryset=selectors.case_list(user=request.user), request=request)
-    if not filterset.is_valid():
-        messages.error(request, _("筛选条件有误：%(errors)s") % {"errors": error_text(filterset.errors)})
-        qs = Case.objects.none()
-    else:
-        qs = filterset.qs
+    filterset, qs = _filtered_cases(request)
+    qs = Case.objects.none() if qs is None else qs
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -114,12 +120,11 @@ def my_work(request):
 @permission_required("cases.export_case", raise_exception=True)
 def case_export(request):
     """The ledger (台账) of the filtered list as Excel, written row by row to a temporary file and streamed."""
-    filterset = CaseFilterSet(request.GET, queryset=selectors.case_list(user=request.user), request=request)
-    if not filterset.is_valid():
-        messages.error(request, _("筛选条件有误：%(errors)s") % {"errors": error_text(filterset.errors)})
+    _filterset, qs = _filtered_cases(request)
+    if qs is None:
         return redirect("cases:list")
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
-    write_case_ledger(filterset.qs, out)
+    write_case_ledger(qs, out)
     out.seek(0)
     filename = f"信访台账-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(out, as_attachment=True, filename=filename,

@@ -27,34 +27,42 @@ class SearchFilter(django_filters.CharFilter):
         return qs.filter(q)
 
 
+class SubtreeFilter(django_filters.CharFilter):
+    """A 12-digit division code matching that region and everything under it (one semi-join on the region
+    table). ``field_name`` is the path to the Region FK ("" for the Region model itself)."""
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        path = Region.objects.filter(code=value).values_list("path", flat=True).first()
+        if path is None:
+            return qs.none()
+        if not self.field_name:
+            return qs.filter(path__startswith=path)
+        return qs.filter(**{f"{self.field_name}__in": Region.objects.filter(path__startswith=path).values("pk")})
+
+
 class RegionFilterSet(django_filters.FilterSet):
     q = SearchFilter(fields=["name", "code"])
     level = django_filters.TypedChoiceFilter(label=_("层级"), choices=RegionLevel.choices, coerce=int)
     parent = django_filters.CharFilter(label=_("上级区划代码"), field_name="parent__code")
-    under = django_filters.CharFilter(label=_("所辖区划代码"), method="filter_under")
+    under = SubtreeFilter(label=_("所辖区划代码"), field_name="")
 
     class Meta:
         model = Region
         fields = ["q", "level", "parent", "under"]
 
-    def filter_under(self, qs, name, value):
-        region = Region.objects.filter(code=value).only("path").first()
-        return qs.filter(path__startswith=region.path) if region else qs.none()
-
 
 class UnitFilterSet(django_filters.FilterSet):
     q = SearchFilter(fields=["name", "short_name"])
     kind = django_filters.ChoiceFilter(label=_("单位类型"), choices=UnitKind.choices)
-    region = django_filters.CharFilter(label=_("所在区划代码（含下级）"), method="filter_region")
+    region = SubtreeFilter(label=_("所在区划代码（含下级）"), field_name="region")
     is_active = django_filters.BooleanFilter(label=_("启用"))
 
     class Meta:
         model = Unit
         fields = ["q", "kind", "region", "is_active"]
-
-    def filter_region(self, qs, name, value):
-        region = Region.objects.filter(code=value).only("path").first()
-        return qs.filter(region__path__startswith=region.path) if region else qs.none()
 
 
 class UserFilterSet(django_filters.FilterSet):
