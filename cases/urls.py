@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/act/<slug:action>/", views.case_act, name="act"),
     path("<int:pk>/upload/", views.case_upload, name="upload"),
     path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
+    path("petitioners/<int:pk>/", views.petitioner_detail, name="petitioner"),
     path("petitioners/<int:pk>/reveal/", views.petitioner_reveal, name="reveal"),
     path("rules/", views.county_rules, name="county_rules"),
     path("rules/update/", views.county_rules_update, name="county_rules_update"),

@@ -290,6 +290,24 @@ def case_upload(request, pk):
 
 
 @login_required
+@permission_required("cases.view_case", raise_exception=True)
+def petitioner_detail(request, pk):
+    """A petitioner and every case of theirs the user may see: their history, one click from any case."""
+    petitioner = selectors.petitioner_list(user=request.user).filter(pk=pk).first()
+    if petitioner is None:
+        raise Http404
+    cases = selectors.case_list(user=request.user).filter(case_petitioners__petitioner=petitioner).order_by(
+        "-received_at")
+    if not cases.exists():
+        raise Http404  # a petitioner is visible through the cases the user may see
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/petitioner_detail.html", {
+        "petitioner": petitioner, "page": page, "query": "",
+        "can_reveal": request.user.has_perm("cases.view_personal_data"),
+    })
+
+
+@login_required
 @require_POST
 def petitioner_reveal(request, pk):
     """htmx: the full ID number and phone for a user allowed to see them; the view is logged."""

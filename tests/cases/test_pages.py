@@ -187,3 +187,16 @@ def test_an_action_with_a_missing_field_names_the_field_in_chinese(client_as, ca
 
     assert "不予受理未完成：理由：该字段是必填项。" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == "registered"
+
+
+def test_a_petitioners_history_is_one_click_from_the_case(client_as, caseworker, register, other_caseworker):
+    first = register()
+    second = register(summary="再次反映工资问题")
+    client = client_as(caseworker)
+
+    case_page = client.get(f"/cases/{second.pk}/").content.decode()
+    history = client.get(f"/cases/petitioners/{second.lead_petitioner_id}/").content.decode()
+
+    assert f"/cases/petitioners/{second.lead_petitioner_id}/" in case_page
+    assert first.number in history and second.number in history
+    assert client_as(other_caseworker).get(f"/cases/petitioners/{second.lead_petitioner_id}/").status_code == 404
