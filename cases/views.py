@@ -141,12 +141,23 @@ def _intake_context(request, data=None, errors=None):
         "data": data or {"received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "head_count": 1,
                          "channel": Channel.LETTER},
         "errors": errors or {},
+        "co_rows": range(1, CO_PETITIONER_ROWS + 1),
     }
+
+
+CO_PETITIONER_ROWS = 4
 
 
 def _intake_payload(post) -> dict:
     flag = lambda name: post.get(name) == "on"  # noqa: E731
+    co_petitioners = [
+        {"name": post.get(f"co_name_{i}", "").strip(), "id_number": post.get(f"co_id_number_{i}", ""),
+         "phone": post.get(f"co_phone_{i}", "")}
+        for i in range(1, CO_PETITIONER_ROWS + 1)
+        if post.get(f"co_name_{i}", "").strip()
+    ]
     return {
+        "co_petitioners": co_petitioners,
         "channel": post.get("channel", ""), "received_at": post.get("received_at", ""),
         "petitioner": {"name": post.get("petitioner_name", ""), "id_number": post.get("petitioner_id_number", ""),
                        "phone": post.get("petitioner_phone", ""), "address": post.get("petitioner_address", "")},
@@ -184,7 +195,9 @@ def _flatten_errors(errors: dict) -> dict:
     """{'petitioner': {'name': [...]}} → {'petitioner_name': '...'} for the intake template."""
     flat = {}
     for name, value in (errors or {}).items():
-        if isinstance(value, dict):
+        if name == "co_petitioners" and isinstance(value, list):
+            flat[name] = error_text([v for v in value if v])
+        elif isinstance(value, dict):
             for sub, sub_value in value.items():
                 flat[f"{name}_{sub}"] = error_text(sub_value)
         elif name == "non_field_errors":

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cases.models import Case, PersonalDataAccess
+from cases.models import Case, PersonalDataAccess, Petitioner
 from tests.cases.conftest import ID_WANG
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +200,29 @@ def test_a_petitioners_history_is_one_click_from_the_case(client_as, caseworker,
     assert f"/cases/petitioners/{second.lead_petitioner_id}/" in case_page
     assert first.number in history and second.number in history
     assert client_as(other_caseworker).get(f"/cases/petitioners/{second.lead_petitioner_id}/").status_code == 404
+
+
+def test_a_group_visit_registers_every_named_petitioner_and_the_head_count(client_as, caseworker, county,
+                                                                           categories):
+    from tests.cases.conftest import ID_LI
+
+    form = intake_form(county, categories, channel="visit", head_count="6", co_name_1="李秀英",
+                       co_id_number_1=ID_LI, co_name_2="赵大山")
+
+    client_as(caseworker).post("/cases/new/", form)
+
+    case = Case.objects.get()
+    assert case.is_collective and case.head_count == 6
+    assert sorted(case.petitioners.values_list("name", flat=True)) == ["李秀英", "王建国", "赵大山"]
+
+
+def test_a_bad_id_number_of_a_co_petitioner_is_refused_and_nothing_is_saved(client_as, caseworker, county,
+                                                                            categories):
+    form = intake_form(county, categories, head_count="2", co_name_1="李秀英", co_id_number_1="123")
+
+    response = client_as(caseworker).post("/cases/new/", form)
+
+    assert response.status_code == 400
+    assert "身份证号码应为18位" in response.content.decode()
+    assert not Case.objects.exists()
+    assert not Petitioner.objects.exists()  # the lead petitioner was not left behind either
