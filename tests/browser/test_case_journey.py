@@ -40,9 +40,9 @@ def act(page, label, fields=None):
 def test_a_letter_goes_from_the_reception_desk_to_closure(page, caseworker, unit_officer, county, categories):
     login(page, "zhang.caseworker")
     page.get_by_role("link", name="信访登记").click()
-    page.get_by_label("姓名").fill("王建国")
-    page.get_by_label("身份证号码").fill(ID_WANG)
-    page.get_by_label("电话").fill("13805561234")
+    page.get_by_label("姓名 *", exact=True).fill("王建国")
+    page.get_by_label("身份证号码", exact=True).fill(ID_WANG)
+    page.get_by_label("电话", exact=True).fill("13805561234")
     page.get_by_label("类别").select_option(label="劳动社保/欠薪")
     page.get_by_label("问题属地").select_option(value=county.villages[0].code)
     page.get_by_label("诉求摘要").fill("城关镇某工地拖欠农民工工资三个月")
