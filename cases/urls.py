@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/act/<slug:action>/", views.case_act, name="act"),
     path("<int:pk>/upload/", views.case_upload, name="upload"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
     path("petitioners/<int:pk>/", views.petitioner_detail, name="petitioner"),
     path("petitioners/<int:pk>/reveal/", views.petitioner_reveal, name="reveal"),

@@ -24,7 +24,7 @@ from .api.serializers import CaseCreateSerializer, case_input_from
 from .choices import Channel, UpperSource
 from .exports import write_case_ledger
 from .filtersets import CaseFilterSet
-from .models import Case, Category, Extension
+from .models import Attachment, Case, Category, Extension
 
 PAGE_SIZE = 30
 
@@ -286,6 +286,17 @@ def extension_decide(request, pk):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("cases:detail", pk=extension.case_id)
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+def attachment_download(request, pk):
+    """A case's file, only to those who may see the case (media files are never served directly)."""
+    attachment = Attachment.objects.filter(pk=pk, case__in=selectors.case_list(user=request.user)).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=False, filename=attachment.name,
+                        content_type=attachment.content_type)
 
 
 @login_required

@@ -226,3 +226,20 @@ def test_a_bad_id_number_of_a_co_petitioner_is_refused_and_nothing_is_saved(clie
     assert "身份证号码应为18位" in response.content.decode()
     assert not Case.objects.exists()
     assert not Petitioner.objects.exists()  # the lead petitioner was not left behind either
+
+
+def test_an_attachment_is_served_only_within_the_jurisdiction(client_as, caseworker, other_caseworker, case,
+                                                               settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_as(caseworker)
+    client.post(f"/cases/{case.pk}/upload/", {"files": SimpleUploadedFile("来信.pdf", b"%PDF-1.4 letter",
+                                                                          content_type="application/pdf")})
+    attachment = case.attachments.get()
+
+    response = client.get(f"/cases/attachments/{attachment.pk}/")
+
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 letter"
+    assert client_as(other_caseworker).get(f"/cases/attachments/{attachment.pk}/").status_code == 404
+    assert client.get(attachment.file.url).status_code == 404  # never served directly
