@@ -15,6 +15,7 @@ from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import Scoping
 
 from .choices import (
+    OPEN_STATUSES,
     AppealKind,
     AppealOutcome,
     AssignmentRole,
@@ -238,8 +239,6 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
-        from .choices import OPEN_STATUSES
-
         return self.status in OPEN_STATUSES
 
 

@@ -11,7 +11,7 @@ from xinfang.org.scoping import scoped
 
 from .choices import OPEN_STATUSES, CaseStatus
 from .models import Assignment, Case, Category, Petitioner, TimelineEvent
-from .services import TRANSITIONS
+from .services import TRANSITIONS, is_lead_officer
 
 S = CaseStatus
 
@@ -128,26 +128,26 @@ HANDLER_ACTIONS = {"meet", "feedback", "reply", "request_extension"}
 def allowed_actions(*, user, case: Case) -> list[str]:
     """The actions this user may take on this case now, in workflow order (the buttons on the case page)."""
     allowed = []
-    is_lead_officer = user.has_perm("cases.handle_case") and user.unit_id and user.unit_id == case.lead_unit_id
+    lead_officer = is_lead_officer(user, case)
     for action, (statuses, _label) in TRANSITIONS.items():
         if case.status not in statuses:
             continue
         if action in HANDLER_ACTIONS:
-            if is_lead_officer or user.has_perm("cases.route_case"):
+            if lead_officer or user.has_perm("cases.route_case"):
                 allowed.append(action)
         elif action == "return":
-            if is_lead_officer:
+            if lead_officer:
                 allowed.append(action)
         elif action == "evaluate":
-            if user.has_perm("cases.route_case") or is_lead_officer:
+            if user.has_perm("cases.route_case") or lead_officer:
                 allowed.append(action)
         elif user.has_perm(ACTION_PERMISSIONS[action]):
             allowed.append(action)
     if "close" in allowed and case.satisfaction not in ("satisfied", "basic"):
         allowed.remove("close")
-    if "request_re_review" in allowed and not case.appeals.filter(kind="review").exists():
-        allowed.remove("request_re_review")
-    if "request_re_review" in allowed and case.is_final:
+    # Same conditions as services.case_request_appeal, read from the prefetched appeals.
+    reviewed = any(a.kind == "review" and a.decided_at for a in case.appeals.all())
+    if "request_re_review" in allowed and (not reviewed or case.is_final):
         allowed.remove("request_re_review")
     return allowed
 

@@ -446,11 +446,14 @@ def case_assign(*, actor: User, case: Case, version: int, lead_unit: Unit, assis
     return case
 
 
+def is_lead_officer(user: User, case: Case) -> bool:
+    """An officer of the unit currently leading the case."""
+    return bool(user.has_perm("cases.handle_case") and user.unit_id and user.unit_id == case.lead_unit_id)
+
+
 def _require_handler(actor: User, case: Case) -> None:
     """Handling steps are recorded by the lead unit's officers, or by a caseworker on their behalf."""
-    if actor.has_perm("cases.route_case"):
-        return
-    if actor.has_perm("cases.handle_case") and actor.unit_id and actor.unit_id == case.lead_unit_id:
+    if actor.has_perm("cases.route_case") or is_lead_officer(actor, case):
         return
     raise NotPermitted(_("只有主办单位或信访部门可以办理该事项。"), code="not_lead_unit")
 
@@ -459,7 +462,7 @@ def _require_handler(actor: User, case: Case) -> None:
 def case_return(*, actor: User, case: Case, version: int, reason: str) -> Case:
     """The lead unit returns a wrongly assigned case (退回) within the county's window; the caseworker re-routes."""
     _visible(actor, case)
-    if not (actor.has_perm("cases.handle_case") and actor.unit_id == case.lead_unit_id):
+    if not is_lead_officer(actor, case):
         raise NotPermitted(_("只有主办单位可以退回交办。"), code="not_lead_unit")
     reason = _required_text(reason, "reason", _("退回须写明理由。"))
     window = case_settings_for(case.county).return_window_days

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers as drf
 
 from xinfang.errors import ApplicationError
+from xinfang.http import client_ip
 from xinfang.org.models import Region
 from xinfang.org.scoping import scoped
 
@@ -27,10 +28,6 @@ from .filtersets import CaseFilterSet
 from .models import Attachment, Case, Category, Extension
 
 PAGE_SIZE = 30
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 def _get_case(request, pk) -> Case:

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from xinfang.api.schema import ERROR_RESPONSES
+from xinfang.http import client_ip
 
 from .. import selectors, services
 from ..actions import ACTIONS
@@ -23,10 +24,6 @@ from .serializers import (
     TimelineEventSerializer,
     case_input_from,
 )
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 @extend_schema_view(

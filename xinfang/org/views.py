@@ -10,16 +10,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.errors import ApplicationError
+from xinfang.http import client_ip
 
 from . import selectors, services
 from .filtersets import ApiClientFilterSet, AuditEventFilterSet, RegionFilterSet, UnitFilterSet, UserFilterSet
 from .forms import ApiClientForm
 
 PAGE_SIZE = 50
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def filtered_page(request, filterset_class, queryset):
