@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from rest_framework import serializers
 
+from deadlines import services as clocks
+
 from . import services
 from .api import serializers as s
 from .choices import AppealKind
@@ -77,4 +79,11 @@ ACTIONS: dict[str, CaseAction] = {a.name: a for a in [
     CaseAction("request_extension", s.ExtensionRequestSerializer,
                lambda actor, case, d: services.extension_request(actor=actor, case=case, days=d["days"],
                                                                  reason=d["reason"])),
+    CaseAction("assist_report", s.AssistReportSerializer,
+               lambda actor, case, d: services.assignment_report(actor=actor, case=case, report=d["report"])),
+    CaseAction("request_suspension", s.SuspensionRequestSerializer,
+               lambda actor, case, d: clocks.suspension_request(actor=actor, case=case, reason=d["reason"])),
+    CaseAction("supervise", s.SuperviseSerializer,
+               lambda actor, case, d: clocks.supervision_issue(actor=actor, case=case, kind=d["kind"],
+                                                               content=d["content"], respond_by=d["respond_by"])),
 ]}

@@ -185,6 +185,14 @@ class Case(models.Model):
     rehandle_count = models.PositiveSmallIntegerField(_("重新办理次数"), default=0)
     is_final = models.BooleanField(_("复核终结"), default=False,
                                    help_text=_("复核后终结：同一信访人就同一事项再次信访的，不再受理。"))
+    rule_set = models.ForeignKey("deadlines.RuleSet", verbose_name=_("时限规则"), on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="cases")
+    # The earliest due and warn dates of the case's running clocks (deadlines.services.refresh_case_due): the
+    # card badge on every list, ordering by urgency and the overdue filter, without waiting for the sweep.
+    due_on = models.DateField(_("最近到期日"), null=True, blank=True)
+    warn_on = models.DateField(_("最近预警日"), null=True, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("包案领导"), on_delete=models.PROTECT,
+                              null=True, blank=True, related_name="owned_cases")
     outcome_reason = models.CharField(_("不予受理/转送/导入法律程序理由"), max_length=300, blank=True)
     forwarded_to = models.CharField(_("转送机关"), max_length=100, blank=True)
 
@@ -232,6 +240,8 @@ class Case(models.Model):
             models.Index(fields=["category", "-received_at"], name="cases_case_category"),
             # Jurisdiction by region subtree joins on region_id.
             models.Index(fields=["region", "-received_at"], name="cases_case_region"),
+            # Ordering by urgency (earliest due first, NULLS LAST as the index stores them) and the overdue filter.
+            models.Index(fields=["due_on", "received_at", "id"], name="cases_case_due"),
         ]
 
     def __str__(self):
@@ -240,6 +250,15 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def card_colour(self, today) -> str:
+        """'red' when a running clock is past due, 'yellow' when one is in its warning window, else ''. Computed
+        from the stored dates, so pages are right between two sweeps."""
+        if self.due_on is not None and self.due_on < today:
+            return "red"
+        if self.warn_on is not None and self.warn_on <= today:
+            return "yellow"
+        return ""
 
 
 class CasePetitioner(models.Model):
@@ -279,6 +298,8 @@ class Assignment(models.Model):
     is_active = models.BooleanField(_("有效"), default=True)
     returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
     return_reason = models.CharField(_("退回理由"), max_length=300, blank=True)
+    reported_at = models.DateTimeField(_("协办意见报送时间"), null=True, blank=True)
+    report = models.TextField(_("协办意见"), blank=True)
 
     class Meta:
         verbose_name = _("交办记录")

@@ -5,6 +5,7 @@ import re
 
 from django.db.models import Prefetch, Q
 
+from deadlines.models import Card, Deadline, Supervision, Suspension
 from xinfang import personal_data
 from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import scoped
@@ -23,7 +24,8 @@ PHONE_RE = re.compile(r"^1\d{10}$|^0\d{9,11}$")
 def case_list(*, user):
     """The cases a user may see, with what a list row shows."""
     return scoped(
-        Case.objects.select_related("category__parent", "lead_petitioner", "lead_unit", "region"),
+        Case.objects.select_related("category__parent", "lead_petitioner", "lead_unit", "region", "rule_set",
+                                    "owner"),
         user,
     )
 
@@ -40,6 +42,11 @@ def case_detail(*, user, pk: int) -> Case:
             "extensions__requested_by", "extensions__decided_by",
             "appeals__reviewing_unit",
             "case_petitioners__petitioner",
+            Prefetch("deadlines", queryset=Deadline.objects.select_related("milestone", "unit")
+                     .order_by("started_at", "milestone__sort_order", "id")),
+            Prefetch("cards", queryset=Card.objects.select_related("deadline__milestone", "unit", "leader")),
+            Prefetch("suspensions", queryset=Suspension.objects.select_related("requested_by", "decided_by")),
+            Prefetch("supervisions", queryset=Supervision.objects.select_related("unit", "issued_by")),
         )
         .get(pk=pk)
     )
@@ -121,6 +128,7 @@ ACTION_PERMISSIONS = {
     "divert": "cases.route_case", "assign": "cases.route_case", "close": "cases.route_case",
     "request_review": "cases.route_case", "request_re_review": "cases.route_case",
     "decide_appeal": "cases.decide_appeal", "approve_extension": "cases.approve_extension",
+    "supervise": "deadlines.issue_supervision",
 }
 HANDLER_ACTIONS = {"meet", "feedback", "reply", "request_extension"}
 
@@ -140,6 +148,21 @@ def allowed_actions(*, user, case: Case) -> list[str]:
                 allowed.append(action)
         elif action == "evaluate":
             if user.has_perm("cases.route_case") or lead_officer:
+                allowed.append(action)
+        elif action == "assist_report":
+            # Read from the prefetched assignments (same rule as services.assignment_report).
+            if user.has_perm("cases.handle_case") and any(
+                    a.unit_id == user.unit_id and a.role == "assist" and a.is_active and not a.reported_at
+                    for a in case.assignments.all()):
+                allowed.append(action)
+        elif action == "request_suspension":
+            # Same rule as deadlines.services.suspension_request, from the prefetched clocks and suspensions.
+            running = any(d.met_at is None and d.stopped_at is None for d in case.deadlines.all())
+            open_ = any(s.status in ("pending", "running") for s in case.suspensions.all())
+            if (lead_officer or user.has_perm("cases.route_case")) and running and not open_:
+                allowed.append(action)
+        elif action == "supervise":
+            if user.has_perm(ACTION_PERMISSIONS[action]) and case.lead_unit_id:
                 allowed.append(action)
         elif user.has_perm(ACTION_PERMISSIONS[action]):
             allowed.append(action)

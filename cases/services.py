@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from deadlines import services as clocks
+from deadlines.choices import ClockEvent
 from xinfang import personal_data
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from xinfang.org.choices import RegionLevel
@@ -25,6 +27,7 @@ from xinfang.org.scoping import scoped
 from xinfang.org.services import audit_record
 
 from .choices import (
+    OPEN_STATUSES,
     AppealKind,
     AppealOutcome,
     AssignmentRole,
@@ -71,6 +74,10 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "request_re_review": ({S.CLOSED}, gettext_lazy("申请复核")),
     "decide_appeal": ({S.REVIEWING, S.RE_REVIEWING}, gettext_lazy("作出复查（复核）意见")),
     "request_extension": ({S.ASSIGNED, S.HANDLING}, gettext_lazy("申请延期")),
+    "assist_report": ({S.ASSIGNED, S.HANDLING}, gettext_lazy("报送协办意见")),
+    "request_suspension": ({S.ASSIGNED, S.HANDLING, S.ACCEPTED, S.REGISTERED, S.REVIEWING, S.RE_REVIEWING},
+                           gettext_lazy("申请中止计时")),
+    "supervise": (set(OPEN_STATUSES), gettext_lazy("督办")),
 }
 
 ATTACHMENT_TYPES = {
@@ -129,6 +136,15 @@ def _transition(case: Case, *, actor: User, action: str, version: int, to_status
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     _event(case, actor, event or action, message, changes)
     return case
+
+
+def _clock(case: Case, event: str, actor: User | None, *, at: datetime | None = None, unit: Unit | None = None,
+           stop: str = "") -> None:
+    """Tell the case's clocks what happened (deadlines.services): meet, start and, with ``stop``, end them."""
+    at = at or timezone.now()
+    clocks.clock_event(case=case, event=event, at=at, actor=actor, unit=unit)
+    if stop:
+        clocks.clock_stop(case=case, at=at, reason=stop)
 
 
 def _clean(obj) -> None:
@@ -299,6 +315,7 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
         is_repeat=data.repeat_of is not None, repeat_of=data.repeat_of, registered_by=actor,
     )
     _clean(case)
+    case.rule_set = clocks.rule_set_for(case)
     try:
         with transaction.atomic():
             case.save()
@@ -315,6 +332,7 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
     if case.is_repeat:
         message += _("重复信访，原事项 %(number)s。") % {"number": data.repeat_of.number}
     _event(case, actor, "register", message, {"status": [None, case.status]})
+    _clock(case, ClockEvent.RECEIVED, actor, at=case.received_at)
     return case
 
 
@@ -376,8 +394,11 @@ def case_accept(*, actor: User, case: Case, version: int) -> Case:
             code="final_after_re_review", detail={"case_number": final.number})
     if case.category.is_litigation:
         raise Conflict(_("涉法涉诉事项应导入法律程序处理（信访分离），不作为信访事项受理。"), code="litigation_matter")
-    return _transition(case, actor=actor, action="accept", version=version, to_status=S.ACCEPTED,
+    case = _transition(case, actor=actor, action="accept", version=version, to_status=S.ACCEPTED,
                        accepted_at=timezone.now(), message=_("受理。"))
+    _clock(case, ClockEvent.DECIDED, actor, at=case.accepted_at)
+    _clock(case, ClockEvent.ACCEPTED, actor, at=case.accepted_at)
+    return case
 
 
 @transaction.atomic
@@ -386,8 +407,10 @@ def case_not_accept(*, actor: User, case: Case, version: int, reason: str) -> Ca
     _require(actor, "cases.route_case")
     _visible(actor, case)
     reason = _required_text(reason, "reason", _("不予受理须写明理由。"))
-    return _transition(case, actor=actor, action="not_accept", version=version, to_status=S.NOT_ACCEPTED,
+    case = _transition(case, actor=actor, action="not_accept", version=version, to_status=S.NOT_ACCEPTED,
                        outcome_reason=reason, closed_at=timezone.now(), message=reason)
+    _clock(case, ClockEvent.DECIDED, actor, stop=_("不予受理"))
+    return case
 
 
 @transaction.atomic
@@ -396,9 +419,11 @@ def case_forward(*, actor: User, case: Case, version: int, to_body: str, reason:
     _require(actor, "cases.route_case")
     _visible(actor, case)
     to_body = _required_text(to_body, "to_body", _("请填写转送机关。"))
-    return _transition(case, actor=actor, action="forward", version=version, to_status=S.FORWARDED,
+    case = _transition(case, actor=actor, action="forward", version=version, to_status=S.FORWARDED,
                        forwarded_to=to_body, outcome_reason=reason.strip(), closed_at=timezone.now(),
                        message=_("转送%(body)s。%(reason)s") % {"body": to_body, "reason": reason.strip()})
+    _clock(case, ClockEvent.DECIDED, actor, stop=_("已转送"))
+    return case
 
 
 @transaction.atomic
@@ -407,8 +432,10 @@ def case_divert(*, actor: User, case: Case, version: int, reason: str) -> Case:
     _require(actor, "cases.route_case")
     _visible(actor, case)
     reason = _required_text(reason, "reason", _("请写明导入的法律程序（如：诉讼、仲裁、行政复议）。"))
-    return _transition(case, actor=actor, action="divert", version=version, to_status=S.DIVERTED,
+    case = _transition(case, actor=actor, action="divert", version=version, to_status=S.DIVERTED,
                        outcome_reason=reason, closed_at=timezone.now(), message=reason)
+    _clock(case, ClockEvent.DECIDED, actor, stop=_("已导入法律程序"))
+    return case
 
 
 # Assignment -----------------------------------------------------------------------------------------------
@@ -443,6 +470,7 @@ def case_assign(*, actor: User, case: Case, version: int, lead_unit: Unit, assis
         Assignment(case=case, unit=u, role=AssignmentRole.ASSIST, tasks=assist_tasks.strip(), assigned_by=actor)
         for u in assist_units
     ])
+    _clock(case, ClockEvent.ASSIGNED, actor, at=case.assigned_at)
     return case
 
 
@@ -476,6 +504,7 @@ def case_return(*, actor: User, case: Case, version: int, reason: str) -> Case:
     last = Assignment.objects.filter(case=case, unit=unit, role=AssignmentRole.LEAD).order_by("-id").first()
     if last:
         Assignment.objects.filter(pk=last.pk).update(returned_at=timezone.now(), return_reason=reason)
+    clocks.clock_return(case=case, unit=unit, at=timezone.now(), actor=actor)
     return case
 
 
@@ -490,9 +519,11 @@ def case_meet(*, actor: User, case: Case, version: int, met_at: datetime | None 
     if met_at > timezone.now() + timedelta(minutes=5):
         message = _("见面时间不能晚于现在。")
         raise ValidationFailed(message, code="invalid", detail={"met_at": [message]})
-    return _transition(case, actor=actor, action="meet", version=version, to_status=S.HANDLING,
+    case = _transition(case, actor=actor, action="meet", version=version, to_status=S.HANDLING,
                        met_at=case.met_at or met_at,
                        message=_("见面：%(note)s") % {"note": note.strip() or _("已与信访人见面。")})
+    _clock(case, ClockEvent.MET, actor, at=met_at)
+    return case
 
 
 @transaction.atomic
@@ -501,9 +532,11 @@ def case_feedback(*, actor: User, case: Case, version: int, note: str) -> Case:
     _visible(actor, case)
     _require_handler(actor, case)
     note = _required_text(note, "note", _("请填写反馈内容。"))
-    return _transition(case, actor=actor, action="feedback", version=version, to_status=S.HANDLING,
+    case = _transition(case, actor=actor, action="feedback", version=version, to_status=S.HANDLING,
                        feedback_at=case.feedback_at or timezone.now(),
                        message=_("反馈：%(note)s") % {"note": note})
+    _clock(case, ClockEvent.FEEDBACK, actor)
+    return case
 
 
 @transaction.atomic
@@ -519,6 +552,7 @@ def case_reply(*, actor: User, case: Case, version: int, text: str, file=None) -
                        message=_("答复：%(text)s") % {"text": text[:200]})
     if file is not None:
         _attach(case, actor, file, AttachmentKind.REPLY)
+    _clock(case, ClockEvent.REPLIED, actor, at=case.replied_at)
     return case
 
 
@@ -542,6 +576,8 @@ def case_evaluate(*, actor: User, case: Case, version: int, result: str, method:
                        to_status=S.HANDLING if unsatisfied else S.REPLIED, satisfaction=result, message=message,
                        **extra)
     Evaluation.objects.create(case=case, result=result, method=method, note=note.strip(), recorded_by=actor)
+    if unsatisfied:
+        _clock(case, ClockEvent.REHANDLE, actor)
     return case
 
 
@@ -552,8 +588,10 @@ def case_close(*, actor: User, case: Case, version: int, note: str = "") -> Case
     _visible(actor, case)
     if case.status == S.REPLIED and case.satisfaction not in (Satisfaction.SATISFIED, Satisfaction.BASIC):
         raise Conflict(_("回访结果为满意或基本满意后才能办结。"), code="not_evaluated")
-    return _transition(case, actor=actor, action="close", version=version, to_status=S.CLOSED,
+    case = _transition(case, actor=actor, action="close", version=version, to_status=S.CLOSED,
                        closed_at=timezone.now(), message=note.strip() or _("办结。"))
+    _clock(case, ClockEvent.CLOSED, actor, at=case.closed_at, stop=_("已办结"))
+    return case
 
 
 # Extensions -----------------------------------------------------------------------------------------------
@@ -595,6 +633,8 @@ def extension_decide(*, actor: User, extension: Extension, approve: bool, note: 
     _event(extension.case, actor, "extension_decide",
            (_("批准延期%(days)s天。") if approve else _("不批准延期%(days)s天。")) % {"days": extension.days}
            + note.strip())
+    if approve:
+        clocks.clock_extend(case=extension.case, days=extension.days, actor=actor)
     return extension
 
 
@@ -622,11 +662,14 @@ def case_request_appeal(*, actor: User, case: Case, version: int, kind: str, rev
         raise ValidationFailed(_("复查（复核）由上一级机关办理，请选择上级单位。"), code="reviewing_unit_not_above")
     if case.appeals.filter(kind=kind).exists():
         raise Conflict(_("同一事项的复查（复核）只能申请一次。"), code="appeal_exists")
-    _transition(case, actor=actor, action=action, version=version, to_status=to_status,
-                message=_("%(kind)s申请，由%(unit)s办理：%(reason)s") % {
-                    "kind": AppealKind(kind).label, "unit": reviewing_unit.name, "reason": reason})
-    return Appeal.objects.create(case=case, kind=kind, reviewing_unit=reviewing_unit, reason=reason,
-                                 registered_by=actor)
+    case = _transition(case, actor=actor, action=action, version=version, to_status=to_status,
+                       message=_("%(kind)s申请，由%(unit)s办理：%(reason)s") % {
+                           "kind": AppealKind(kind).label, "unit": reviewing_unit.name, "reason": reason})
+    appeal = Appeal.objects.create(case=case, kind=kind, reviewing_unit=reviewing_unit, reason=reason,
+                                   registered_by=actor)
+    _clock(case, ClockEvent.REVIEW_REQUESTED if kind == AppealKind.REVIEW else ClockEvent.RE_REVIEW_REQUESTED,
+           actor)
+    return appeal
 
 
 @transaction.atomic
@@ -650,7 +693,35 @@ def case_decide_appeal(*, actor: User, case: Case, version: int, outcome: str, d
     Appeal.objects.filter(pk=appeal.pk).update(outcome=outcome, decision=decision, decided_at=timezone.now(),
                                                decided_by=actor)
     appeal.refresh_from_db()
+    case.refresh_from_db()
+    _clock(case, ClockEvent.APPEAL_DECIDED, actor, stop=_("复查（复核）已办结"))
     return appeal
+
+
+# Assisting units ------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def assignment_report(*, actor: User, case: Case, report: str) -> Assignment:
+    """An assisting unit reports its part (协办意见) to the lead unit; this meets its own sub-deadline."""
+    _visible(actor, case)
+    if not actor.has_perm("cases.handle_case") or not actor.unit_id:
+        raise NotPermitted()
+    assignment = Assignment.objects.filter(case=case, unit_id=actor.unit_id, role=AssignmentRole.ASSIST,
+                                           is_active=True).first()
+    if assignment is None:
+        raise NotPermitted(_("只有协办单位可以报送协办意见。"), code="not_assisting_unit")
+    report = _required_text(report, "report", _("请填写协办意见。"))
+    if case.status not in TRANSITIONS["assist_report"][0]:
+        raise Conflict(_("当前状态为“%(status)s”，不能报送协办意见。") % {"status": case.get_status_display()},
+                       code="transition_not_allowed")
+    if not Assignment.objects.filter(pk=assignment.pk, reported_at__isnull=True).update(
+            reported_at=timezone.now(), report=report):
+        raise Conflict(_("已报送过协办意见。"), code="already_reported")
+    assignment.refresh_from_db()
+    _event(case, actor, "assist_report", _("%(unit)s报送协办意见：%(report)s") % {
+        "unit": assignment.unit.name, "report": report[:200]})
+    _clock(case, ClockEvent.ASSIST_REPORTED, actor, at=assignment.reported_at, unit=assignment.unit)
+    return assignment
 
 
 # County settings and categories ----------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 """API shapes of cases. Personal data is masked here; the plain values come only from the reveal action."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from deadlines.api.serializers import CardSerializer, DeadlineSerializer, SupervisionSerializer, SuspensionSerializer
+from deadlines.choices import SupervisionKind
 from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import scoped
 
@@ -27,12 +30,17 @@ class CaseListSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     lead_unit = serializers.CharField(source="lead_unit.name", read_only=True, default=None)
     petitioner = serializers.CharField(source="lead_petitioner.name", read_only=True)
+    card = serializers.SerializerMethodField(help_text="red / yellow / '' — from the case's running clocks")
 
     class Meta:
         model = Case
         fields = ["id", "number", "status", "status_display", "channel", "channel_display", "received_at",
                   "petitioner", "head_count", "is_collective", "category", "summary", "region", "region_name",
-                  "lead_unit", "is_repeat", "is_skip_level", "is_to_province", "is_to_beijing", "version"]
+                  "lead_unit", "is_repeat", "is_skip_level", "is_to_province", "is_to_beijing", "due_on", "card",
+                  "version"]
+
+    def get_card(self, case) -> str:
+        return case.card_colour(timezone.localdate())
 
 
 class TimelineEventSerializer(serializers.ModelSerializer):
@@ -87,13 +95,19 @@ class CaseDetailSerializer(CaseListSerializer):
     appeals = AppealSerializer(many=True, read_only=True)
     first_unit = serializers.CharField(source="first_unit.name", read_only=True, default=None)
     repeat_of = serializers.CharField(source="repeat_of.number", read_only=True, default=None)
+    deadlines = DeadlineSerializer(many=True, read_only=True)
+    cards = CardSerializer(many=True, read_only=True)
+    suspensions = SuspensionSerializer(many=True, read_only=True)
+    supervisions = SupervisionSerializer(many=True, read_only=True)
+    owner = serializers.CharField(source="owner.display_name", read_only=True, default=None)
 
     class Meta(CaseListSerializer.Meta):
         fields = [*CaseListSerializer.Meta.fields, "demands", "upper_source", "upper_batch", "external_system",
                   "external_id", "repeat_of", "first_unit", "registered_at", "accepted_at", "assigned_at",
                   "met_at", "feedback_at", "replied_at", "closed_at", "reply_text", "satisfaction",
                   "rehandle_count", "is_final", "outcome_reason", "forwarded_to", "petitioners", "timeline",
-                  "assignments", "attachments", "extensions", "evaluations", "appeals"]
+                  "assignments", "attachments", "extensions", "evaluations", "appeals", "owner", "rule_set",
+                  "deadlines", "cards", "suspensions", "supervisions"]
 
     def get_petitioners(self, case) -> list[dict]:
         links = sorted(case.case_petitioners.all(), key=lambda link: (not link.is_lead, link.pk))
@@ -199,6 +213,21 @@ class DecideAppealSerializer(VersionSerializer):
 class ExtensionRequestSerializer(serializers.Serializer):
     days = serializers.IntegerField(label=_("延期天数"), min_value=1)
     reason = serializers.CharField(label=_("延期理由"), max_length=300)
+
+
+class AssistReportSerializer(serializers.Serializer):
+    report = serializers.CharField(label=_("协办意见"))
+
+
+class SuspensionRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(label=_("中止理由"), max_length=300,
+                                   help_text=_("如：等待信访人补充材料、委托鉴定。"))
+
+
+class SuperviseSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(label=_("类型"), choices=SupervisionKind.choices)
+    content = serializers.CharField(label=_("督办事项"))
+    respond_by = serializers.DateField(label=_("回复期限"))
 
 
 class ExtensionDecideSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_even_a_superuser_cannot_edit_or_delete_timeline_events_in_the_admin(case, client, django_user_model):
     root = django_user_model.objects.create_superuser("root", password="x")
     client.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
-    event = TimelineEvent.objects.get(case=case)
+    event = TimelineEvent.objects.get(case=case, kind="register")
 
     change = client.post(f"/admin/cases/timelineevent/{event.pk}/change/", {"message": "改写"})
     delete = client.post(f"/admin/cases/timelineevent/{event.pk}/delete/", {"post": "yes"})

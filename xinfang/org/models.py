@@ -102,6 +102,10 @@ class Unit(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("上级单位"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("分管领导"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="led_units", help_text=_("红黄牌的责任领导；下级单位的红牌逾期未办，提请其督办。"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 

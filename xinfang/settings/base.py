@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -86,7 +87,9 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "xinfang.org",
+    "xinfang.workdays",
     "cases",
+    "deadlines",
     "visits",
     "scoring",
 ]
@@ -212,9 +215,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The beat schedule is declared here and nowhere else. Every periodic task is idempotent.
 BEAT_HEARTBEAT_SECONDS = 60
+DEADLINE_SWEEP_SECONDS = env.int("DEADLINE_SWEEP_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "xinfang.org.tasks.beat_heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS},
+    # Raise, escalate and clear red and yellow cards (deadlines.services.sweep).
+    "deadline-sweep": {"task": "deadlines.tasks.sweep_cards", "schedule": DEADLINE_SWEEP_SECONDS},
+    # E-mail notifications; the task itself waits for working hours.
+    "notification-email": {"task": "deadlines.tasks.email_notifications", "schedule": 600},
+    # Each unit's daily digest of its current cards, at the start of the working day.
+    "unit-digest": {"task": "deadlines.tasks.daily_digest", "schedule": crontab(hour=8, minute=30)},
 }
+# E-MAIL: the console by default (the demo prints mails); set EMAIL_URL-style settings in production.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="xinfang@localhost")
+# Notifications are e-mailed on working days between these hours (local time), never at night.
+NOTIFY_WORKING_HOURS = (8, 18)
 
 # DJANGO REST FRAMEWORK
 # https://www.django-rest-framework.org/api-guide/settings/

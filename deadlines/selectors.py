@@ -1,0 +1,130 @@
+"""Reads of the deadlines app. Every queryset starts from ``scoped``; aggregates are single GROUP BY queries."""
+
+from datetime import date
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case
+from xinfang.org.choices import RegionLevel
+from xinfang.org.scoping import scoped
+
+from .choices import CardColour, NotificationKind
+from .models import Card, Deadline, Notification, RuleSet, Supervision
+
+
+def deadline_state(deadline: Deadline, today: date | None = None) -> str:
+    """A clock's state now, from its stored dates alone (what the sweep will conclude, without waiting for it):
+    met / met_late / stopped / suspended / red2 / red / yellow / running."""
+    today = today or timezone.localdate()
+    if deadline.met_at is not None:
+        return "met_late" if deadline.met_late else "met"
+    if deadline.stopped_at is not None:
+        return "stopped"
+    if deadline.suspended_since is not None:
+        return "suspended"
+    if deadline.red2_on is not None and deadline.red2_on < today:
+        return "red2"
+    if deadline.due_on < today:
+        return "red"
+    if deadline.warn_on <= today:
+        return "yellow"
+    return "running"
+
+
+STATE_LABELS = {
+    "met": _("按时完成"), "met_late": _("超期完成"), "stopped": _("已终止"), "suspended": _("中止计时"),
+    "red2": _("严重超期"), "red": _("已超期"), "yellow": _("即将到期"), "running": _("计时中"),
+}
+
+
+def state_label(state: str) -> str:
+    return str(STATE_LABELS[state])
+
+
+def card_list(*, user):
+    """Cards on cases the user may see, with what a row shows."""
+    return scoped(Card.objects.select_related("case", "deadline__milestone", "unit", "leader"), user)
+
+
+def current_cards(*, user):
+    return card_list(user=user).filter(cleared_at__isnull=True)
+
+
+def overdue_board(*, user) -> dict:
+    """Current cards counted by responsible unit and by township (two GROUP BY queries)."""
+    cards = current_cards(user=user).order_by()
+    colour_counts = {f"n_{c}": Count("id", filter=Q(colour=c)) for c in CardColour.values}
+    by_unit = list(cards.values("unit_id", "unit__name").annotate(**colour_counts, total=Count("id"))
+                   .order_by("-n_red2", "-n_red", "-n_yellow", "unit__name"))
+    # The township of the matter: the region path's township prefix (regions are five levels deep).
+    by_region = list(cards.values("case__region__path").annotate(**colour_counts, total=Count("id")))
+    townships: dict[str, dict] = {}
+    for row in by_region:
+        parts = row["case__region__path"].strip("/").split("/")
+        code = parts[RegionLevel.TOWNSHIP - 1] if len(parts) >= RegionLevel.TOWNSHIP else parts[-1]
+        bucket = townships.setdefault(code, {"code": code, **{k: 0 for k in colour_counts}, "total": 0})
+        for key in (*colour_counts, "total"):
+            bucket[key] += row[key]
+    from xinfang.org.models import Region
+
+    names = dict(Region.objects.filter(code__in=townships).values_list("code", "name"))
+    regions = sorted(({**v, "name": names.get(code, code)} for code, v in townships.items()),
+                     key=lambda r: (-r["n_red2"], -r["n_red"], -r["n_yellow"], r["name"]))
+    totals = cards.aggregate(**colour_counts, total=Count("id"))
+    return {"by_unit": by_unit, "by_region": regions, "totals": totals}
+
+
+def rule_set_list(*, user):
+    return scoped(RuleSet.objects.all(), user).prefetch_related("milestones", "categories")
+
+
+def supervision_list(*, user):
+    return scoped(Supervision.objects.select_related("case", "unit", "issued_by", "acknowledged_by",
+                                                     "responded_by"), user)
+
+
+def unconfirmed_deadlines(*, county_id: int) -> int:
+    """Running clocks whose dates rest on a year nobody has entered (weekends only): the admin must enter it."""
+    return Deadline.objects.filter(case__county_id=county_id, calendar_unconfirmed=True, met_at__isnull=True,
+                                   stopped_at__isnull=True).count()
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_list(*, user):
+    return Notification.objects.filter(user=user).select_related(
+        "case", "card__deadline__milestone", "card__unit", "supervision")
+
+
+def notification_text(n: Notification) -> str:
+    """A notification in the reader's language, rendered now from what it points at."""
+    if n.kind in (NotificationKind.CARD, NotificationKind.ESCALATION) and n.card_id:
+        card = n.card
+        text = _("%(case)s “%(milestone)s” %(colour)s（%(unit)s，到期日 %(due)s）") % {
+            "case": n.case.number if n.case_id else "", "milestone": card.deadline.milestone.name,
+            "colour": card.get_colour_display(), "unit": card.unit.name if card.unit_id else "-",
+            "due": card.deadline.due_on.isoformat()}
+        if n.kind == NotificationKind.ESCALATION:
+            text = _("红牌逾期未办，提请督办：%(text)s") % {"text": text}
+        return text
+    if n.kind == NotificationKind.SUPERVISION and n.supervision_id:
+        s = n.supervision
+        return _("%(kind)s %(number)s：%(case)s，请于 %(day)s 前回复") % {
+            "kind": s.get_kind_display(), "number": s.number, "case": n.case.number if n.case_id else "",
+            "day": s.respond_by.isoformat()}
+    if n.kind == NotificationKind.DIGEST:
+        d = n.data
+        return _("%(day)s 本单位红黄牌：严重超期 %(red2)s，红牌 %(red)s，黄牌 %(yellow)s") % {
+            "day": d.get("day", ""), "red2": d.get("red2", 0), "red": d.get("red", 0), "yellow": d.get("yellow", 0)}
+    return n.get_kind_display()
+
+
+def case_clock_summary(case: Case, today: date | None = None) -> list[dict]:
+    """The case page's clocks: each with its state, from the prefetched deadlines."""
+    today = today or timezone.localdate()
+    return [{"deadline": d, "state": deadline_state(d, today), "state_label": state_label(deadline_state(d, today))}
+            for d in case.deadlines.all()]

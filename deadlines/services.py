@@ -1,0 +1,773 @@
+"""Writes of the deadlines app: rule sets and their versions, the clocks of each case, suspensions, supervision
+documents, the card sweep and notifications.
+
+cases.services calls ``clock_event`` / ``clock_stop`` / ``clock_extend`` inside its own transactions, so a
+case's clocks always change together with the case. The sweep is set-based SQL: it never loops over cases.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import Assignment, Case, TimelineEvent
+from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from xinfang.org.choices import RegionLevel
+from xinfang.org.models import Region, Unit, User
+from xinfang.org.scoping import scoped
+from xinfang.org.services import audit_record
+from xinfang.workdays.calendar import WORKING, WorkCalendar
+from xinfang.workdays.selectors import calendar_for
+
+from .choices import (
+    AppliesTo,
+    CardColour,
+    ClearReason,
+    ClockEvent,
+    DayKind,
+    NotificationKind,
+    Party,
+    SupervisionKind,
+    SuspensionStatus,
+)
+from .models import Card, Deadline, Milestone, Notification, RuleSet, Supervision, SupervisionCounter, Suspension
+
+E = ClockEvent
+
+# The rule set a county starts with (信访工作条例 2022 and the 3/7/21 rule for first petitions). Its admin edits it
+# in the product; these are only the starting values, copied into the county's own rows.
+DEFAULT_RULE_SET_NAME = gettext_lazy("信访工作条例（默认）")
+DEFAULT_MILESTONES = [
+    # code, name, start, end, days, kind, applies_to, party, extendable, restart_on_reassign
+    ("decide", gettext_lazy("决定是否受理"), E.RECEIVED, E.DECIDED, 15, DayKind.CALENDAR, AppliesTo.ALL, Party.OFFICE,
+     False, False),
+    ("meet", gettext_lazy("3日内见面"), E.ASSIGNED, E.MET, 3, DayKind.CALENDAR, AppliesTo.FIRST, Party.LEAD,
+     False, True),
+    ("feedback", gettext_lazy("7日内反馈"), E.ASSIGNED, E.FEEDBACK, 7, DayKind.CALENDAR, AppliesTo.FIRST, Party.LEAD,
+     False, True),
+    ("close21", gettext_lazy("21日内办结"), E.ASSIGNED, E.REPLIED, 21, DayKind.CALENDAR, AppliesTo.FIRST, Party.LEAD,
+     True, True),
+    ("handle", gettext_lazy("60日内办结"), E.ACCEPTED, E.REPLIED, 60, DayKind.CALENDAR, AppliesTo.ALL, Party.LEAD,
+     True, False),
+    ("assist", gettext_lazy("协办意见报送"), E.ASSIGNED, E.ASSIST_REPORTED, 10, DayKind.CALENDAR, AppliesTo.ALL,
+     Party.ASSIST, False, True),
+    ("review", gettext_lazy("复查"), E.REVIEW_REQUESTED, E.APPEAL_DECIDED, 30, DayKind.CALENDAR, AppliesTo.ALL,
+     Party.OFFICE, False, False),
+    ("re_review", gettext_lazy("复核"), E.RE_REVIEW_REQUESTED, E.APPEAL_DECIDED, 30, DayKind.CALENDAR,
+     AppliesTo.ALL, Party.OFFICE, False, False),
+]
+
+MILESTONE_FIELDS = ("name", "start_event", "end_event", "days", "day_kind", "applies_to", "party", "extendable",
+                    "restart_on_reassign", "warn_days", "warn_percent", "second_red", "is_active", "sort_order")
+
+
+def _require(actor: User, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise NotPermitted()
+
+
+def _timeline(case: Case, actor: User | None, kind: str, message: str, changes: dict | None = None) -> None:
+    TimelineEvent.objects.create(case=case, actor=actor, kind=kind, message=message[:500], changes=changes or {})
+
+
+def _clean(obj) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed(_("提交的数据有误。"), code="invalid", detail=exc.message_dict) from exc
+
+
+# Rule sets ------------------------------------------------------------------------------------------------
+
+def default_rule_set(county: Region) -> RuleSet:
+    """The county's default rule set (lineage 1), created from DEFAULT_MILESTONES the first time it is needed."""
+    current = RuleSet.objects.filter(county=county, lineage=1, is_current=True).first()
+    if current is not None:
+        return current
+    with transaction.atomic():
+        Region.objects.select_for_update().filter(pk=county.pk).first()  # one creator at a time per county
+        current = RuleSet.objects.filter(county=county, lineage=1, is_current=True).first()
+        if current is not None:
+            return current
+        rule_set = RuleSet.objects.create(county=county, lineage=1, version=1, name=str(DEFAULT_RULE_SET_NAME),
+                                          priority=1000)
+        Milestone.objects.bulk_create([
+            Milestone(rule_set=rule_set, code=code, name=str(name), start_event=start, end_event=end, days=days,
+                      day_kind=kind, applies_to=applies, party=party, extendable=extendable,
+                      restart_on_reassign=restart, sort_order=i * 10)
+            for i, (code, name, start, end, days, kind, applies, party, extendable, restart)
+            in enumerate(DEFAULT_MILESTONES)
+        ])
+    return rule_set
+
+
+def rule_set_for(case: Case) -> RuleSet:
+    """The current rule set that governs a new case: the first by priority whose conditions match."""
+    default_rule_set(case.county)
+    category_ids = {case.category_id, case.category.parent_id} - {None}
+    candidates = (RuleSet.objects.filter(county=case.county_id, is_current=True)
+                  .prefetch_related("categories").order_by("priority", "lineage"))
+    for rule_set in candidates:
+        if rule_set.governs(channel=case.channel, upper_source=case.upper_source, category_ids=category_ids):
+            return rule_set
+    return default_rule_set(case.county)
+
+
+def _own_county(actor: User, county: Region) -> None:
+    _require(actor, "deadlines.change_ruleset")
+    if county.level != RegionLevel.COUNTY or not scoped(Region.objects.filter(pk=county.pk), actor).exists():
+        raise NotPermitted(_("只能修改本县的规则。"), code="county_out_of_jurisdiction")
+
+
+def _editable_version(actor: User, rule_set: RuleSet) -> RuleSet:
+    """The version to edit: ``rule_set`` itself while no case uses it, else a new version copied from it (the
+    cases keep the old one)."""
+    _own_county(actor, rule_set.county)
+    rule_set = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    if not rule_set.is_current:
+        raise Conflict(_("这是历史版本，不能修改；请修改现行版本。"), code="rule_set_retired")
+    if not Case.objects.filter(rule_set=rule_set).exists():
+        return rule_set
+    milestones = list(rule_set.milestones.all())
+    categories = list(rule_set.categories.all())
+    RuleSet.objects.filter(pk=rule_set.pk).update(is_current=False)
+    new = RuleSet.objects.create(
+        county=rule_set.county, lineage=rule_set.lineage, version=rule_set.version + 1, name=rule_set.name,
+        priority=rule_set.priority, channels=rule_set.channels, upper_sources=rule_set.upper_sources,
+        escalate_after_days=rule_set.escalate_after_days, created_by=actor)
+    new.categories.set(categories)
+    for m in milestones:
+        m.pk, m.rule_set = None, new
+    Milestone.objects.bulk_create(milestones)
+    audit_record(actor=actor, action="rule_set.publish", obj=new, region=new.county,
+                 changes={"from_version": rule_set.version, "version": new.version})
+    return new
+
+
+@dataclass
+class RuleSetInput:
+    name: str
+    priority: int = 100
+    channels: list | None = None
+    upper_sources: list | None = None
+    categories: list | None = None
+    escalate_after_days: int = 3
+
+
+@transaction.atomic
+def rule_set_create(*, actor: User, county: Region, data: RuleSetInput) -> RuleSet:
+    """A new rule set for some cases (say 中央交办 or 领导接访), starting with a copy of the default milestones."""
+    _own_county(actor, county)
+    default = default_rule_set(county)
+    lineage = (RuleSet.objects.filter(county=county).order_by("-lineage").values_list("lineage", flat=True)
+               .first() or 0) + 1
+    rule_set = RuleSet(county=county, lineage=lineage, version=1, created_by=actor)
+    _apply_rule_set(rule_set, data)
+    milestones = list(default.milestones.all())
+    for m in milestones:
+        m.pk, m.rule_set = None, rule_set
+    Milestone.objects.bulk_create(milestones)
+    audit_record(actor=actor, action="rule_set.create", obj=rule_set, region=county, changes={"name": rule_set.name})
+    return rule_set
+
+
+def _apply_rule_set(rule_set: RuleSet, data: RuleSetInput) -> None:
+    from cases.choices import Channel, UpperSource
+
+    name = (data.name or "").strip()
+    if not name:
+        raise ValidationFailed(_("请填写规则名称。"), code="required", detail={"name": [_("请填写规则名称。")]})
+    channels = list(data.channels or [])
+    sources = list(data.upper_sources or [])
+    if set(channels) - set(Channel.values) or set(sources) - set(UpperSource.values):
+        raise ValidationFailed(_("未知的信访形式或交办来源。"), code="invalid")
+    categories = list(data.categories or [])
+    if any(c.county_id != rule_set.county_id for c in categories):
+        raise ValidationFailed(_("请选择本县的信访类别。"), code="unknown_category")
+    rule_set.name, rule_set.priority = name[:60], data.priority
+    rule_set.channels, rule_set.upper_sources = channels, sources
+    rule_set.escalate_after_days = data.escalate_after_days
+    _clean(rule_set)
+    rule_set.save()
+    rule_set.categories.set(categories)
+
+
+@transaction.atomic
+def rule_set_update(*, actor: User, rule_set: RuleSet, data: RuleSetInput) -> RuleSet:
+    """Change which cases a rule set governs; a version in use is kept and a new version published."""
+    target = _editable_version(actor, rule_set)
+    _apply_rule_set(target, data)
+    audit_record(actor=actor, action="rule_set.update", obj=target, region=target.county,
+                 changes={"name": target.name, "channels": target.channels, "upper_sources": target.upper_sources})
+    return target
+
+
+@transaction.atomic
+def milestone_save(*, actor: User, rule_set: RuleSet, code: str, values: dict) -> Milestone:
+    """Add a milestone or change one (by ``code``) — switch the 3/7/21 rule off, change a number, add a stage —
+    in the current version, or in a new version when cases already run under it."""
+    target = _editable_version(actor, rule_set)
+    code = (code or "").strip()
+    milestone = target.milestones.filter(code=code).first() or Milestone(rule_set=target, code=code)
+    before = {name: getattr(milestone, name) for name in MILESTONE_FIELDS} if milestone.pk else {}
+    for name in MILESTONE_FIELDS:
+        if name in values:
+            setattr(milestone, name, values[name])
+    if milestone.start_event == milestone.end_event:
+        raise ValidationFailed(_("起算事件和完成事件不能相同。"), code="invalid",
+                               detail={"end_event": [_("起算事件和完成事件不能相同。")]})
+    _clean(milestone)
+    milestone.save()
+    after = {name: getattr(milestone, name) for name in MILESTONE_FIELDS}
+    audit_record(actor=actor, action="milestone.save", obj=milestone, region=target.county,
+                 changes={k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+                 | {"rule_set": str(target)})
+    return milestone
+
+
+# Clocks ---------------------------------------------------------------------------------------------------
+
+def _local(at: datetime) -> date:
+    return timezone.localtime(at).date()
+
+
+def compute_dates(deadline: Deadline, milestone: Milestone, rule_set: RuleSet, cal: WorkCalendar) -> None:
+    """Fill a clock's due, warn, second-red and escalation dates from its start and the days it is granted."""
+    total = milestone.days + deadline.extra_days + deadline.suspended_days
+    due, unconfirmed = cal.due_date(deadline.started_on, total, milestone.day_kind)
+    if milestone.warn_percent:
+        span = (due - deadline.started_on).days
+        warn = min(due, deadline.started_on + timedelta(days=math.ceil(span * milestone.warn_percent / 100)))
+    else:
+        warn = cal.workdays_before(due, milestone.warn_days)
+    deadline.due_on, deadline.warn_on = due, max(warn, deadline.started_on)
+    deadline.red2_on = cal.due_date(due, milestone.days, milestone.day_kind)[0] if milestone.second_red else None
+    deadline.escalate_on = cal.due_date(due, rule_set.escalate_after_days, WORKING)[0]
+    deadline.calendar_unconfirmed = unconfirmed
+
+
+def refresh_case_due(case_ids) -> None:
+    """Store each case's earliest running due and warn dates (the list's badge, urgency order, overdue filter)."""
+    running = Deadline.objects.filter(case=OuterRef("pk"), met_at__isnull=True, stopped_at__isnull=True,
+                                      suspended_since__isnull=True).values("case")
+    Case.objects.filter(pk__in=case_ids).update(
+        due_on=Subquery(running.annotate(m=Min("due_on")).values("m")[:1]),
+        warn_on=Subquery(running.annotate(m=Min("warn_on")).values("m")[:1]),
+    )
+
+
+def _applies(milestone: Milestone, case: Case) -> bool:
+    if milestone.applies_to == AppliesTo.FIRST:
+        return not case.is_repeat
+    if milestone.applies_to == AppliesTo.REPEAT:
+        return case.is_repeat
+    return True
+
+
+def _units_for(milestone: Milestone, case: Case, unit: Unit | None) -> list[Unit | None]:
+    if milestone.party == Party.OFFICE:
+        return [case.registered_by.unit]
+    if milestone.party == Party.LEAD:
+        return [case.lead_unit]  # None before assignment: adopted by the lead unit when it is assigned
+    assists = Assignment.objects.filter(case=case, is_active=True, role="assist").select_related("unit")
+    return [a.unit for a in assists]
+
+
+def clock_event(*, case: Case, event: str, at: datetime, actor: User | None = None, unit: Unit | None = None
+                ) -> None:
+    """A case event happened: meet the running clocks it ends, start the clocks it begins. ``unit`` limits the
+    clocks met to that unit's (an assisting unit's report)."""
+    if case.rule_set_id is None:
+        return
+    if event == E.ASSIGNED and case.lead_unit_id:
+        # Lead clocks that started before there was a lead unit (the 60 days from acceptance) are now its own.
+        Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True, unit__isnull=True,
+                                milestone__party=Party.LEAD).update(unit=case.lead_unit_id)
+    ending = Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True,
+                                     milestone__end_event=event)
+    if unit is not None:
+        ending = ending.filter(unit=unit)
+    today = _local(at)
+    for deadline in ending.select_related("milestone"):
+        late = today > deadline.due_on
+        Deadline.objects.filter(pk=deadline.pk).update(met_at=at, met_late=late, suspended_since=None)
+        if late:
+            _timeline(case, actor, "deadline_late",
+                      _("“%(name)s”超期完成（到期日 %(due)s）。") % {"name": deadline.milestone.name,
+                                                              "due": deadline.due_on.isoformat()})
+    starting = [m for m in Milestone.objects.filter(rule_set=case.rule_set_id, start_event=event, is_active=True)
+                if _applies(m, case)]
+    if starting:
+        cal = calendar_for(case.county_id)
+        rule_set = case.rule_set
+        already_met = set(Deadline.objects.filter(case=case, met_at__isnull=False)
+                          .values_list("milestone_id", flat=True))
+        created = []
+        for milestone in starting:
+            if milestone.pk in already_met and milestone.party != Party.ASSIST:
+                continue
+            started_at = at
+            if not milestone.restart_on_reassign:
+                earlier = (Deadline.objects.filter(case=case, milestone=milestone).order_by("started_at")
+                           .values_list("started_at", flat=True).first())
+                started_at = earlier or at
+            for responsible in _units_for(milestone, case, unit):
+                if Deadline.objects.filter(case=case, milestone=milestone, unit=responsible, met_at__isnull=True,
+                                           stopped_at__isnull=True).exists():
+                    continue
+                deadline = Deadline(case=case, milestone=milestone, unit=responsible, started_at=started_at,
+                                    started_on=_local(started_at))
+                compute_dates(deadline, milestone, rule_set, cal)
+                created.append(deadline)
+        Deadline.objects.bulk_create(created)
+        if created:
+            _timeline(case, actor, "deadline_start", _("开始计时：%(items)s") % {"items": _("；").join(
+                _("%(name)s%(unit)s，%(days)s%(kind)s，%(due)s 到期") % {
+                    "name": d.milestone.name,
+                    "unit": _("（%(unit)s）") % {"unit": d.unit.name} if d.unit_id else "",
+                    "days": d.milestone.days, "kind": d.milestone.get_day_kind_display(),
+                    "due": d.due_on.isoformat()}
+                for d in created)},
+                {d.milestone.code + (f"@{d.unit_id}" if d.unit_id else ""): [None, d.due_on.isoformat()]
+                 for d in created})
+    refresh_case_due([case.pk])
+
+
+def clock_stop(*, case: Case, at: datetime, reason: str, unit: Unit | None = None) -> int:
+    """Stop the running clocks of a case (or of one unit on it): the case ended, or the unit returned it."""
+    running = Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True)
+    if unit is not None:
+        running = running.filter(unit=unit)
+    stopped = running.update(stopped_at=at, stop_reason=reason[:100], suspended_since=None)
+    refresh_case_due([case.pk])
+    return stopped
+
+
+def clock_return(*, case: Case, unit: Unit, at: datetime, actor: User | None) -> None:
+    """The lead unit returned the case: its clocks that restart on re-assignment stop; the others (the statutory
+    60 days, say) keep running with no unit until the next lead unit takes them over; assisting clocks stop."""
+    running = Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True)
+    running.filter(unit=unit, milestone__party=Party.LEAD, milestone__restart_on_reassign=True).update(
+        stopped_at=at, stop_reason=_("已退回"))
+    running.filter(unit=unit, milestone__party=Party.LEAD).update(unit=None)
+    running.filter(milestone__party=Party.ASSIST).update(stopped_at=at, stop_reason=_("已退回"))
+    refresh_case_due([case.pk])
+
+
+def _move(deadlines, case: Case, actor: User | None, why: str, change) -> None:
+    """Apply ``change`` to each clock, recompute its dates, and put every moved due date on the timeline."""
+    cal = calendar_for(case.county_id)
+    rule_set = case.rule_set
+    for deadline in deadlines:
+        before = deadline.due_on
+        change(deadline, cal)
+        compute_dates(deadline, deadline.milestone, rule_set, cal)
+        deadline.save(update_fields=["extra_days", "suspended_days", "suspended_since", "due_on", "warn_on",
+                                     "red2_on", "escalate_on", "calendar_unconfirmed"])
+        if deadline.due_on != before:
+            _timeline(case, actor, "deadline_moved",
+                      _("“%(name)s”到期日由 %(before)s 调整为 %(after)s：%(why)s") % {
+                          "name": deadline.milestone.name, "before": before.isoformat(),
+                          "after": deadline.due_on.isoformat(), "why": why},
+                      {"due_on": [before.isoformat(), deadline.due_on.isoformat()]})
+    refresh_case_due([case.pk])
+
+
+def clock_extend(*, case: Case, days: int, actor: User | None) -> None:
+    """An approved extension moves the due date of every running extendable clock of the case."""
+    deadlines = Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True,
+                                        milestone__extendable=True).select_related("milestone")
+
+    def extend(deadline, cal):
+        deadline.extra_days += days
+
+    _move(deadlines, case, actor, _("批准延期%(days)s天") % {"days": days}, extend)
+
+
+# Suspension -----------------------------------------------------------------------------------------------
+
+def _visible_case(actor: User, case: Case) -> None:
+    if not scoped(Case.objects.filter(pk=case.pk), actor).exists():
+        raise NotFound(_("未找到该信访事项。"), code="case_not_found")
+
+
+@transaction.atomic
+def suspension_request(*, actor: User, case: Case, reason: str) -> Suspension:
+    """The lead unit (or a caseworker) asks to stop the clocks, with a reason; a caseworker or leader approves."""
+    from cases.services import is_lead_officer
+
+    _visible_case(actor, case)
+    if not (actor.has_perm("cases.route_case") or is_lead_officer(actor, case)):
+        raise NotPermitted(_("只有主办单位或信访部门可以申请中止计时。"), code="not_lead_unit")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("申请中止计时须写明理由。"), code="required", detail={"reason": [_("请填写理由。")]})
+    if not Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True).exists():
+        raise Conflict(_("该事项没有正在计时的办理时限。"), code="no_running_clock")
+    try:
+        with transaction.atomic():
+            suspension = Suspension.objects.create(case=case, reason=reason[:300], requested_by=actor)
+    except IntegrityError as exc:
+        raise Conflict(_("该事项已有待审批或进行中的中止计时。"), code="suspension_open") from exc
+    _timeline(case, actor, "suspension_request", _("申请中止计时：%(reason)s") % {"reason": reason})
+    return suspension
+
+
+@transaction.atomic
+def suspension_decide(*, actor: User, suspension: Suspension, approve: bool, note: str = "") -> Suspension:
+    """Approve (the clocks stop today) or reject a pending suspension."""
+    _require(actor, "cases.approve_extension")
+    case = suspension.case
+    _visible_case(actor, case)
+    now = timezone.now()
+    status = SuspensionStatus.RUNNING if approve else SuspensionStatus.REJECTED
+    updated = Suspension.objects.filter(pk=suspension.pk, status=SuspensionStatus.PENDING).update(
+        status=status, decided_by=actor, decided_at=now, started_on=_local(now) if approve else None)
+    if not updated:
+        raise Conflict(_("该中止计时申请已审批。"), code="already_decided")
+    suspension.refresh_from_db()
+    if approve:
+        Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True).update(
+            suspended_since=suspension.started_on)
+        refresh_case_due([case.pk])
+        _timeline(case, actor, "suspension_start", _("批准中止计时，自 %(day)s 起停止计时。%(note)s") % {
+            "day": suspension.started_on.isoformat(), "note": note.strip()})
+    else:
+        _timeline(case, actor, "suspension_reject", _("不批准中止计时。%(note)s") % {"note": note.strip()})
+    return suspension
+
+
+@transaction.atomic
+def suspension_end(*, actor: User, suspension: Suspension) -> Suspension:
+    """Resume the clocks: each gets the days it lost while suspended, and its due date moves accordingly."""
+    from cases.services import is_lead_officer
+
+    case = suspension.case
+    _visible_case(actor, case)
+    if not (actor.has_perm("cases.route_case") or actor.has_perm("cases.approve_extension")
+            or is_lead_officer(actor, case)):
+        raise NotPermitted()
+    today = timezone.localdate()
+    updated = Suspension.objects.filter(pk=suspension.pk, status=SuspensionStatus.RUNNING).update(
+        status=SuspensionStatus.ENDED, ended_on=today, ended_by=actor)
+    if not updated:
+        raise Conflict(_("该事项没有进行中的中止计时。"), code="not_suspended")
+    suspension.refresh_from_db()
+    deadlines = Deadline.objects.filter(case=case, suspended_since__isnull=False, met_at__isnull=True,
+                                        stopped_at__isnull=True).select_related("milestone")
+
+    def resume(deadline, cal):
+        deadline.suspended_days += cal.days_between(deadline.suspended_since, today, deadline.milestone.day_kind)
+        deadline.suspended_since = None
+
+    _move(deadlines, case, actor, _("中止计时 %(start)s 至 %(end)s，恢复计时") % {
+        "start": suspension.started_on.isoformat(), "end": today.isoformat()}, resume)
+    return suspension
+
+
+# Recomputing after a calendar change ------------------------------------------------------------------------
+
+def deadlines_recompute(*, county_id: int, from_day: date, batch: int = 2000) -> int:
+    """The county's calendar changed on or after ``from_day``: recompute the running clocks whose dates may
+    depend on it (those due on or after it), in batches, and the cases' due dates. Returns how many moved."""
+    cal = calendar_for(county_id)
+    moved, last_id = 0, 0
+    while True:
+        chunk = list(Deadline.objects.filter(
+            case__county_id=county_id, met_at__isnull=True, stopped_at__isnull=True, pk__gt=last_id,
+            due_on__gte=from_day - timedelta(days=1)).select_related("milestone", "case__rule_set")
+            .order_by("pk")[:batch])
+        if not chunk:
+            break
+        last_id = chunk[-1].pk
+        changed = []
+        for deadline in chunk:
+            before = (deadline.due_on, deadline.warn_on, deadline.red2_on, deadline.escalate_on,
+                      deadline.calendar_unconfirmed)
+            compute_dates(deadline, deadline.milestone, deadline.case.rule_set, cal)
+            if before != (deadline.due_on, deadline.warn_on, deadline.red2_on, deadline.escalate_on,
+                          deadline.calendar_unconfirmed):
+                changed.append(deadline)
+        with transaction.atomic():
+            Deadline.objects.bulk_update(changed, ["due_on", "warn_on", "red2_on", "escalate_on",
+                                                   "calendar_unconfirmed"])
+            TimelineEvent.objects.bulk_create([
+                TimelineEvent(case_id=d.case_id, kind="deadline_moved",
+                              message=_("“%(name)s”到期日调整为 %(after)s：工作日历调整") % {
+                                  "name": d.milestone.name, "after": d.due_on.isoformat()},
+                              changes={"due_on": [None, d.due_on.isoformat()]})
+                for d in changed])
+            refresh_case_due({d.case_id for d in changed})
+        moved += len(changed)
+    return moved
+
+
+# The sweep ------------------------------------------------------------------------------------------------
+
+RUNNING = Q(deadline__met_at__isnull=True, deadline__stopped_at__isnull=True,
+            deadline__suspended_since__isnull=True)
+
+# When each colour holds for a running clock, as SQL over deadlines_deadline d (parameters: today).
+_HOLDS_SQL = {
+    CardColour.YELLOW: "d.warn_on <= %(today)s AND d.due_on >= %(today)s",
+    CardColour.RED: "d.due_on < %(today)s AND (d.red2_on IS NULL OR d.red2_on >= %(today)s)",
+    CardColour.RED2: "d.red2_on < %(today)s",
+}
+
+
+def _holds_q(colour: str, today: date) -> Q:
+    if colour == CardColour.YELLOW:
+        return Q(deadline__warn_on__lte=today, deadline__due_on__gte=today)
+    if colour == CardColour.RED:
+        return Q(deadline__due_on__lt=today) & (Q(deadline__red2_on__isnull=True) | Q(deadline__red2_on__gte=today))
+    return Q(deadline__red2_on__lt=today)
+
+
+def _clear(now: datetime, today: date) -> int:
+    current = Card.objects.filter(cleared_at__isnull=True)
+    cleared = 0
+    for reason, q in [
+        (ClearReason.MET, Q(deadline__met_at__isnull=False)),
+        (ClearReason.STOPPED, Q(deadline__stopped_at__isnull=False)),
+        (ClearReason.SUSPENDED, Q(deadline__suspended_since__isnull=False)),
+    ]:
+        cleared += current.filter(q).update(cleared_at=now, clear_reason=reason)
+    # Still running: a colour that no longer holds was overtaken by a higher one, or its dates moved.
+    escalated = (Q(colour=CardColour.YELLOW, deadline__due_on__lt=today)
+                 | Q(colour=CardColour.RED, deadline__red2_on__lt=today))
+    cleared += current.filter(RUNNING & escalated).update(cleared_at=now, clear_reason=ClearReason.ESCALATED)
+    for colour in CardColour.values:
+        cleared += (current.filter(RUNNING, colour=colour).exclude(_holds_q(colour, today))
+                    .update(cleared_at=now, clear_reason=ClearReason.MOVED))
+    return cleared
+
+
+_NOTIFY_UNIT_SQL = """
+INSERT INTO deadlines_notification (user_id, kind, key, case_id, card_id, data, created_at)
+SELECT u.id, %(kind)s, %(prefix)s || c.id, c.case_id, c.id, '{{}}', %(now)s
+FROM deadlines_card c JOIN org_user u ON {join}
+WHERE c.{stamp} = %(now)s AND u.is_active AND NOT u.is_service_account {extra}
+ON CONFLICT DO NOTHING
+"""
+
+
+def _notify_cards(cursor, *, kind: str, prefix: str, stamp: str, now: datetime, joins: list[tuple[str, str]]) -> int:
+    total = 0
+    for join, extra in joins:
+        cursor.execute(_NOTIFY_UNIT_SQL.format(join=join, stamp=stamp, extra=extra),
+                       {"kind": kind, "prefix": prefix, "now": now})
+        total += max(cursor.rowcount, 0)
+    return total
+
+
+def _raise(colour: str, now: datetime, today: date) -> tuple[int, int]:
+    """Raise the cards of one colour that hold now and are not raised yet; notify the unit and the leader in the
+    same transaction (a sweep killed half-way leaves nothing half-done)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"""
+            INSERT INTO deadlines_card (deadline_id, case_id, colour, unit_id, leader_id, raised_at, clear_reason)
+            SELECT d.id, d.case_id, %(colour)s, d.unit_id, COALESCE(cs.owner_id, u.leader_id), %(now)s, ''
+            FROM deadlines_deadline d
+            JOIN cases_case cs ON cs.id = d.case_id
+            LEFT JOIN org_unit u ON u.id = d.unit_id
+            WHERE d.met_at IS NULL AND d.stopped_at IS NULL AND d.suspended_since IS NULL
+              AND {_HOLDS_SQL[colour]}
+            ON CONFLICT DO NOTHING
+        """, {"colour": colour, "now": now, "today": today})  # noqa: S608 — the fragment is a constant
+        raised = max(cursor.rowcount, 0)
+        notified = 0
+        if raised:
+            notified = _notify_cards(cursor, kind=NotificationKind.CARD, prefix="card:", stamp="raised_at", now=now,
+                                     joins=[("u.unit_id = c.unit_id", ""),
+                                            ("u.id = c.leader_id", "")])
+    return raised, notified
+
+
+def _escalate(now: datetime, today: date) -> tuple[int, int]:
+    """Red cards unanswered past their clock's escalation date go to the leader one level up: the leader of the
+    responsible unit's parent unit, or else the county's leaders."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        escalated = (Card.objects.filter(RUNNING, cleared_at__isnull=True, escalated_at__isnull=True,
+                                         colour__in=[CardColour.RED, CardColour.RED2],
+                                         deadline__escalate_on__lt=today)
+                     .update(escalated_at=now))
+        notified = 0
+        if escalated:
+            notified = _notify_cards(cursor, kind=NotificationKind.ESCALATION, prefix="esc:", stamp="escalated_at",
+                                     now=now, joins=[
+                ("u.id = (SELECT p.leader_id FROM org_unit un JOIN org_unit p ON p.id = un.parent_id "
+                 "WHERE un.id = c.unit_id)", ""),
+                (f"u.leader_level = {int(RegionLevel.COUNTY)} AND u.unit_id IN (SELECT ou.id FROM org_unit ou "  # noqa: S608
+                 "JOIN cases_case cs ON cs.county_id = ou.region_id WHERE cs.id = c.case_id)",
+                 "AND NOT EXISTS (SELECT 1 FROM org_unit un JOIN org_unit p ON p.id = un.parent_id "
+                 "WHERE un.id = c.unit_id AND p.leader_id IS NOT NULL)"),
+            ])
+    return escalated, notified
+
+
+def sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Raise, escalate and clear cards for every running clock, in a handful of set-based statements.
+
+    Idempotent and convergent: run it twice, or in two workers at once, and the result is the same (the partial
+    unique constraint on current cards makes a second insert a no-op); after downtime it raises what holds now.
+    Each step commits on its own, so a worker killed half-way loses nothing the next run does not redo.
+    """
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    counts = {"cleared": _clear(now, today)}
+    for colour in (CardColour.RED2, CardColour.RED, CardColour.YELLOW):
+        raised, notified = _raise(colour, now, today)
+        counts[f"raised_{colour}"] = raised
+        counts["notified"] = counts.get("notified", 0) + notified
+    counts["escalated"], escalation_notices = _escalate(now, today)
+    counts["notified"] += escalation_notices
+    return counts
+
+
+# Supervision (督办) ----------------------------------------------------------------------------------------
+
+def _next_supervision_number(county: Region, kind: str, year: int) -> str:
+    counter, _created = SupervisionCounter.objects.get_or_create(county=county, year=year, kind=kind)
+    SupervisionCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db()
+    label = _("督") if kind == SupervisionKind.LETTER else _("提")
+    return f"{county.code[:6]}-{label}-{year}-{counter.last:04d}"
+
+
+@transaction.atomic
+def supervision_issue(*, actor: User, case: Case, kind: str, content: str, respond_by: date,
+                      unit: Unit | None = None) -> Supervision:
+    """Issue a reminder (提醒单) or a supervision letter (督办函) to the responsible unit: numbered, on the
+    timeline, and notified to the unit's officers at once."""
+    _require(actor, "deadlines.issue_supervision")
+    _visible_case(actor, case)
+    if kind not in SupervisionKind.values:
+        raise ValidationFailed(_("请选择提醒单或督办函。"), code="invalid", detail={"kind": [_("请选择类型。")]})
+    content = (content or "").strip()
+    if not content:
+        raise ValidationFailed(_("请填写督办事项。"), code="required", detail={"content": [_("请填写督办事项。")]})
+    unit = unit or case.lead_unit
+    if unit is None:
+        raise Conflict(_("该事项尚未交办，没有可督办的责任单位。"), code="no_responsible_unit")
+    today = timezone.localdate()
+    if respond_by < today:
+        message = _("回复期限不能早于今天。")
+        raise ValidationFailed(message, code="invalid", detail={"respond_by": [message]})
+    supervision = Supervision.objects.create(
+        case=case, kind=kind, number=_next_supervision_number(case.county, kind, today.year), unit=unit,
+        content=content, respond_by=respond_by, issued_by=actor)
+    _timeline(case, actor, "supervision", _("签发%(kind)s %(number)s 至%(unit)s，%(day)s 前回复：%(content)s") % {
+        "kind": supervision.get_kind_display(), "number": supervision.number, "unit": unit.name,
+        "day": respond_by.isoformat(), "content": content[:200]})
+    recipients = User.objects.filter(unit=unit, is_active=True, is_service_account=False).values_list("pk", flat=True)
+    Notification.objects.bulk_create(
+        [Notification(user_id=pk, kind=NotificationKind.SUPERVISION, key=f"sup:{supervision.pk}", case=case,
+                      supervision=supervision) for pk in recipients], ignore_conflicts=True)
+    return supervision
+
+
+def _supervised_officer(actor: User, supervision: Supervision) -> None:
+    _visible_case(actor, supervision.case)
+    if actor.unit_id != supervision.unit_id:
+        raise NotPermitted(_("只有被督办单位可以签收和回复。"), code="not_supervised_unit")
+
+
+@transaction.atomic
+def supervision_acknowledge(*, actor: User, supervision: Supervision) -> Supervision:
+    """The supervised unit signs for the document."""
+    _supervised_officer(actor, supervision)
+    if not Supervision.objects.filter(pk=supervision.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=timezone.now(), acknowledged_by=actor):
+        raise Conflict(_("已签收。"), code="already_acknowledged")
+    supervision.refresh_from_db()
+    _timeline(supervision.case, actor, "supervision_ack", _("%(unit)s签收%(number)s。") % {
+        "unit": supervision.unit.name, "number": supervision.number})
+    return supervision
+
+
+@transaction.atomic
+def supervision_respond(*, actor: User, supervision: Supervision, response: str) -> Supervision:
+    """The supervised unit reports what it has done (signing for it too if it had not)."""
+    _supervised_officer(actor, supervision)
+    response = (response or "").strip()
+    if not response:
+        raise ValidationFailed(_("请填写办理情况。"), code="required", detail={"response": [_("请填写办理情况。")]})
+    now = timezone.now()
+    Supervision.objects.filter(pk=supervision.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=now, acknowledged_by=actor)
+    if not Supervision.objects.filter(pk=supervision.pk, responded_at__isnull=True).update(
+            response=response, responded_at=now, responded_by=actor):
+        raise Conflict(_("已回复。"), code="already_responded")
+    supervision.refresh_from_db()
+    _timeline(supervision.case, actor, "supervision_response", _("%(unit)s回复%(number)s：%(response)s") % {
+        "unit": supervision.unit.name, "number": supervision.number, "response": response[:200]})
+    return supervision
+
+
+# Notifications --------------------------------------------------------------------------------------------
+
+def notification_mark_read(*, actor: User, ids=None) -> int:
+    """Mark the actor's notifications read (these ids, or all)."""
+    qs = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+def in_working_hours(now: datetime | None = None) -> bool:
+    """Reminders go out on working days between the configured hours, never at midnight or on a holiday."""
+    local = timezone.localtime(now or timezone.now())
+    start, end = settings.NOTIFY_WORKING_HOURS
+    return WorkCalendar().is_workday(local.date()) and start <= local.hour < end
+
+
+def notifications_email(*, now: datetime | None = None, limit: int = 500) -> int:
+    """E-mail each user their unmailed notifications as one message, in working hours only. Claims the rows with
+    a conditional update, so two workers never mail the same notification twice."""
+    from .selectors import notification_text
+
+    if not in_working_hours(now):
+        return 0
+    now = now or timezone.now()
+    user_ids = list(Notification.objects.filter(emailed_at__isnull=True).values_list("user_id", flat=True)
+                    .distinct()[:limit])
+    sent = 0
+    for user in User.objects.filter(pk__in=user_ids).exclude(email=""):
+        with transaction.atomic():
+            claimed = list(Notification.objects.select_for_update(skip_locked=True)
+                           .filter(user=user, emailed_at__isnull=True)
+                           .select_related("case", "card__deadline__milestone", "supervision"))
+            if not claimed:
+                continue
+            Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(emailed_at=now)
+            lines = [notification_text(n) for n in claimed]
+            send_mail(subject=_("信访通：您有%(n)s条新提醒") % {"n": len(claimed)}, message="\n".join(lines),
+                      from_email=None, recipient_list=[user.email])
+            sent += 1
+    Notification.objects.filter(emailed_at__isnull=True, user__email="").update(emailed_at=now)
+    return sent
+
+
+def unit_digest(*, day: date | None = None) -> int:
+    """Each unit with current cards gets its daily digest: one notification per officer per day (idempotent)."""
+    day = day or timezone.localdate()
+    rows = (Card.objects.filter(cleared_at__isnull=True, unit__isnull=False).values("unit_id", "colour")
+            .annotate(n=Count("id")).order_by())
+    by_unit: dict[int, dict[str, int]] = {}
+    for row in rows:
+        by_unit.setdefault(row["unit_id"], {})[row["colour"]] = row["n"]
+    users = User.objects.filter(unit_id__in=by_unit, is_active=True, is_service_account=False).values_list(
+        "pk", "unit_id")
+    notes = [Notification(user_id=pk, kind=NotificationKind.DIGEST, key=f"digest:{day.isoformat()}",
+                          data={"day": day.isoformat(), **by_unit[unit_id]}) for pk, unit_id in users]
+    return len(Notification.objects.bulk_create(notes, ignore_conflicts=True))
+

@@ -1,0 +1,80 @@
+"""Writes of the working-day calendar: a county admin's overrides and confirmed years, audited.
+
+A change re-computes the due dates of the county's running deadlines after commit (the calendar is a fact, not
+a rule version: open cases follow it)."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from xinfang.org.choices import RegionLevel
+from xinfang.org.models import Region, User
+from xinfang.org.scoping import scoped
+from xinfang.org.services import audit_record
+
+from .calendar import package_years
+from .models import CalendarDay, CalendarYear
+
+
+def _own_county(actor: User, county: Region, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise NotPermitted()
+    if county.level != RegionLevel.COUNTY or not scoped(Region.objects.filter(pk=county.pk), actor).exists():
+        raise NotPermitted(_("只能修改本县的工作日历。"), code="county_out_of_jurisdiction")
+
+
+def _recompute_after_commit(county: Region, day: date) -> None:
+    from deadlines.tasks import recompute_due_dates  # the deadlines app sits on top of the calendar
+
+    transaction.on_commit(lambda: recompute_due_dates.delay(county.pk, day.isoformat()))
+
+
+@transaction.atomic
+def calendar_day_set(*, actor: User, county: Region, day: date, is_workday: bool, name: str) -> CalendarDay:
+    """Make ``day`` a working day or a rest day in the county, whatever the national calendar says."""
+    _own_county(actor, county, "workdays.add_calendarday")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("请填写说明（如：县庆放假、调休上班）。"), code="required",
+                               detail={"name": [_("请填写说明。")]})
+    if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+        raise ValidationFailed(_("日期超出范围。"), code="invalid", detail={"date": [_("日期超出范围。")]})
+    try:
+        with transaction.atomic():
+            obj = CalendarDay.objects.create(county=county, date=day, is_workday=is_workday, name=name[:50],
+                                             created_by=actor)
+    except IntegrityError as exc:
+        raise Conflict(_("%(day)s 已经设置过，请先删除原设置。") % {"day": day.isoformat()},
+                       code="day_exists") from exc
+    audit_record(actor=actor, action="calendar_day.create", obj=obj, region=county,
+                 changes={"date": day.isoformat(), "is_workday": is_workday, "name": name})
+    _recompute_after_commit(county, day)
+    return obj
+
+
+@transaction.atomic
+def calendar_day_delete(*, actor: User, day: CalendarDay) -> None:
+    """Remove an override: the national calendar applies to that date again."""
+    _own_county(actor, day.county, "workdays.delete_calendarday")
+    deleted, _rows = CalendarDay.objects.filter(pk=day.pk).delete()
+    if not deleted:
+        raise NotFound()
+    audit_record(actor=actor, action="calendar_day.delete", obj=day, region=day.county,
+                 changes={"date": day.date.isoformat(), "is_workday": day.is_workday, "name": day.name})
+    _recompute_after_commit(day.county, day.date)
+
+
+@transaction.atomic
+def calendar_year_confirm(*, actor: User, county: Region, year: int) -> CalendarYear:
+    """The admin has entered the year's holidays and make-up days: due dates in it are no longer flagged."""
+    _own_county(actor, county, "workdays.add_calendaryear")
+    if year in package_years():
+        raise Conflict(_("%(year)s 年已由国家法定节假日日历提供，无需确认。") % {"year": year}, code="year_known")
+    obj, created = CalendarYear.objects.get_or_create(county=county, year=year, defaults={"confirmed_by": actor})
+    if not created:
+        raise Conflict(_("%(year)s 年已确认。") % {"year": year}, code="year_confirmed")
+    audit_record(actor=actor, action="calendar_year.confirm", obj=obj, region=county, changes={"year": year})
+    _recompute_after_commit(county, date(year, 1, 1))
+    return obj
