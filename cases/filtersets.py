@@ -2,7 +2,8 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.org.filtersets import SubtreeFilter
@@ -10,6 +11,18 @@ from xinfang.org.filtersets import SubtreeFilter
 from . import selectors
 from .choices import OPEN_STATUSES, CaseStatus, Channel
 from .models import Case
+
+
+class UrgencyOrderingFilter(django_filters.OrderingFilter):
+    """Ordering where "due_on" means urgency: the earliest due date first and cases with no running clock last,
+    on every database (the cases_case_due index stores NULLs last, so PostgreSQL reads it in order)."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = self.param_map[param.lstrip("-")]
+        if field == "due_on":
+            return F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+        return super().get_ordering_value(param)
 
 
 class CaseFilterSet(django_filters.FilterSet):
@@ -31,17 +44,19 @@ class CaseFilterSet(django_filters.FilterSet):
     is_skip_level = django_filters.BooleanFilter(label=_("越级访"))
     is_to_province = django_filters.BooleanFilter(label=_("赴省访"))
     is_to_beijing = django_filters.BooleanFilter(label=_("进京访"))
-    ordering = django_filters.OrderingFilter(
+    card = django_filters.ChoiceFilter(label=_("红黄牌"), method="filter_card", choices=[
+        ("red", _("已超期（红牌）")), ("yellow", _("即将到期（黄牌）")), ("any", _("红牌或黄牌"))])
+    ordering = UrgencyOrderingFilter(
         label=_("排序"),
-        fields=(("received_at", "received_at"), ("number", "number")),
-        field_labels={"received_at": _("收到时间"), "number": _("编号")},
+        fields=(("received_at", "received_at"), ("number", "number"), ("due_on", "due_on")),
+        field_labels={"received_at": _("收到时间"), "number": _("编号"), "due_on": _("紧急程度（到期日）")},
     )
 
     class Meta:
         model = Case
         fields = ["q", "status", "open", "channel", "category", "region", "unit", "received_after",
                   "received_before", "is_repeat", "is_collective", "is_skip_level", "is_to_province",
-                  "is_to_beijing"]
+                  "is_to_beijing", "card"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +75,17 @@ class CaseFilterSet(django_filters.FilterSet):
         if value is None:
             return qs
         return qs.filter(status__in=OPEN_STATUSES) if value else qs.exclude(status__in=OPEN_STATUSES)
+
+    def filter_card(self, qs, name, value):
+        """From the case's stored earliest due and warn dates: right between two sweeps (Case.card_colour)."""
+        today = timezone.localdate()
+        if value == "red":
+            return qs.filter(due_on__lt=today)
+        if value == "yellow":
+            return qs.filter(warn_on__lte=today, due_on__gte=today)
+        if value == "any":
+            return qs.filter(warn_on__lte=today)
+        return qs
 
     def filter_category(self, qs, name, value):
         return qs.filter(Q(category_id=value) | Q(category__parent_id=value))

@@ -3,7 +3,7 @@ queries, whatever the page size."""
 
 import re
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 
 from deadlines.models import Card, Deadline, Supervision, Suspension
 from xinfang import personal_data
@@ -74,8 +74,8 @@ def search_cases(queryset, text: str):
 # Work lists -----------------------------------------------------------------------------------------------
 
 def my_work(*, user):
-    """What waits for this user, most urgent (oldest) first: caseworkers decide, route and close; unit officers
-    handle what is assigned to their unit."""
+    """What waits for this user, most urgent first (earliest due date of a running clock, then the oldest):
+    caseworkers decide, route and close; unit officers handle what is assigned to their unit."""
     qs = case_list(user=user)
     waiting = Q(pk__in=[])
     if user.has_perm("cases.route_case"):
@@ -85,7 +85,7 @@ def my_work(*, user):
     if user.has_perm("cases.decide_appeal") and user.unit_id:
         waiting |= Q(status__in=[S.REVIEWING, S.RE_REVIEWING], appeals__reviewing_unit_id=user.unit_id,
                      appeals__decided_at__isnull=True)
-    return qs.filter(waiting).order_by("received_at", "id")
+    return qs.filter(waiting).order_by(F("due_on").asc(nulls_last=True), "received_at", "id")
 
 
 # Intake: repeat detection ---------------------------------------------------------------------------------

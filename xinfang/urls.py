@@ -8,6 +8,7 @@ from xinfang.org import views as org_views
 api_v1 = [
     path("", include("xinfang.org.api.urls")),
     path("", include("cases.api.urls")),
+    path("", include("deadlines.api.urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("xinfang.org.urls")),
     path("cases/", include("cases.urls")),
+    path("deadlines/", include("deadlines.urls")),
     path("healthz", org_views.healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
