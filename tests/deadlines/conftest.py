@@ -3,9 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from tests.cases.conftest import categories, case, other_categories, register  # noqa: F401 — shared fixtures
+from tests.cases.conftest import case, categories, other_categories, register  # noqa: F401 — shared fixtures
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
