@@ -105,9 +105,15 @@ def _weighted(rng, weights):
 
 @transaction.atomic
 def generate_cases(*, county: Region, count: int, seed: int = 2026, registered_by: User | None = None,
-                   years: int = 3, batch_size: int = 2000) -> int:
-    """Insert ``count`` cases for ``county`` deterministically (same seed, same data). Returns the count."""
+                   years: float = 3, batch_size: int = 2000, status_weights=None) -> int:
+    """Insert ``count`` cases for ``county`` deterministically (same seed, same data), with their clocks as the
+    workflow would have started and met them. Returns the count. ``status_weights`` overrides the mix of
+    states (the sweep benchmark asks for open cases only)."""
+    from deadlines.services import default_rule_set
+
     rng = random.Random(seed)
+    rule_set = default_rule_set(county)
+    clock_builder = _ClockBuilder(county, rule_set, registered_by)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
     leaves = ensure_categories(county)
@@ -117,6 +123,7 @@ def generate_cases(*, county: Region, count: int, seed: int = 2026, registered_b
     registered_by = registered_by or User.objects.filter(unit__region=county).order_by("pk").first()
     if not places or not units or registered_by is None:
         raise ValueError("the county needs townships, units and a user first (run seed_demo)")
+    clock_builder.registered_by = registered_by
 
     petitioner_count = max(1, count // 3)
     petitioners = []
@@ -143,7 +150,7 @@ def generate_cases(*, county: Region, count: int, seed: int = 2026, registered_b
     petitioners = Petitioner.objects.bulk_create(unique, batch_size=batch_size)
 
     now = timezone.now()
-    start = now - timedelta(days=365 * years)
+    start = now - timedelta(days=int(365 * years))
     span = int((now - start).total_seconds()) - 3 * 86400
     counters = dict(CaseCounter.objects.filter(county=county).values_list("year", "last"))
     # All receipt times first, in order, so that numbers follow receipt across batches.
@@ -152,7 +159,8 @@ def generate_cases(*, county: Region, count: int, seed: int = 2026, registered_b
     last_case_of = {}
     while created < count:
         n = min(batch_size, count - created)
-        drafts = [_draft_case(rng, county, received, now, leaves, places, units, petitioners, registered_by)
+        drafts = [_draft_case(rng, county, received, now, leaves, places, units, petitioners, registered_by,
+                              status_weights or STATUS_WEIGHTS)
                   for received in times[created:created + n]]
         for case, _petitioner, _status in drafts:
             year = timezone.localtime(case.received_at).year
@@ -162,6 +170,7 @@ def generate_cases(*, county: Region, count: int, seed: int = 2026, registered_b
             earlier = last_case_of.get(petitioner.pk)
             if earlier is not None and rng.random() < 0.5:
                 case.is_repeat, case.repeat_of_id = True, earlier
+            case.rule_set = rule_set
         cases = Case.objects.bulk_create([d[0] for d in drafts], batch_size=batch_size)
         for case, petitioner, _status in drafts:
             last_case_of[petitioner.pk] = case.pk
@@ -178,6 +187,7 @@ def generate_cases(*, county: Region, count: int, seed: int = 2026, registered_b
              for c in cases],
             batch_size=batch_size)
         _appeals_for(county, cases, registered_by)
+        clock_builder.build(cases, now)
         created += n
     for year, last in counters.items():
         CaseCounter.objects.update_or_create(county=county, year=year, defaults={"last": last})
@@ -205,9 +215,9 @@ def _appeals_for(county, cases, registered_by):
     Appeal.objects.bulk_create(appeals)
 
 
-def _draft_case(rng, county, received, now, leaves, places, units, petitioners, registered_by):
+def _draft_case(rng, county, received, now, leaves, places, units, petitioners, registered_by, status_weights):
     category = rng.choice(leaves)
-    status = _weighted(rng, STATUS_WEIGHTS)
+    status = _weighted(rng, status_weights)
     if (now - received).days > 120 and status in OPEN and rng.random() < 0.97:
         status = S.CLOSED  # old petitions are almost all settled; a few linger (the backlog of issue #6)
     if category.is_litigation and status not in (S.REGISTERED, S.DIVERTED):
@@ -233,19 +243,23 @@ def _draft_case(rng, county, received, now, leaves, places, units, petitioners, 
         return case, petitioner, status
     if status == S.REGISTERED:
         return case, petitioner, status
-    case.accepted_at = step(rng.randint(0, 10))
+    # Most units keep the 3/7/21-day and 60-day limits; some are late (the red cards of the demo).
+    late = rng.random() < 0.15
+    accepted = rng.randint(0, 5)
+    case.accepted_at = step(accepted)
     if status == S.ACCEPTED:
         return case, petitioner, status
     unit = rng.choice(units)
     case.lead_unit = case.first_unit = unit
-    case.assigned_at = step(rng.randint(1, 12))
+    assigned = accepted + rng.randint(0, 3)
+    case.assigned_at = step(assigned)
     if status == S.ASSIGNED:
         return case, petitioner, status
-    case.met_at = step(rng.randint(2, 15))
-    case.feedback_at = step(rng.randint(5, 25)) if rng.random() < 0.8 else None
+    case.met_at = step(assigned + rng.randint(0, 6 if late else 2))
+    case.feedback_at = step(assigned + rng.randint(3, 12 if late else 6)) if rng.random() < 0.9 else None
     if status == S.HANDLING:
         return case, petitioner, status
-    case.replied_at = step(rng.randint(10, 60))
+    case.replied_at = step(assigned + rng.randint(8, 70 if late else 20))
     case.reply_text = "经调查核实，已依法依规作出处理，详见处理意见书。"
     case.satisfaction = _weighted(rng, [(Satisfaction.SATISFIED, 70), (Satisfaction.BASIC, 20),
                                         (Satisfaction.UNSATISFIED, 10)])
@@ -257,8 +271,61 @@ def _draft_case(rng, county, received, now, leaves, places, units, petitioners, 
         return case, petitioner, status
     if case.satisfaction == Satisfaction.UNSATISFIED:
         case.satisfaction = Satisfaction.BASIC
-    case.closed_at = step(rng.randint(15, 75))
+    case.closed_at = step(assigned + rng.randint(25, 90))
     return case, petitioner, status
+
+
+class _ClockBuilder:
+    """The clocks of bulk-made cases, replayed from their timestamps the way deadlines.services.clock_event
+    starts and meets them (one code path for the dates: deadlines.services.compute_dates)."""
+
+    def __init__(self, county, rule_set, registered_by):
+        from xinfang.workdays.selectors import calendar_for
+
+        self.county, self.rule_set, self.registered_by = county, rule_set, registered_by
+        self.milestones = [m for m in rule_set.milestones.all() if m.is_active and m.party != "assist"]
+        self.cal = calendar_for(county.pk)
+        self._dates = {}
+
+    def _events(self, case) -> dict:
+        decided = case.accepted_at or (case.closed_at if case.status in (S.NOT_ACCEPTED, S.FORWARDED, S.DIVERTED)
+                                       else None)
+        appeal = case.replied_at if case.status in (S.REVIEWING, S.RE_REVIEWING) else None
+        return {"received": case.received_at, "decided": decided, "accepted": case.accepted_at,
+                "assigned": case.assigned_at, "met": case.met_at, "feedback": case.feedback_at,
+                "replied": case.replied_at, "closed": case.closed_at,
+                "review_requested": appeal if case.status == S.REVIEWING else None,
+                "re_review_requested": appeal if case.status == S.RE_REVIEWING else None}
+
+    def build(self, cases, now) -> None:
+        from deadlines.models import Deadline
+        from deadlines.services import compute_dates, refresh_case_due
+
+        rows = []
+        for case in cases:
+            events = self._events(case)
+            for m in self.milestones:
+                started_at = events.get(m.start_event)
+                if started_at is None or (m.applies_to == "first" and case.is_repeat) or (
+                        m.applies_to == "repeat" and not case.is_repeat):
+                    continue
+                unit_id = self.registered_by.unit_id if m.party == "office" else case.lead_unit_id
+                d = Deadline(case=case, milestone=m, unit_id=unit_id, started_at=started_at,
+                             started_on=timezone.localtime(started_at).date())
+                key = (d.started_on, m.pk)
+                if key not in self._dates:
+                    compute_dates(d, m, self.rule_set, self.cal)
+                    self._dates[key] = (d.due_on, d.warn_on, d.red2_on, d.escalate_on, d.calendar_unconfirmed)
+                d.due_on, d.warn_on, d.red2_on, d.escalate_on, d.calendar_unconfirmed = self._dates[key]
+                ended = events.get(m.end_event)
+                if ended is not None and ended >= started_at:
+                    d.met_at = ended
+                    d.met_late = timezone.localtime(ended).date() > d.due_on
+                elif case.status not in OPEN:
+                    d.stopped_at, d.stop_reason = case.closed_at or now, "已办结"
+                rows.append(d)
+        Deadline.objects.bulk_create(rows, batch_size=5000)
+        refresh_case_due([c.pk for c in cases if c.status in OPEN])
 
 
 def county_has_cases(county: Region) -> bool:

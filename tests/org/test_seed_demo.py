@@ -33,3 +33,16 @@ def test_seed_demo_builds_the_county_and_a_second_run_changes_nothing(settings):
     assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)  # every state
     numbers = list(Case.objects.order_by("received_at", "id").values_list("number", flat=True))
     assert numbers == sorted(numbers, key=lambda n: (n[7:11], n))  # numbers follow receipt within a year
+
+
+def test_the_demo_county_has_running_clocks_and_red_and_yellow_cards(settings):
+    from deadlines.models import Card, Deadline
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", "--cases", "400")
+
+    open_cases = Case.objects.filter(status__in=["assigned", "handling"])
+    assert Deadline.objects.filter(case__in=open_cases, met_at__isnull=True, stopped_at__isnull=True).exists()
+    assert Case.objects.filter(due_on__isnull=False).count() > 0
+    assert Card.objects.filter(cleared_at__isnull=True, colour="red").exists()  # the sweep ran
+    assert User.objects.get(username="caseworker").check_password("xinfang-demo")

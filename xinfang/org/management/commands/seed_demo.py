@@ -3,6 +3,7 @@ communities, 30 county departments and users of every role. Running it twice cha
 
 import random
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from faker import Faker
@@ -81,11 +82,15 @@ class Command(BaseCommand):
                 if code_suffix in ("001", "201"):
                     self._unit(f"{place}{'居委会' if kind == '社区' else '村委会'}", UnitKind.VILLAGE, village)
 
+        # One hash for every demo login: hashing 86 passwords one by one takes most of a minute.
+        demo_hash = make_password(DEMO_PASSWORD)
+
         def person(username, unit, roles, title="", leader_level=None, superuser=False):
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = user_create(username=username, name=fake.name(), unit=unit, roles=roles, title=title,
-                                   leader_level=leader_level, password=DEMO_PASSWORD)
+                                   leader_level=leader_level)
+                User.objects.filter(pk=user.pk).update(password=demo_hash)
                 if superuser:
                     User.objects.filter(pk=user.pk).update(is_superuser=True, is_staff=True)
             return user
@@ -106,7 +111,9 @@ class Command(BaseCommand):
         for i, (name, _kind) in enumerate(DEPARTMENTS[3:], start=1):
             person(f"officer{i:02d}", departments[name], [Role.UNIT_OFFICER], title="信访联络员")
         for i, (_township, government) in enumerate(townships, start=1):
-            person(f"town{i:02d}", government, [Role.LEADER], title="党委书记", leader_level=RegionLevel.TOWNSHIP)
+            head = person(f"town{i:02d}", government, [Role.LEADER], title="党委书记",
+                          leader_level=RegionLevel.TOWNSHIP)
+            Unit.objects.filter(pk=government.pk, leader__isnull=True).update(leader=head)
             person(f"commissioner{i:02d}", government, [Role.FIELD_CADRE], title="信访专员")
             person(f"townclerk{i:02d}", government, [Role.CASEWORKER], title="综治中心干部")
 
@@ -119,6 +126,12 @@ class Command(BaseCommand):
         if not county_has_cases(county):
             generate_cases(county=county, count=options["cases"], seed=SEED,
                            registered_by=User.objects.get(username="caseworker"))
+        # Departments answer to the deputy county head; the red and yellow cards of the open cases are raised now.
+        Unit.objects.filter(region=county, leader__isnull=True).exclude(pk=bureau.pk).update(
+            leader=User.objects.get(username="leader"))
+        from deadlines.services import sweep
+
+        sweep()
 
         self.stdout.write(self.style.SUCCESS(
             f"demo county {county.name}: {Region.objects.filter(path__startswith=county.path).count()} regions, "
