@@ -743,7 +743,7 @@ def notifications_email(*, now: datetime | None = None, limit: int = 500) -> int
     sent = 0
     for user in User.objects.filter(pk__in=user_ids).exclude(email=""):
         with transaction.atomic():
-            claimed = list(Notification.objects.select_for_update(skip_locked=True)
+            claimed = list(Notification.objects.select_for_update(skip_locked=True, of=("self",))
                            .filter(user=user, emailed_at__isnull=True)
                            .select_related("case", "card__deadline__milestone", "supervision"))
             if not claimed:
@@ -765,9 +765,11 @@ def unit_digest(*, day: date | None = None) -> int:
     by_unit: dict[int, dict[str, int]] = {}
     for row in rows:
         by_unit.setdefault(row["unit_id"], {})[row["colour"]] = row["n"]
-    users = User.objects.filter(unit_id__in=by_unit, is_active=True, is_service_account=False).values_list(
-        "pk", "unit_id")
-    notes = [Notification(user_id=pk, kind=NotificationKind.DIGEST, key=f"digest:{day.isoformat()}",
+    key = f"digest:{day.isoformat()}"
+    users = (User.objects.filter(unit_id__in=by_unit, is_active=True, is_service_account=False)
+             .exclude(notifications__key=key).values_list("pk", "unit_id"))
+    notes = [Notification(user_id=pk, kind=NotificationKind.DIGEST, key=key,
                           data={"day": day.isoformat(), **by_unit[unit_id]}) for pk, unit_id in users]
-    return len(Notification.objects.bulk_create(notes, ignore_conflicts=True))
+    Notification.objects.bulk_create(notes, ignore_conflicts=True)  # a concurrent run adds nothing twice
+    return len(notes)
 

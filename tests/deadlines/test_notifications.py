@@ -1,0 +1,75 @@
+"""Notifications: raised with the cards and 督办 documents, shown in the reader's language, e-mailed in working
+hours only (never at night or on a holiday), and each unit's daily digest once a day."""
+
+import pytest
+import time_machine
+from django.core import mail
+
+from cases import services as cs
+from deadlines import services as ds
+from deadlines.models import Notification
+from deadlines.selectors import notification_text, unread_count
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def overdue(register, caseworker, unit_officer, county):
+    unit_officer.email = "li@example.gov.cn"
+    unit_officer.save()
+    with time_machine.travel(at("2026-11-16"), tick=False):
+        case = cs.case_accept(actor=caseworker, case=register(), version=1)
+        case = cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
+    with time_machine.travel(at("2026-11-20"), tick=False):
+        ds.sweep()
+    return case
+
+
+def test_a_raised_card_reaches_the_unit_s_officers_in_their_own_language(overdue, unit_officer):
+    note = Notification.objects.get(user=unit_officer, card__deadline__milestone__code="meet")
+    assert unread_count(user=unit_officer) >= 1
+    assert "3日内见面" in notification_text(note) and "红牌" in notification_text(note)
+
+
+def test_notifications_are_not_mailed_at_night_or_on_a_holiday(overdue):
+    with time_machine.travel(at("2026-11-20", 22), tick=False):
+        assert ds.notifications_email() == 0
+    with time_machine.travel(at("2026-10-02", 10), tick=False):  # National Day
+        assert ds.notifications_email() == 0
+    assert mail.outbox == []
+
+
+def test_each_user_gets_one_mail_with_all_their_new_notifications_and_only_once(overdue, unit_officer):
+    with time_machine.travel(at("2026-11-23", 9), tick=False):  # Monday morning
+        assert ds.notifications_email() == 1
+        assert ds.notifications_email() == 0
+
+    assert [m.to for m in mail.outbox] == [["li@example.gov.cn"]]
+    assert "3日内见面" in mail.outbox[0].body
+    assert not Notification.objects.filter(user=unit_officer, emailed_at__isnull=True).exists()
+
+
+def test_each_unit_gets_its_daily_digest_once(overdue, unit_officer):
+    with time_machine.travel(at("2026-11-23", 8), tick=False):
+        first = ds.unit_digest()
+        again = ds.unit_digest()
+
+    digest = Notification.objects.get(user=unit_officer, kind="digest")
+    assert first >= 1 and again == 0
+    assert "红牌 1" in notification_text(digest)
+
+
+def test_a_supervision_letter_notifies_the_supervised_unit(register, caseworker, unit_officer, county):
+    from datetime import date
+
+    case = cs.case_accept(actor=caseworker, case=register(), version=1)
+    case = cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
+    letter = ds.supervision_issue(actor=caseworker, case=case, kind="letter", content="请加快办理并书面回复",
+                                  respond_by=date(2099, 1, 1))
+
+    note = Notification.objects.get(user=unit_officer, supervision=letter)
+    assert letter.number in notification_text(note)
+    assert ds.notification_mark_read(actor=unit_officer) >= 1
+    assert unread_count(user=unit_officer) == 0
