@@ -105,7 +105,7 @@ def test_an_approved_extension_clears_a_red_card_whose_due_date_moved(register, 
 def test_a_second_red_tier_when_late_by_the_limit_again(register, caseworker, county_admin, county):
     ds.milestone_save(actor=county_admin, rule_set=ds.default_rule_set(county.region), code="meet",
                       values={"second_red": True})
-    case = assigned(register, caseworker, county.housing, "2026-11-16")  # due 19th; red2 after 3 more days (22nd → 23rd)
+    case = assigned(register, caseworker, county.housing, "2026-11-16")  # due 19th; red2 after 3 more: 22nd → 23rd
 
     sweep_on("2026-11-23")
     assert current(case, "meet") == [("meet", "red")]
@@ -232,7 +232,7 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_the_next_run_converges(on_p
                            f"{db['NAME']}",
            "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url}
     queue = f"sweep-test-{os.getpid()}"
-    worker = subprocess.Popen(  # a real Celery worker, on its own queue
+    worker = subprocess.Popen(  # noqa: S603 — a real Celery worker, on its own queue
         [sys.executable, "-m", "celery", "-A", "xinfang", "worker", "--pool", "solo", "-Q", queue,
          "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
