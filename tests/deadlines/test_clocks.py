@@ -247,3 +247,14 @@ def test_a_holiday_added_later_moves_running_due_dates(register, caseworker, cou
     assert clocks(case)["meet"].due_on == D("2026-11-20")
     assert Case.objects.get(pk=case.pk).due_on == D("2026-11-20")
     assert TimelineEvent.objects.filter(case=case, kind="deadline_moved", message__contains="工作日历").exists()
+
+
+def test_a_yellow_threshold_as_a_share_of_the_time_elapsed(register, caseworker, county_admin, county):
+    ds.milestone_save(actor=county_admin, rule_set=ds.default_rule_set(county.region), code="handle",
+                      values={"warn_percent": 80})
+    with time_machine.travel(at("2026-11-16"), tick=False):
+        case = walk_to_assigned(register(), caseworker, county.housing)
+
+    handle = clocks(case)["handle"]
+    assert handle.due_on == D("2027-01-15")
+    assert handle.warn_on == D("2026-11-16") + timedelta(days=48)  # 80 % of 60 days, rounded up
