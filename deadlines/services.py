@@ -122,8 +122,8 @@ def rule_set_for(case: Case) -> RuleSet:
     return default_rule_set(case.county)
 
 
-def _own_county(actor: User, county: Region) -> None:
-    _require(actor, "deadlines.change_ruleset")
+def _own_county(actor: User, county: Region, permission: str = "deadlines.change_ruleset") -> None:
+    _require(actor, permission)
     if county.level != RegionLevel.COUNTY or not scoped(Region.objects.filter(pk=county.pk), actor).exists():
         raise NotPermitted(_("只能修改本县的规则。"), code="county_out_of_jurisdiction")
 
@@ -166,7 +166,7 @@ class RuleSetInput:
 @transaction.atomic
 def rule_set_create(*, actor: User, county: Region, data: RuleSetInput) -> RuleSet:
     """A new rule set for some cases (say 中央交办 or 领导接访), starting with a copy of the default milestones."""
-    _own_county(actor, county)
+    _own_county(actor, county, "deadlines.add_ruleset")
     default = default_rule_set(county)
     lineage = (RuleSet.objects.filter(county=county).order_by("-lineage").values_list("lineage", flat=True)
                .first() or 0) + 1
@@ -245,8 +245,12 @@ def compute_dates(deadline: Deadline, milestone: Milestone, rule_set: RuleSet, c
     total = milestone.days + deadline.extra_days + deadline.suspended_days
     due, unconfirmed = cal.due_date(deadline.started_on, total, milestone.day_kind)
     if milestone.warn_percent:
-        span = (due - deadline.started_on).days
-        warn = min(due, deadline.started_on + timedelta(days=math.ceil(span * milestone.warn_percent / 100)))
+        # A share of the period, counted in the milestone's own kind of days (a working-day clock warns on a
+        # working day).
+        span = cal.days_between(deadline.started_on, due, milestone.day_kind)
+        elapsed = math.ceil(span * milestone.warn_percent / 100)
+        warn = min(due, cal.due_date(deadline.started_on, elapsed, milestone.day_kind)[0] if elapsed
+                   else deadline.started_on)
     else:
         warn = cal.workdays_before(due, milestone.warn_days)
     deadline.due_on, deadline.warn_on = due, max(warn, deadline.started_on)
@@ -482,9 +486,12 @@ def deadlines_recompute(*, county_id: int, from_day: date, batch: int = 2000) ->
     cal = calendar_for(county_id)
     moved, last_id = 0, 0
     while True:
+        # Due, second-red and escalation dates on or after the changed day may all move.
+        affected = (Q(due_on__gte=from_day - timedelta(days=1)) | Q(red2_on__gte=from_day)
+                    | Q(escalate_on__gte=from_day))
         chunk = list(Deadline.objects.filter(
-            case__county_id=county_id, met_at__isnull=True, stopped_at__isnull=True, pk__gt=last_id,
-            due_on__gte=from_day - timedelta(days=1)).select_related("milestone", "case__rule_set")
+            affected, case__county_id=county_id, met_at__isnull=True, stopped_at__isnull=True, pk__gt=last_id)
+            .select_related("milestone", "case__rule_set")
             .order_by("pk")[:batch])
         if not chunk:
             break

@@ -257,4 +257,5 @@ def test_a_yellow_threshold_as_a_share_of_the_time_elapsed(register, caseworker,
 
     handle = clocks(case)["handle"]
     assert handle.due_on == D("2027-01-15")
-    assert handle.warn_on == D("2026-11-16") + timedelta(days=48)  # 80 % of 60 days, rounded up
+    # 80 % of the 60 days is day 48, Sunday 3 January 2027: the warning starts on the next working day.
+    assert handle.warn_on == D("2027-01-04")

@@ -72,6 +72,9 @@ def calendar_year_confirm(*, actor: User, county: Region, year: int) -> Calendar
     _own_county(actor, county, "workdays.add_calendaryear")
     if year in package_years():
         raise Conflict(_("%(year)s 年已由国家法定节假日日历提供，无需确认。") % {"year": year}, code="year_known")
+    if not CalendarDay.objects.filter(county=county, date__year=year).exists():
+        raise Conflict(_("请先录入 %(year)s 年的法定节假日和调休上班日，再确认该年份。") % {"year": year},
+                       code="year_not_entered")
     obj, created = CalendarYear.objects.get_or_create(county=county, year=year, defaults={"confirmed_by": actor})
     if not created:
         raise Conflict(_("%(year)s 年已确认。") % {"year": year}, code="year_confirmed")
