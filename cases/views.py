@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers as drf
 
+from deadlines.selectors import case_clock_summary
 from xinfang.errors import ApplicationError
 from xinfang.http import client_ip
 from xinfang.org.models import Region
@@ -73,6 +74,8 @@ def form_fields(serializer: drf.Serializer, *, skip=("version",)) -> list[dict]:
             entry.update(type="select", choices=list(field.choices.items()))
         elif isinstance(field, drf.DateTimeField):
             entry.update(type="datetime-local")
+        elif isinstance(field, drf.DateField):
+            entry.update(type="date")
         elif isinstance(field, drf.IntegerField):
             entry.update(type="number")
         elif isinstance(field, drf.CharField) and (field.max_length is None or field.max_length > 100):
@@ -237,8 +240,10 @@ def case_detail(request, pk):
             serializer.fields["reviewing_unit"].queryset = selectors.reviewing_units_for(case)
         action_forms.append({"name": name, "label": case_action.label, "fields": form_fields(serializer)})
     pending_extensions = [e for e in case.extensions.all() if e.status == "pending"]
+    today = timezone.localdate()
     return render(request, "cases/case_detail.html", {
         "case": case, "action_forms": action_forms, "pending_extensions": pending_extensions,
+        "clocks": case_clock_summary(case, today), "today": today,
         "can_decide_extension": request.user.has_perm("cases.approve_extension"),
         "can_reveal": request.user.has_perm("cases.view_personal_data"),
         "petitioner_links": sorted(case.case_petitioners.all(), key=lambda link: (not link.is_lead, link.pk)),

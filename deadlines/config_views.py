@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -79,12 +79,7 @@ def rules(request):
     still run under each, and how days are counted."""
     county = _county(request)
     services.default_rule_set(county)  # a county starts with the statutory rules, created the first time
-    rule_sets = list(
-        selectors.rule_set_list(user=request.user).filter(county=county)
-        .select_related("created_by").annotate(n_cases=Count("cases")).order_by("priority", "lineage", "-version"))
-    current = [rs for rs in rule_sets if rs.is_current]
-    for rs in current:
-        rs.older = [old for old in rule_sets if old.lineage == rs.lineage and not old.is_current]
+    current = selectors.rule_set_overview(user=request.user, county=county)
     return render(request, "deadlines/config/rules.html", {
         "county": county, "rule_sets": current, "can_edit": request.user.has_perm("deadlines.change_ruleset"),
     })

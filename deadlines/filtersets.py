@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.org.filtersets import SubtreeFilter
 
 from .choices import CardColour, SupervisionKind
-from .models import Card, Supervision
+from .models import Card, Notification, Supervision
 
 
 class CardFilterSet(django_filters.FilterSet):
@@ -41,3 +41,11 @@ class SupervisionFilterSet(django_filters.FilterSet):
     class Meta:
         model = Supervision
         fields = ["kind", "unit", "answered", "case"]
+
+
+class NotificationFilterSet(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(label=_("未读"), field_name="read_at", lookup_expr="isnull")
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]

@@ -259,6 +259,12 @@ def compute_dates(deadline: Deadline, milestone: Milestone, rule_set: RuleSet, c
     deadline.calendar_unconfirmed = unconfirmed
 
 
+def _clear_cards(q: Q, reason: str) -> None:
+    """Clear a case's current cards at once when the workflow settles them (the sweep would, minutes later), so
+    the board and card lists agree with the case page."""
+    Card.objects.filter(q, cleared_at__isnull=True).update(cleared_at=timezone.now(), clear_reason=reason)
+
+
 def refresh_case_due(case_ids) -> None:
     """Store each case's earliest running due and warn dates (the list's badge, urgency order, overdue filter)."""
     running = Deadline.objects.filter(case=OuterRef("pk"), met_at__isnull=True, stopped_at__isnull=True,
@@ -304,6 +310,7 @@ def clock_event(*, case: Case, event: str, at: datetime, actor: User | None = No
     for deadline in ending.select_related("milestone"):
         late = today > deadline.due_on
         Deadline.objects.filter(pk=deadline.pk).update(met_at=at, met_late=late, suspended_since=None)
+        _clear_cards(Q(deadline=deadline), ClearReason.MET)
         if late:
             _timeline(case, actor, "deadline_late",
                       _("“%(name)s”超期完成（到期日 %(due)s）。") % {"name": deadline.milestone.name,
@@ -351,7 +358,10 @@ def clock_stop(*, case: Case, at: datetime, reason: str, unit: Unit | None = Non
     running = Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True)
     if unit is not None:
         running = running.filter(unit=unit)
-    stopped = running.update(stopped_at=at, stop_reason=reason[:100], suspended_since=None)
+    ids = list(running.values_list("pk", flat=True))
+    stopped = Deadline.objects.filter(pk__in=ids).update(stopped_at=at, stop_reason=reason[:100],
+                                                         suspended_since=None)
+    _clear_cards(Q(deadline__in=ids), ClearReason.STOPPED)
     refresh_case_due([case.pk])
     return stopped
 
@@ -442,6 +452,7 @@ def suspension_decide(*, actor: User, suspension: Suspension, approve: bool, not
     if approve:
         Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True).update(
             suspended_since=suspension.started_on)
+        _clear_cards(Q(case=case), ClearReason.SUSPENDED)
         refresh_case_due([case.pk])
         _timeline(case, actor, "suspension_start", _("批准中止计时，自 %(day)s 起停止计时。%(note)s") % {
             "day": suspension.started_on.isoformat(), "note": note.strip()})

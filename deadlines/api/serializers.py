@@ -1,10 +1,19 @@
 """API shapes of the deadlines app."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent, build_choice_description_list
 from rest_framework import serializers
 
-from ..models import Card, Deadline, Supervision, Suspension
-from ..selectors import deadline_state
+from cases.choices import Channel, UpperSource
+from cases.models import Category
+from xinfang.org.scoping import scoped
+
+from ..choices import AppliesTo, ClockEvent, DayKind, Party
+from ..models import Card, Deadline, Milestone, Notification, RuleSet, Supervision, Suspension
+from ..selectors import deadline_state, notification_text
+from ..services import MILESTONE_FIELDS, RuleSetInput
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
@@ -52,3 +61,174 @@ class SupervisionSerializer(serializers.ModelSerializer):
         model = Supervision
         fields = ["id", "case", "case_number", "kind", "number", "unit", "content", "respond_by", "issued_at",
                   "acknowledged_at", "response", "responded_at"]
+
+
+# Shared enums in the schema ---------------------------------------------------------------------------------
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A choice field documented as one named enum component (``ClockEventEnum``) whatever the property is
+    called. Without it, drf-spectacular names an enum after the property, so one choice set under two names
+    (``start_event`` / ``end_event``, ``channel`` / ``channels``) gets two names and a schema warning."""
+
+    def __init__(self, choices_class, **kwargs):
+        self.enum_name = f"{choices_class.__name__}Enum"
+        super().__init__(choices=choices_class.choices, **kwargs)
+
+
+class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedChoiceField
+
+    def map_serializer_field(self, auto_schema, direction) -> dict:
+        # Registered under the name drf-spectacular's enum post-processing would give the same choices elsewhere
+        # (``ChannelEnum`` for a case's ``channel``), with the same kind of identity, so both share one component.
+        name = self.target.enum_name
+        component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema={
+            "type": "string", "enum": list(self.target.choices),
+            "description": build_choice_description_list(self.target.choices.items())})
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
+# The overdue board --------------------------------------------------------------------------------------------
+
+class BoardCountsSerializer(serializers.Serializer):
+    """Current cards by colour (keys from ``selectors.overdue_board``)."""
+
+    n_yellow = serializers.IntegerField(label=_("黄牌"))
+    n_red = serializers.IntegerField(label=_("红牌"))
+    n_red2 = serializers.IntegerField(label=_("严重超期红牌"))
+    total = serializers.IntegerField(label=_("合计"))
+
+
+class BoardUnitSerializer(BoardCountsSerializer):
+    unit_id = serializers.IntegerField(label=_("责任单位"), allow_null=True)
+    unit_name = serializers.CharField(label=_("责任单位名称"), source="unit__name", allow_null=True)
+
+
+class BoardRegionSerializer(BoardCountsSerializer):
+    code = serializers.CharField(label=_("乡镇区划代码"))
+    name = serializers.CharField(label=_("乡镇"))
+
+
+class OverdueBoardSerializer(serializers.Serializer):
+    by_unit = BoardUnitSerializer(many=True, label=_("按责任单位"))
+    by_region = BoardRegionSerializer(many=True, label=_("按乡镇"))
+    totals = BoardCountsSerializer(label=_("合计"))
+
+
+# Rule sets ----------------------------------------------------------------------------------------------------
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    start_event = NamedChoiceField(ClockEvent, read_only=True)
+    end_event = NamedChoiceField(ClockEvent, read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "code", *MILESTONE_FIELDS]
+        read_only_fields = fields
+
+
+class RuleSetSerializer(serializers.ModelSerializer):
+    """A rule-set version with its milestones (prefetched by ``selectors.rule_set_list``)."""
+
+    channels = serializers.ListField(child=NamedChoiceField(Channel), read_only=True)
+    upper_sources = serializers.ListField(child=NamedChoiceField(UpperSource), read_only=True)
+    categories = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RuleSet
+        fields = ["id", "county", "lineage", "version", "is_current", "name", "priority", "channels",
+                  "upper_sources", "categories", "escalate_after_days", "created_by", "created_at", "milestones"]
+        read_only_fields = fields
+
+
+class ScopedCategoriesField(serializers.PrimaryKeyRelatedField):
+    """Categories the caller may see (another county's read as 'does not exist')."""
+
+    def get_queryset(self):
+        return scoped(super().get_queryset(), self.context["request"].user)
+
+
+class RuleSetWriteSerializer(serializers.Serializer):
+    """Which cases a rule set governs; empty lists mean all."""
+
+    name = serializers.CharField(label=_("规则名称"), max_length=60)
+    priority = serializers.IntegerField(label=_("优先级"), min_value=0, max_value=32767, default=100,
+                                        help_text=_("数字小的先匹配；都不匹配时用默认规则。"))
+    channels = serializers.ListField(label=_("适用信访形式"), child=NamedChoiceField(Channel), default=list)
+    upper_sources = serializers.ListField(label=_("适用交办来源"), child=NamedChoiceField(UpperSource),
+                                          default=list)
+    categories = ScopedCategoriesField(label=_("适用类别"), queryset=Category.objects.all(), many=True,
+                                       default=list)
+    escalate_after_days = serializers.IntegerField(label=_("红牌升级（工作日）"), min_value=1, max_value=365,
+                                                   default=3)
+
+
+def rule_set_input_from(data: dict, *, instance: RuleSet | None = None) -> RuleSetInput:
+    """The service's input from validated (possibly partial) data; on a PATCH, what is left out stays as it is."""
+    if instance is None:
+        return RuleSetInput(**data)
+    current = {"name": instance.name, "priority": instance.priority, "channels": instance.channels,
+               "upper_sources": instance.upper_sources, "categories": list(instance.categories.all()),
+               "escalate_after_days": instance.escalate_after_days}
+    return RuleSetInput(**{**current, **data})
+
+
+class MilestoneSaveSerializer(serializers.Serializer):
+    """A milestone to add or change, by ``code``; fields left out keep their value (or the model's default)."""
+
+    code = serializers.SlugField(label=_("代码"), max_length=30)
+    name = serializers.CharField(label=_("节点名称"), max_length=40, required=False)
+    start_event = NamedChoiceField(ClockEvent, label=_("起算事件"), required=False)
+    end_event = NamedChoiceField(ClockEvent, label=_("完成事件"), required=False)
+    days = serializers.IntegerField(label=_("时限（天）"), min_value=1, max_value=365, required=False)
+    day_kind = serializers.ChoiceField(label=_("计算方式"), choices=DayKind.choices, required=False)
+    applies_to = serializers.ChoiceField(label=_("适用范围"), choices=AppliesTo.choices, required=False)
+    party = serializers.ChoiceField(label=_("责任方"), choices=Party.choices, required=False)
+    extendable = serializers.BooleanField(label=_("可延期"), required=False)
+    restart_on_reassign = serializers.BooleanField(label=_("重新交办后重新计时"), required=False)
+    warn_days = serializers.IntegerField(label=_("黄牌提前（工作日）"), min_value=0, max_value=365, required=False)
+    warn_percent = serializers.IntegerField(label=_("黄牌：已用时限比例（%）"), min_value=1, max_value=99,
+                                            allow_null=True, required=False)
+    second_red = serializers.BooleanField(label=_("严重超期红牌"), required=False)
+    is_active = serializers.BooleanField(label=_("启用"), required=False)
+    sort_order = serializers.IntegerField(label=_("排序"), min_value=0, max_value=32767, required=False)
+
+
+# Suspensions, supervision, notifications -----------------------------------------------------------------------
+
+class SuspensionDecideSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(label=_("批准"))
+    note = serializers.CharField(label=_("审批意见"), required=False, allow_blank=True, default="")
+
+
+class SupervisionRespondSerializer(serializers.Serializer):
+    response = serializers.CharField(label=_("办理情况"))
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    """A notification with its text rendered now, in the reader's language."""
+
+    text = serializers.SerializerMethodField()
+    case_number = serializers.CharField(source="case.number", read_only=True, default=None)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "case", "case_number", "card", "supervision", "created_at", "read_at"]
+
+    def get_text(self, notification) -> str:
+        return notification_text(notification)
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(label=_("通知编号"), child=serializers.IntegerField(min_value=1), required=False,
+                                max_length=1000, help_text=_("不填则全部标为已读。"))
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    count = serializers.IntegerField(label=_("未读通知数"))
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(label=_("标为已读的通知数"))

@@ -25,11 +25,16 @@ NAV_ITEMS = [
     NavItem(_("我的待办"), "cases:mine", "cases.view_case"),
     NavItem(_("信访登记"), "cases:intake", "cases.register_case"),
     NavItem(_("信访事项"), "cases:list", "cases.view_case"),
+    NavItem(_("红黄牌"), "deadlines:cards", "deadlines.view_card"),
+    NavItem(_("超期督办"), "deadlines:board", "deadlines.view_deadline_board"),
+    NavItem(_("督办文书"), "deadlines:supervisions", "deadlines.issue_supervision"),
     NavItem(_("行政区划"), "org:region_list", "org.view_region"),
     NavItem(_("单位"), "org:unit_list", "org.view_unit"),
     NavItem(_("用户"), "org:user_list", "org.view_jurisdiction"),
     NavItem(_("接口客户端"), "org:api_client_list", "org.view_apiclient"),
     NavItem(_("办理规则"), "cases:county_rules", "cases.change_category"),
+    NavItem(_("时限规则"), "deadlines:rules", "deadlines.view_ruleset"),
+    NavItem(_("工作日历"), "deadlines:calendar", "workdays.view_calendarday"),
     NavItem(_("审计记录"), "org:audit_list", "org.view_auditevent"),
 ]
 

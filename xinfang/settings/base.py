@@ -163,6 +163,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xinfang.org.context_processors.navigation",
+                "deadlines.context_processors.notifications",
             ],
         },
     }
