@@ -299,7 +299,7 @@ class _ClockBuilder:
 
     def build(self, cases, now) -> None:
         from deadlines.models import Deadline
-        from deadlines.services import compute_dates, refresh_case_due
+        from deadlines.services import compute_dates
 
         rows = []
         for case in cases:
@@ -325,7 +325,17 @@ class _ClockBuilder:
                     d.stopped_at, d.stop_reason = case.closed_at or now, "已办结"
                 rows.append(d)
         Deadline.objects.bulk_create(rows, batch_size=5000)
-        refresh_case_due([c.pk for c in cases if c.status in OPEN])
+        # The cases' earliest running dates, as refresh_case_due would store them (computed here from the rows in
+        # hand: a correlated UPDATE inside this one long transaction would plan on stale statistics).
+        earliest = {}
+        for d in rows:
+            if d.met_at is None and d.stopped_at is None:
+                due, warn = earliest.get(d.case_id, (d.due_on, d.warn_on))
+                earliest[d.case_id] = (min(due, d.due_on), min(warn, d.warn_on))
+        changed = [c for c in cases if c.pk in earliest]
+        for c in changed:
+            c.due_on, c.warn_on = earliest[c.pk]
+        Case.objects.bulk_update(changed, ["due_on", "warn_on"], batch_size=2000)
 
 
 def county_has_cases(county: Region) -> bool:

@@ -55,6 +55,22 @@ def error_text(errors, labels: dict | None = None) -> str:
     return str(errors)
 
 
+# A select offers its first options; a search box above it finds the rest through the scoped API.
+SELECT_CAP = 200
+AUTOCOMPLETE_ROUTES = {"Unit": "unit-list", "User": "user-list"}
+
+
+def _autocomplete_url(field) -> str:
+    """The API list that searches this relation's model within the caller's jurisdiction, for scoped relations."""
+    from django.urls import reverse
+
+    from .api.serializers import ScopedPrimaryKeyField
+
+    route = AUTOCOMPLETE_ROUTES.get(getattr(field, "model", None).__name__ if isinstance(
+        field, ScopedPrimaryKeyField) else "")
+    return reverse(route) if route else ""
+
+
 def form_fields(serializer: drf.Serializer, *, skip=("version",)) -> list[dict]:
     """Describe a serializer's fields for the generic action form (includes/action_form.html)."""
     described = []
@@ -65,9 +81,11 @@ def form_fields(serializer: drf.Serializer, *, skip=("version",)) -> list[dict]:
                  "multiple": False}
         if isinstance(field, drf.ManyRelatedField):
             entry.update(type="select", multiple=True,
-                         choices=[(obj.pk, str(obj)) for obj in field.child_relation.get_queryset()[:500]])
+                         choices=[(obj.pk, str(obj)) for obj in field.child_relation.get_queryset()[:SELECT_CAP]],
+                         autocomplete=_autocomplete_url(field.child_relation))
         elif isinstance(field, drf.RelatedField):
-            entry.update(type="select", choices=[(obj.pk, str(obj)) for obj in field.get_queryset()[:500]])
+            entry.update(type="select", choices=[(obj.pk, str(obj)) for obj in field.get_queryset()[:SELECT_CAP]],
+                         autocomplete=_autocomplete_url(field))
         elif isinstance(field, drf.BooleanField):
             entry.update(type="checkbox")
         elif isinstance(field, drf.ChoiceField):

@@ -657,7 +657,8 @@ def _next_supervision_number(county: Region, kind: str, year: int) -> str:
     counter, _created = SupervisionCounter.objects.get_or_create(county=county, year=year, kind=kind)
     SupervisionCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db()
-    label = _("督") if kind == SupervisionKind.LETTER else _("提")
+    # A document number is an official identifier, the same in every interface language.
+    label = "督" if kind == SupervisionKind.LETTER else "提"
     return f"{county.code[:6]}-{label}-{year}-{counter.last:04d}"
 
 

@@ -243,3 +243,13 @@ def test_an_attachment_is_served_only_within_the_jurisdiction(client_as, casewor
     assert b"".join(response.streaming_content) == b"%PDF-1.4 letter"
     assert client_as(other_caseworker).get(f"/cases/attachments/{attachment.pk}/").status_code == 404
     assert client.get(attachment.file.url).status_code == 404  # never served directly
+
+
+def test_the_assign_form_searches_units_through_the_scoped_api(client_as, caseworker, case):
+    from cases.services import case_accept
+
+    case_accept(actor=caseworker, case=case, version=case.version)
+    page = client_as(caseworker).get(f"/cases/{case.pk}/").content.decode()
+
+    assert 'data-autocomplete-for="assign-lead_unit" data-autocomplete-url="/api/v1/units/"' in page
+    assert 'data-autocomplete-for="assign-assist_units"' in page
