@@ -19,6 +19,7 @@ def test_a_caseworker_logs_in_through_the_real_login_page_and_sees_the_chinese_h
     assert page.title() == "工作台 · 信访通"
     assert page.get_by_role("heading", name="您好，张信访").is_visible()
     assert "怀宁县信访局" in page.get_by_test_id("whoami").inner_text()
+    page.get_by_role("button", name="组织").click()  # a dropdown of the navigation bar
     assert page.get_by_role("link", name="行政区划").is_visible()
     # Vendored static files are served (no CDN): Bootstrap styled the navigation bar.
     assert page.evaluate("getComputedStyle(document.querySelector('nav')).display") == "flex"
@@ -41,6 +42,7 @@ def test_a_county_admin_issues_an_api_token_in_the_browser(page, county_admin, c
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(page.base_url + "/")
 
+    page.get_by_role("button", name="设置").click()
     page.get_by_role("link", name="接口客户端").first.click()
     page.get_by_label("客户端名称").fill("12345热线平台")
     page.get_by_label("所属单位").select_option(label=county.bureau.name)

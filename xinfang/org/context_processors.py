@@ -13,6 +13,7 @@ class NavItem:
     label: str
     url_name: str
     permission: str | None = None
+    group: str = ""  # items of one group share a dropdown in the bar
 
     @property
     def url(self) -> str:
@@ -25,18 +26,38 @@ NAV_ITEMS = [
     NavItem(_("我的待办"), "cases:mine", "cases.view_case"),
     NavItem(_("信访登记"), "cases:intake", "cases.register_case"),
     NavItem(_("信访事项"), "cases:list", "cases.view_case"),
-    NavItem(_("红黄牌"), "deadlines:cards", "deadlines.view_card"),
-    NavItem(_("超期督办"), "deadlines:board", "deadlines.view_deadline_board"),
-    NavItem(_("督办文书"), "deadlines:supervisions", "deadlines.issue_supervision"),
-    NavItem(_("行政区划"), "org:region_list", "org.view_region"),
-    NavItem(_("单位"), "org:unit_list", "org.view_unit"),
-    NavItem(_("用户"), "org:user_list", "org.view_jurisdiction"),
-    NavItem(_("接口客户端"), "org:api_client_list", "org.view_apiclient"),
-    NavItem(_("办理规则"), "cases:county_rules", "cases.change_category"),
-    NavItem(_("时限规则"), "deadlines:rules", "deadlines.view_ruleset"),
-    NavItem(_("工作日历"), "deadlines:calendar", "workdays.view_calendarday"),
-    NavItem(_("审计记录"), "org:audit_list", "org.view_auditevent"),
+    NavItem(_("红黄牌"), "deadlines:cards", "deadlines.view_card", _("督办")),
+    NavItem(_("超期督办看板"), "deadlines:board", "deadlines.view_deadline_board", _("督办")),
+    NavItem(_("督办文书"), "deadlines:supervisions", "deadlines.issue_supervision", _("督办")),
+    NavItem(_("行政区划"), "org:region_list", "org.view_region", _("组织")),
+    NavItem(_("单位"), "org:unit_list", "org.view_unit", _("组织")),
+    NavItem(_("用户"), "org:user_list", "org.view_jurisdiction", _("组织")),
+    NavItem(_("接口客户端"), "org:api_client_list", "org.view_apiclient", _("设置")),
+    NavItem(_("办理规则"), "cases:county_rules", "cases.change_category", _("设置")),
+    NavItem(_("时限规则"), "deadlines:rules", "deadlines.view_ruleset", _("设置")),
+    NavItem(_("工作日历"), "deadlines:calendar", "workdays.view_calendarday", _("设置")),
+    NavItem(_("审计记录"), "org:audit_list", "org.view_auditevent", _("设置")),
 ]
+
+
+@dataclass
+class NavGroup:
+    label: str
+    items: list
+
+
+def _grouped(items: list[NavItem]) -> list:
+    """Items in bar order, those of a group gathered into one NavGroup where the group first appears."""
+    entries, groups = [], {}
+    for item in items:
+        if not item.group:
+            entries.append(item)
+        elif str(item.group) in groups:
+            groups[str(item.group)].items.append(item)
+        else:
+            groups[str(item.group)] = NavGroup(item.group, [item])
+            entries.append(groups[str(item.group)])
+    return entries
 
 
 def navigation(request):
@@ -45,4 +66,5 @@ def navigation(request):
         return {}
     items = [item for item in NAV_ITEMS if item.permission is None or user.has_perm(item.permission)]
     role_labels = [Role(code).label for code in sorted(user.role_codes()) if code in Role.values]
-    return {"nav_items": items, "role_labels": role_labels, "role_codes": user.role_codes()}
+    return {"nav_items": items, "nav_entries": _grouped(items), "role_labels": role_labels,
+            "role_codes": user.role_codes()}
