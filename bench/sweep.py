@@ -55,7 +55,7 @@ def main():
         weights = [(CaseStatus.REGISTERED, 10), (CaseStatus.ACCEPTED, 8), (CaseStatus.ASSIGNED, 25),
                    (CaseStatus.HANDLING, 40), (CaseStatus.REPLIED, 12), (CaseStatus.REVIEWING, 3),
                    (CaseStatus.RE_REVIEWING, 2)]
-        generate_cases(county=county, count=args.count - have, seed=have + 11, years=0.35, status_weights=weights)
+        generate_cases(county=county, count=args.count - have, seed=have + 11, years=0.3, status_weights=weights)
         print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
     # Start from no cards, so the first sweep does the most work it ever does.
     Notification.objects.all().delete()

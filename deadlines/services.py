@@ -531,42 +531,34 @@ def deadlines_recompute(*, county_id: int, from_day: date, batch: int = 2000) ->
 
 # The sweep ------------------------------------------------------------------------------------------------
 
-RUNNING = Q(deadline__met_at__isnull=True, deadline__stopped_at__isnull=True,
-            deadline__suspended_since__isnull=True)
-
-# When each colour holds for a running clock, as SQL over deadlines_deadline d (parameters: today).
+# When each colour holds for a running clock, as SQL over deadlines_deadline d (parameter: today). Every
+# condition implies warn_on <= today, so the scan reads the partial index of running clocks by warn date.
 _HOLDS_SQL = {
     CardColour.YELLOW: "d.warn_on <= %(today)s AND d.due_on >= %(today)s",
-    CardColour.RED: "d.due_on < %(today)s AND (d.red2_on IS NULL OR d.red2_on >= %(today)s)",
-    CardColour.RED2: "d.red2_on < %(today)s",
+    CardColour.RED: "d.warn_on <= %(today)s AND d.due_on < %(today)s "
+                    "AND (d.red2_on IS NULL OR d.red2_on >= %(today)s)",
+    CardColour.RED2: "d.warn_on <= %(today)s AND d.red2_on < %(today)s",
 }
-
-
-def _holds_q(colour: str, today: date) -> Q:
-    if colour == CardColour.YELLOW:
-        return Q(deadline__warn_on__lte=today, deadline__due_on__gte=today)
-    if colour == CardColour.RED:
-        return Q(deadline__due_on__lt=today) & (Q(deadline__red2_on__isnull=True) | Q(deadline__red2_on__gte=today))
-    return Q(deadline__red2_on__lt=today)
+_RUNNING_SQL = "d.met_at IS NULL AND d.stopped_at IS NULL AND d.suspended_since IS NULL"
 
 
 def _clear(now: datetime, today: date) -> int:
-    current = Card.objects.filter(cleared_at__isnull=True)
-    cleared = 0
-    for reason, q in [
-        (ClearReason.MET, Q(deadline__met_at__isnull=False)),
-        (ClearReason.STOPPED, Q(deadline__stopped_at__isnull=False)),
-        (ClearReason.SUSPENDED, Q(deadline__suspended_since__isnull=False)),
-    ]:
-        cleared += current.filter(q).update(cleared_at=now, clear_reason=reason)
-    # Still running: a colour that no longer holds was overtaken by a higher one, or its dates moved.
-    escalated = (Q(colour=CardColour.YELLOW, deadline__due_on__lt=today)
-                 | Q(colour=CardColour.RED, deadline__red2_on__lt=today))
-    cleared += current.filter(RUNNING & escalated).update(cleared_at=now, clear_reason=ClearReason.ESCALATED)
-    for colour in CardColour.values:
-        cleared += (current.filter(RUNNING, colour=colour).exclude(_holds_q(colour, today))
-                    .update(cleared_at=now, clear_reason=ClearReason.MOVED))
-    return cleared
+    """One UPDATE: every current card whose condition no longer holds is cleared, with the reason why."""
+    holds = " ".join(f"WHEN '{colour}' THEN ({sql})" for colour, sql in _HOLDS_SQL.items())
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            UPDATE deadlines_card SET cleared_at = %(now)s, clear_reason = CASE
+                WHEN d.met_at IS NOT NULL THEN 'met'
+                WHEN d.stopped_at IS NOT NULL THEN 'stopped'
+                WHEN d.suspended_since IS NOT NULL THEN 'suspended'
+                WHEN (deadlines_card.colour = 'yellow' AND d.due_on < %(today)s)
+                  OR (deadlines_card.colour = 'red' AND d.red2_on < %(today)s) THEN 'escalated'
+                ELSE 'moved' END
+            FROM deadlines_deadline d
+            WHERE d.id = deadlines_card.deadline_id AND deadlines_card.cleared_at IS NULL
+              AND NOT ({_RUNNING_SQL} AND CASE deadlines_card.colour {holds} ELSE FALSE END)
+        """, {"now": now, "today": today})  # noqa: S608 — the fragments are constants
+        return max(cursor.rowcount, 0)
 
 
 _NOTIFY_UNIT_SQL = """
@@ -597,8 +589,9 @@ def _raise(colour: str, now: datetime, today: date) -> tuple[int, int]:
             FROM deadlines_deadline d
             JOIN cases_case cs ON cs.id = d.case_id
             LEFT JOIN org_unit u ON u.id = d.unit_id
-            WHERE d.met_at IS NULL AND d.stopped_at IS NULL AND d.suspended_since IS NULL
-              AND {_HOLDS_SQL[colour]}
+            WHERE {_RUNNING_SQL} AND {_HOLDS_SQL[colour]}
+              AND NOT EXISTS (SELECT 1 FROM deadlines_card x
+                              WHERE x.deadline_id = d.id AND x.colour = %(colour)s AND x.cleared_at IS NULL)
             ON CONFLICT DO NOTHING
         """, {"colour": colour, "now": now, "today": today})  # noqa: S608 — the fragment is a constant
         raised = max(cursor.rowcount, 0)
@@ -614,10 +607,15 @@ def _escalate(now: datetime, today: date) -> tuple[int, int]:
     """Red cards unanswered past their clock's escalation date go to the leader one level up: the leader of the
     responsible unit's parent unit, or else the county's leaders."""
     with transaction.atomic(), connection.cursor() as cursor:
-        escalated = (Card.objects.filter(RUNNING, cleared_at__isnull=True, escalated_at__isnull=True,
-                                         colour__in=[CardColour.RED, CardColour.RED2],
-                                         deadline__escalate_on__lt=today)
-                     .update(escalated_at=now))
+        # Raw SQL like the notifications that follow, so both read the same stored timestamp on every database.
+        cursor.execute(f"""
+            UPDATE deadlines_card SET escalated_at = %(now)s
+            FROM deadlines_deadline d
+            WHERE d.id = deadlines_card.deadline_id AND deadlines_card.cleared_at IS NULL
+              AND deadlines_card.escalated_at IS NULL AND deadlines_card.colour IN ('red', 'red2')
+              AND {_RUNNING_SQL} AND d.escalate_on < %(today)s
+        """, {"now": now, "today": today})  # noqa: S608 — the fragment is a constant
+        escalated = max(cursor.rowcount, 0)
         notified = 0
         if escalated:
             notified = _notify_cards(cursor, kind=NotificationKind.ESCALATION, prefix="esc:", stamp="escalated_at",
