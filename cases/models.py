@@ -242,6 +242,8 @@ class Case(models.Model):
             models.Index(fields=["region", "-received_at"], name="cases_case_region"),
             # Ordering by urgency (earliest due first, NULLS LAST as the index stores them) and the overdue filter.
             models.Index(fields=["due_on", "received_at", "id"], name="cases_case_due"),
+            # The yellow-card and "red or yellow" filters of the case list (CaseFilterSet.card).
+            models.Index(fields=["warn_on"], name="cases_case_warn", condition=Q(warn_on__isnull=False)),
         ]
 
     def __str__(self):

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from deadlines import services as clocks
 from deadlines.choices import ClockEvent
@@ -409,7 +409,7 @@ def case_not_accept(*, actor: User, case: Case, version: int, reason: str) -> Ca
     reason = _required_text(reason, "reason", _("不予受理须写明理由。"))
     case = _transition(case, actor=actor, action="not_accept", version=version, to_status=S.NOT_ACCEPTED,
                        outcome_reason=reason, closed_at=timezone.now(), message=reason)
-    _clock(case, ClockEvent.DECIDED, actor, stop=_("不予受理"))
+    _clock(case, ClockEvent.DECIDED, actor, stop=gettext_noop("不予受理"))
     return case
 
 
@@ -422,7 +422,7 @@ def case_forward(*, actor: User, case: Case, version: int, to_body: str, reason:
     case = _transition(case, actor=actor, action="forward", version=version, to_status=S.FORWARDED,
                        forwarded_to=to_body, outcome_reason=reason.strip(), closed_at=timezone.now(),
                        message=_("转送%(body)s。%(reason)s") % {"body": to_body, "reason": reason.strip()})
-    _clock(case, ClockEvent.DECIDED, actor, stop=_("已转送"))
+    _clock(case, ClockEvent.DECIDED, actor, stop=gettext_noop("已转送"))
     return case
 
 
@@ -434,7 +434,7 @@ def case_divert(*, actor: User, case: Case, version: int, reason: str) -> Case:
     reason = _required_text(reason, "reason", _("请写明导入的法律程序（如：诉讼、仲裁、行政复议）。"))
     case = _transition(case, actor=actor, action="divert", version=version, to_status=S.DIVERTED,
                        outcome_reason=reason, closed_at=timezone.now(), message=reason)
-    _clock(case, ClockEvent.DECIDED, actor, stop=_("已导入法律程序"))
+    _clock(case, ClockEvent.DECIDED, actor, stop=gettext_noop("已导入法律程序"))
     return case
 
 
@@ -590,7 +590,7 @@ def case_close(*, actor: User, case: Case, version: int, note: str = "") -> Case
         raise Conflict(_("回访结果为满意或基本满意后才能办结。"), code="not_evaluated")
     case = _transition(case, actor=actor, action="close", version=version, to_status=S.CLOSED,
                        closed_at=timezone.now(), message=note.strip() or _("办结。"))
-    _clock(case, ClockEvent.CLOSED, actor, at=case.closed_at, stop=_("已办结"))
+    _clock(case, ClockEvent.CLOSED, actor, at=case.closed_at, stop=gettext_noop("已办结"))
     return case
 
 
@@ -694,7 +694,7 @@ def case_decide_appeal(*, actor: User, case: Case, version: int, outcome: str, d
                                                decided_by=actor)
     appeal.refresh_from_db()
     case.refresh_from_db()
-    _clock(case, ClockEvent.APPEAL_DECIDED, actor, stop=_("复查（复核）已办结"))
+    _clock(case, ClockEvent.APPEAL_DECIDED, actor, stop=gettext_noop("复查（复核）已办结"))
     return appeal
 
 

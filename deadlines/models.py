@@ -222,6 +222,10 @@ class Card(models.Model):
             models.Index(fields=["unit", "colour"], name="deadlines_card_current_unit",
                          condition=Q(cleared_at__isnull=True)),
             models.Index(fields=["case", "-raised_at"], name="deadlines_card_case"),
+            # The sweep notifies the cards it raised or escalated in this run (services._notify_cards).
+            models.Index(fields=["raised_at"], name="deadlines_card_raised"),
+            models.Index(fields=["escalated_at"], name="deadlines_card_escalated",
+                         condition=Q(escalated_at__isnull=False)),
         ]
 
     def __str__(self):

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from cases.models import Assignment, Case, TimelineEvent
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed
@@ -98,16 +98,22 @@ def default_rule_set(county: Region) -> RuleSet:
         current = RuleSet.objects.filter(county=county, lineage=1, is_current=True).first()
         if current is not None:
             return current
-        rule_set = RuleSet.objects.create(county=county, lineage=1, version=1, name=str(DEFAULT_RULE_SET_NAME),
-                                          priority=1000)
-        Milestone.objects.bulk_create([
+        # County data, so in the site's language whoever happens to trigger it.
+        with translation.override(settings.LANGUAGE_CODE):
+            rule_set = RuleSet.objects.create(county=county, lineage=1, version=1,
+                                              name=str(DEFAULT_RULE_SET_NAME), priority=1000)
+            _default_milestones(rule_set)
+    return rule_set
+
+
+def _default_milestones(rule_set: RuleSet) -> None:
+    Milestone.objects.bulk_create([
             Milestone(rule_set=rule_set, code=code, name=str(name), start_event=start, end_event=end, days=days,
                       day_kind=kind, applies_to=applies, party=party, extendable=extendable,
                       restart_on_reassign=restart, sort_order=i * 10)
             for i, (code, name, start, end, days, kind, applies, party, extendable, restart)
             in enumerate(DEFAULT_MILESTONES)
         ])
-    return rule_set
 
 
 def rule_set_for(case: Case) -> RuleSet:
@@ -168,6 +174,7 @@ def rule_set_create(*, actor: User, county: Region, data: RuleSetInput) -> RuleS
     """A new rule set for some cases (say 中央交办 or 领导接访), starting with a copy of the default milestones."""
     _own_county(actor, county, "deadlines.add_ruleset")
     default = default_rule_set(county)
+    Region.objects.select_for_update().filter(pk=county.pk).first()  # one new lineage number at a time
     lineage = (RuleSet.objects.filter(county=county).order_by("-lineage").values_list("lineage", flat=True)
                .first() or 0) + 1
     rule_set = RuleSet(county=county, lineage=lineage, version=1, created_by=actor)
@@ -215,13 +222,19 @@ def rule_set_update(*, actor: User, rule_set: RuleSet, data: RuleSetInput) -> Ru
 def milestone_save(*, actor: User, rule_set: RuleSet, code: str, values: dict) -> Milestone:
     """Add a milestone or change one (by ``code``) — switch the 3/7/21 rule off, change a number, add a stage —
     in the current version, or in a new version when cases already run under it."""
-    target = _editable_version(actor, rule_set)
     code = (code or "").strip()
+    if not code:
+        raise ValidationFailed(_("请填写节点代码。"), code="required", detail={"code": [_("请填写节点代码。")]})
+    target = _editable_version(actor, rule_set)
     milestone = target.milestones.filter(code=code).first() or Milestone(rule_set=target, code=code)
     before = {name: getattr(milestone, name) for name in MILESTONE_FIELDS} if milestone.pk else {}
     for name in MILESTONE_FIELDS:
         if name in values:
             setattr(milestone, name, values[name])
+    missing = [name for name in ("name", "start_event", "end_event", "days") if not getattr(milestone, name)]
+    if missing:
+        raise ValidationFailed(_("请填写节点名称、起算事件、完成事件和时限。"), code="required",
+                               detail={name: [_("该字段不能为空。")] for name in missing})
     if milestone.start_event == milestone.end_event:
         raise ValidationFailed(_("起算事件和完成事件不能相同。"), code="invalid",
                                detail={"end_event": [_("起算事件和完成事件不能相同。")]})
@@ -285,11 +298,25 @@ def _applies(milestone: Milestone, case: Case) -> bool:
 
 def _units_for(milestone: Milestone, case: Case, unit: Unit | None) -> list[Unit | None]:
     if milestone.party == Party.OFFICE:
-        return [case.registered_by.unit]
+        return [office_unit(case)]
     if milestone.party == Party.LEAD:
         return [case.lead_unit]  # None before assignment: adopted by the lead unit when it is assigned
     assists = Assignment.objects.filter(case=case, is_active=True, role="assist").select_related("unit")
     return [a.unit for a in assists]
+
+
+def office_unit(case: Case) -> Unit | None:
+    """The petition office answerable for a case's own clocks (acceptance, appeals): the county's petition bureau,
+    whoever registered the case (a township's field cadre, an API client)."""
+    from xinfang.org.choices import UnitKind
+
+    bureau = (Unit.objects.filter(region=case.county_id, kind=UnitKind.PETITION_BUREAU, is_active=True)
+              .order_by("sort_order", "pk").first())
+    return bureau or case.registered_by.unit
+
+
+def _running_suspension(case: Case) -> Suspension | None:
+    return Suspension.objects.filter(case=case, status=SuspensionStatus.RUNNING).first()
 
 
 def clock_event(*, case: Case, event: str, at: datetime, actor: User | None = None, unit: Unit | None = None
@@ -307,7 +334,16 @@ def clock_event(*, case: Case, event: str, at: datetime, actor: User | None = No
     if unit is not None:
         ending = ending.filter(unit=unit)
     today = _local(at)
-    for deadline in ending.select_related("milestone"):
+    cal = None
+    for deadline in ending.select_related("milestone").select_for_update(of=("self",)):
+        if deadline.suspended_since is not None:
+            # Met while suspended: the days it lost count before judging whether it was late.
+            cal = cal or calendar_for(case.county_id)
+            deadline.suspended_days += cal.days_between(deadline.suspended_since, today, deadline.milestone.day_kind)
+            deadline.suspended_since = None
+            compute_dates(deadline, deadline.milestone, case.rule_set, cal)
+            deadline.save(update_fields=["suspended_days", "suspended_since", "due_on", "warn_on", "red2_on",
+                                         "escalate_on", "calendar_unconfirmed"])
         late = today > deadline.due_on
         Deadline.objects.filter(pk=deadline.pk).update(met_at=at, met_late=late, suspended_since=None)
         _clear_cards(Q(deadline=deadline), ClearReason.MET)
@@ -320,6 +356,7 @@ def clock_event(*, case: Case, event: str, at: datetime, actor: User | None = No
     if starting:
         cal = calendar_for(case.county_id)
         rule_set = case.rule_set
+        suspension = _running_suspension(case)
         already_met = set(Deadline.objects.filter(case=case, met_at__isnull=False)
                           .values_list("milestone_id", flat=True))
         created = []
@@ -336,7 +373,8 @@ def clock_event(*, case: Case, event: str, at: datetime, actor: User | None = No
                                            stopped_at__isnull=True).exists():
                     continue
                 deadline = Deadline(case=case, milestone=milestone, unit=responsible, started_at=started_at,
-                                    started_on=_local(started_at))
+                                    started_on=_local(started_at),
+                                    suspended_since=today if suspension is not None else None)
                 compute_dates(deadline, milestone, rule_set, cal)
                 created.append(deadline)
         Deadline.objects.bulk_create(created)
@@ -362,6 +400,13 @@ def clock_stop(*, case: Case, at: datetime, reason: str, unit: Unit | None = Non
     stopped = Deadline.objects.filter(pk__in=ids).update(stopped_at=at, stop_reason=reason[:100],
                                                          suspended_since=None)
     _clear_cards(Q(deadline__in=ids), ClearReason.STOPPED)
+    if unit is None:
+        # Nothing runs any more: a running suspension ends and a pending request lapses.
+        today = _local(at)
+        Suspension.objects.filter(case=case, status=SuspensionStatus.RUNNING).update(
+            status=SuspensionStatus.ENDED, ended_on=today)
+        Suspension.objects.filter(case=case, status=SuspensionStatus.PENDING).update(
+            status=SuspensionStatus.REJECTED, decided_at=at)
     refresh_case_due([case.pk])
     return stopped
 
@@ -370,10 +415,14 @@ def clock_return(*, case: Case, unit: Unit, at: datetime, actor: User | None) ->
     """The lead unit returned the case: its clocks that restart on re-assignment stop; the others (the statutory
     60 days, say) keep running with no unit until the next lead unit takes them over; assisting clocks stop."""
     running = Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True)
-    running.filter(unit=unit, milestone__party=Party.LEAD, milestone__restart_on_reassign=True).update(
-        stopped_at=at, stop_reason=_("已退回"))
-    running.filter(unit=unit, milestone__party=Party.LEAD).update(unit=None)
-    running.filter(milestone__party=Party.ASSIST).update(stopped_at=at, stop_reason=_("已退回"))
+    stopping = list(running.filter(Q(unit=unit, milestone__party=Party.LEAD, milestone__restart_on_reassign=True)
+                                   | Q(milestone__party=Party.ASSIST)).values_list("pk", flat=True))
+    Deadline.objects.filter(pk__in=stopping).update(stopped_at=at, stop_reason=gettext_noop("已退回"))
+    _clear_cards(Q(deadline__in=stopping), ClearReason.STOPPED)
+    handed_over = list(running.filter(unit=unit, milestone__party=Party.LEAD).values_list("pk", flat=True))
+    Deadline.objects.filter(pk__in=handed_over).update(unit=None)
+    # Its cards named the returning unit; the sweep raises them again for whoever leads next.
+    _clear_cards(Q(deadline__in=handed_over), ClearReason.MOVED)
     refresh_case_due([case.pk])
 
 
@@ -398,8 +447,9 @@ def _move(deadlines, case: Case, actor: User | None, why: str, change) -> None:
 
 def clock_extend(*, case: Case, days: int, actor: User | None) -> None:
     """An approved extension moves the due date of every running extendable clock of the case."""
-    deadlines = Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True,
-                                        milestone__extendable=True).select_related("milestone")
+    deadlines = (Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True,
+                                         milestone__extendable=True).select_related("milestone")
+                 .select_for_update(of=("self",)))
 
     def extend(deadline, cal):
         deadline.extra_days += days
@@ -477,8 +527,9 @@ def suspension_end(*, actor: User, suspension: Suspension) -> Suspension:
     if not updated:
         raise Conflict(_("该事项没有进行中的中止计时。"), code="not_suspended")
     suspension.refresh_from_db()
-    deadlines = Deadline.objects.filter(case=case, suspended_since__isnull=False, met_at__isnull=True,
-                                        stopped_at__isnull=True).select_related("milestone")
+    deadlines = (Deadline.objects.filter(case=case, suspended_since__isnull=False, met_at__isnull=True,
+                                         stopped_at__isnull=True).select_related("milestone")
+                 .select_for_update(of=("self",)))
 
     def resume(deadline, cal):
         deadline.suspended_days += cal.days_between(deadline.suspended_since, today, deadline.milestone.day_kind)
@@ -500,33 +551,40 @@ def deadlines_recompute(*, county_id: int, from_day: date, batch: int = 2000) ->
         # Due, second-red and escalation dates on or after the changed day may all move.
         affected = (Q(due_on__gte=from_day - timedelta(days=1)) | Q(red2_on__gte=from_day)
                     | Q(escalate_on__gte=from_day))
-        chunk = list(Deadline.objects.filter(
+        ids = list(Deadline.objects.filter(
             affected, case__county_id=county_id, met_at__isnull=True, stopped_at__isnull=True, pk__gt=last_id)
-            .select_related("milestone", "case__rule_set")
-            .order_by("pk")[:batch])
-        if not chunk:
+            .order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
             break
-        last_id = chunk[-1].pk
-        changed = []
-        for deadline in chunk:
-            before = (deadline.due_on, deadline.warn_on, deadline.red2_on, deadline.escalate_on,
-                      deadline.calendar_unconfirmed)
-            compute_dates(deadline, deadline.milestone, deadline.case.rule_set, cal)
-            if before != (deadline.due_on, deadline.warn_on, deadline.red2_on, deadline.escalate_on,
-                          deadline.calendar_unconfirmed):
-                changed.append(deadline)
+        last_id = ids[-1]
         with transaction.atomic():
-            Deadline.objects.bulk_update(changed, ["due_on", "warn_on", "red2_on", "escalate_on",
-                                                   "calendar_unconfirmed"])
-            TimelineEvent.objects.bulk_create([
-                TimelineEvent(case_id=d.case_id, kind="deadline_moved",
-                              message=_("“%(name)s”到期日调整为 %(after)s：工作日历调整") % {
-                                  "name": d.milestone.name, "after": d.due_on.isoformat()},
-                              changes={"due_on": [None, d.due_on.isoformat()]})
-                for d in changed])
-            refresh_case_due({d.case_id for d in changed})
-        moved += len(changed)
+            # Locked and read afresh inside the transaction: an extension approved meanwhile is not lost.
+            chunk = list(Deadline.objects.filter(pk__in=ids, met_at__isnull=True, stopped_at__isnull=True)
+                         .select_related("milestone", "case__rule_set").select_for_update(of=("self",)))
+            moved += _recompute_chunk(chunk, cal)
     return moved
+
+
+def _recompute_chunk(chunk: list[Deadline], cal: WorkCalendar) -> int:
+    """Recompute a locked batch of clocks; write those whose dates moved, on their cases' timelines."""
+    changed = []
+    for deadline in chunk:
+        before = (deadline.due_on, deadline.warn_on, deadline.red2_on, deadline.escalate_on,
+                  deadline.calendar_unconfirmed)
+        compute_dates(deadline, deadline.milestone, deadline.case.rule_set, cal)
+        if before != (deadline.due_on, deadline.warn_on, deadline.red2_on, deadline.escalate_on,
+                      deadline.calendar_unconfirmed):
+            changed.append(deadline)
+    Deadline.objects.bulk_update(changed, ["due_on", "warn_on", "red2_on", "escalate_on", "calendar_unconfirmed"])
+    with translation.override(settings.LANGUAGE_CODE):  # no actor: the timeline speaks the site's language
+        TimelineEvent.objects.bulk_create([
+            TimelineEvent(case_id=d.case_id, kind="deadline_moved",
+                          message=_("“%(name)s”到期日调整为 %(after)s：工作日历调整") % {
+                              "name": d.milestone.name, "after": d.due_on.isoformat()},
+                          changes={"due_on": [None, d.due_on.isoformat()]})
+            for d in changed])
+    refresh_case_due({d.case_id for d in changed})
+    return len(changed)
 
 
 # The sweep ------------------------------------------------------------------------------------------------
@@ -762,7 +820,7 @@ def notifications_email(*, now: datetime | None = None, limit: int = 500) -> int
         with transaction.atomic():
             claimed = list(Notification.objects.select_for_update(skip_locked=True, of=("self",))
                            .filter(user=user, emailed_at__isnull=True)
-                           .select_related("case", "card__deadline__milestone", "supervision"))
+                           .select_related("case", "card__deadline__milestone", "card__unit", "supervision"))
             if not claimed:
                 continue
             Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(emailed_at=now)

@@ -202,7 +202,7 @@ def notification_list(request):
 def notifications_read(request):
     """Mark the user's notifications read: those listed in ``id``, or all of them."""
     ids = request.POST.getlist("id")
-    if any(not i.isdigit() for i in ids):
+    if any(not (i.isascii() and i.isdigit() and len(i) <= 18) for i in ids):
         messages.error(request, _("通知编号有误。"))
         return redirect("deadlines:notifications")
     marked = services.notification_mark_read(actor=request.user, ids=[int(i) for i in ids] or None)

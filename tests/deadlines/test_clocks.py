@@ -259,3 +259,67 @@ def test_a_yellow_threshold_as_a_share_of_the_time_elapsed(register, caseworker,
     assert handle.due_on == D("2027-01-15")
     # 80 % of the 60 days is day 48, Sunday 3 January 2027: the warning starts on the next working day.
     assert handle.warn_on == D("2027-01-04")
+
+
+# Suspension and the rest of the workflow ---------------------------------------------------------------------
+
+def suspended(case, unit_officer, caseworker):
+    suspension = ds.suspension_request(actor=unit_officer if case.lead_unit_id else caseworker, case=case,
+                                       reason="等待信访人补充材料")
+    return ds.suspension_decide(actor=caseworker, suspension=suspension, approve=True)
+
+
+def test_a_clock_met_while_suspended_counts_the_lost_days_before_judging_it_late(register, caseworker,
+                                                                                 unit_officer, county):
+    with time_machine.travel(at("2026-11-16"), tick=False):
+        case = walk_to_assigned(register(), caseworker, county.housing)  # meet due 19th
+    with time_machine.travel(at("2026-11-17"), tick=False):
+        suspended(case, unit_officer, caseworker)
+    with time_machine.travel(at("2026-11-25"), tick=False):
+        cs.case_meet(actor=unit_officer, case=Case.objects.get(pk=case.pk), version=case.version)
+
+    meet = clocks(case)["meet"]
+    assert (meet.suspended_days, meet.met_late) == (8, False)  # due 27th once the 8 lost days count
+
+
+def test_clocks_that_start_during_a_suspension_start_suspended(register, caseworker, unit_officer, county):
+    with time_machine.travel(at("2026-11-16"), tick=False):
+        case = cs.case_accept(actor=caseworker, case=register(), version=1)
+        suspended(case, unit_officer, caseworker)
+        case = cs.case_assign(actor=caseworker, case=Case.objects.get(pk=case.pk), version=case.version,
+                              lead_unit=county.housing)
+
+    assert all(d.suspended_since == D("2026-11-16") for d in clocks(case).values() if d.met_at is None)
+    assert Case.objects.get(pk=case.pk).due_on is None
+
+
+def test_closing_a_case_ends_its_suspension(register, caseworker, unit_officer, county):
+    case = walk_to_assigned(register(), caseworker, county.housing)
+    suspended(case, unit_officer, caseworker)
+    case = Case.objects.get(pk=case.pk)
+    case = cs.case_meet(actor=unit_officer, case=case, version=case.version)
+    case = cs.case_reply(actor=unit_officer, case=case, version=case.version, text="已督促支付")
+    case = cs.case_evaluate(actor=caseworker, case=case, version=case.version, result="satisfied", method="phone")
+    cs.case_close(actor=caseworker, case=case, version=case.version)
+
+    assert list(case.suspensions.values_list("status", flat=True)) == ["ended"]
+
+
+def test_the_acceptance_clock_is_the_petition_bureau_s_whoever_registered_the_case(register, county, categories):
+    from tests.factories import make_person
+
+    cadre = make_person("qian.cadre", county.township_government, ["field_cadre"], name="钱专员")
+    case = cs.case_register(actor=cadre, data=__import__("tests.cases.conftest", fromlist=["letter_input"])
+                            .letter_input(county, category=categories["wages"]))
+
+    assert clocks(case)["decide"].unit_id == county.bureau.pk
+
+
+def test_the_default_rules_are_written_in_the_site_s_language_whoever_triggers_them(county):
+    from django.utils import translation
+
+    with translation.override("en"):
+        rule_set = ds.default_rule_set(county.region)
+
+    assert rule_set.name == "信访工作条例（默认）"
+    assert rule_set.milestones.get(code="meet").name == "3日内见面"

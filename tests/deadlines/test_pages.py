@@ -359,3 +359,10 @@ def test_the_bell_costs_one_query_and_none_when_logged_out(client_as, client, ca
         logged_in.get("/")
 
     assert sum("deadlines_notification" in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_marking_notifications_read_with_a_malformed_id_is_a_message_not_an_error(client_as, unit_officer):
+    response = client_as(unit_officer).post("/deadlines/notifications/read/", {"id": "²"}, follow=True)
+
+    assert response.status_code == 200
+    assert "通知编号有误" in response.content.decode()
