@@ -68,7 +68,8 @@ class SupervisionKind(models.TextChoices):
 
 
 class NotificationKind(models.TextChoices):
-    CARD = "card", _("红黄牌")
-    ESCALATION = "escalation", _("红牌升级")
+    CARD = "card", _("红黄牌")  # to the responsible unit's officers, one per card
+    LEADER = "leader", _("责任领导提醒")  # to the responsible leader, one per day
+    ESCALATION = "escalation", _("红牌升级")  # to the leader one level up, one per day
     SUPERVISION = "supervision", _("督办")
     DIGEST = "digest", _("每日汇总")

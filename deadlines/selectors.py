@@ -121,15 +121,16 @@ def notification_list(*, user):
 
 def notification_text(n: Notification) -> str:
     """A notification in the reader's language, rendered now from what it points at."""
-    if n.kind in (NotificationKind.CARD, NotificationKind.ESCALATION) and n.card_id:
+    if n.kind == NotificationKind.CARD and n.card_id:
         card = n.card
-        text = _("%(case)s “%(milestone)s” %(colour)s（%(unit)s，到期日 %(due)s）") % {
+        return _("%(case)s “%(milestone)s” %(colour)s（%(unit)s，到期日 %(due)s）") % {
             "case": n.case.number if n.case_id else "", "milestone": card.deadline.milestone.name,
             "colour": card.get_colour_display(), "unit": card.unit.name if card.unit_id else "-",
             "due": card.deadline.due_on.isoformat()}
-        if n.kind == NotificationKind.ESCALATION:
-            text = _("红牌逾期未办，提请督办：%(text)s") % {"text": text}
-        return text
+    if n.kind == NotificationKind.LEADER:
+        return _("%(day)s 您负责的事项有新的红黄牌，请督促办理。") % {"day": n.key.rsplit(":", 1)[-1]}
+    if n.kind == NotificationKind.ESCALATION:
+        return _("%(day)s 有红牌逾期未办，提请您督办。") % {"day": n.key.rsplit(":", 1)[-1]}
     if n.kind == NotificationKind.SUPERVISION and n.supervision_id:
         s = n.supervision
         return _("%(kind)s %(number)s：%(case)s，请于 %(day)s 前回复") % {
@@ -140,6 +141,21 @@ def notification_text(n: Notification) -> str:
         return _("%(day)s 本单位红黄牌：严重超期 %(red2)s，红牌 %(red)s，黄牌 %(yellow)s") % {
             "day": d.get("day", ""), "red2": d.get("red2", 0), "red": d.get("red", 0), "yellow": d.get("yellow", 0)}
     return n.get_kind_display()
+
+
+def notification_url(n: Notification) -> str:
+    """Where a notification leads: its case, or the cards behind a leader's daily notice."""
+    from django.urls import reverse
+
+    if n.case_id:
+        return reverse("cases:detail", args=[n.case_id])
+    if n.kind == NotificationKind.LEADER:
+        return reverse("deadlines:cards") + f"?leader={n.user_id}"
+    if n.kind == NotificationKind.ESCALATION:
+        return reverse("deadlines:cards") + "?escalated=true&colour=red&colour=red2"
+    if n.kind == NotificationKind.DIGEST:
+        return reverse("deadlines:cards")
+    return ""
 
 
 def case_clock_summary(case: Case, today: date | None = None) -> list[dict]:

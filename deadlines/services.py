@@ -619,20 +619,41 @@ def _clear(now: datetime, today: date) -> int:
         return max(cursor.rowcount, 0)
 
 
-_NOTIFY_UNIT_SQL = """
+# Officers of the responsible unit hear of each card; leaders get one notice a day that leads to their cards (a
+# leader of a busy county is not sent thousands of notices at once). Both are idempotent by (user, key).
+_NOTIFY_PER_CARD_SQL = """
 INSERT INTO deadlines_notification (user_id, kind, key, case_id, card_id, data, created_at)
-SELECT u.id, %(kind)s, %(prefix)s || c.id, c.case_id, c.id, '{{}}', %(now)s
-FROM deadlines_card c JOIN org_user u ON {join}
-WHERE c.{stamp} = %(now)s AND u.is_active AND NOT u.is_service_account {extra}
+SELECT u.id, %(kind)s, 'card:' || c.id, c.case_id, c.id, '{}', %(now)s
+FROM deadlines_card c JOIN org_user u ON u.unit_id = c.unit_id
+WHERE c.raised_at = %(now)s AND u.is_active AND NOT u.is_service_account
 ON CONFLICT DO NOTHING
 """
+_NOTIFY_PER_DAY_SQL = """
+INSERT INTO deadlines_notification (user_id, kind, key, case_id, card_id, data, created_at)
+SELECT u.id, %(kind)s, %(key)s, NULL, NULL, '{{}}', %(now)s
+FROM org_user u
+WHERE u.is_active AND NOT u.is_service_account AND {who}
+ON CONFLICT DO NOTHING
+"""
+# Who hears of the cards this sweep raised (c.raised_at) or escalated (c.escalated_at), as conditions on user u.
+_LEADER_OF_RAISED = "EXISTS (SELECT 1 FROM deadlines_card c WHERE c.raised_at = %(now)s AND c.leader_id = u.id)"
+_ONE_LEVEL_UP = [
+    # the leader of the responsible unit's parent unit
+    "EXISTS (SELECT 1 FROM deadlines_card c JOIN org_unit un ON un.id = c.unit_id "
+    "JOIN org_unit p ON p.id = un.parent_id WHERE c.escalated_at = %(now)s AND p.leader_id = u.id)",
+    # else the county's leaders
+    f"u.leader_level = {int(RegionLevel.COUNTY)} AND EXISTS (SELECT 1 FROM deadlines_card c "  # noqa: S608
+    "JOIN cases_case cs ON cs.id = c.case_id JOIN org_unit ou ON ou.region_id = cs.county_id "
+    "LEFT JOIN org_unit un ON un.id = c.unit_id LEFT JOIN org_unit p ON p.id = un.parent_id "
+    "WHERE c.escalated_at = %(now)s AND ou.id = u.unit_id AND p.leader_id IS NULL)",
+]
 
 
-def _notify_cards(cursor, *, kind: str, prefix: str, stamp: str, now: datetime, joins: list[tuple[str, str]]) -> int:
+def _notify_daily(cursor, *, kind: str, now: datetime, today: date, who: list[str]) -> int:
     total = 0
-    for join, extra in joins:
-        cursor.execute(_NOTIFY_UNIT_SQL.format(join=join, stamp=stamp, extra=extra),
-                       {"kind": kind, "prefix": prefix, "now": now})
+    for condition in who:
+        cursor.execute(_NOTIFY_PER_DAY_SQL.format(who=condition),
+                       {"kind": kind, "key": f"{kind}:{today.isoformat()}", "now": now})
         total += max(cursor.rowcount, 0)
     return total
 
@@ -641,6 +662,10 @@ def _raise(colour: str, now: datetime, today: date) -> tuple[int, int]:
     """Raise the cards of one colour that hold now and are not raised yet; notify the unit and the leader in the
     same transaction (a sweep killed half-way leaves nothing half-done)."""
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The anti-join below must read the card table once (a hash), never once per clock: right after a
+            # mass raise the planner's statistics still think the table is empty.
+            cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(f"""
             INSERT INTO deadlines_card (deadline_id, case_id, colour, unit_id, leader_id, raised_at, clear_reason)
             SELECT d.id, d.case_id, %(colour)s, d.unit_id, COALESCE(cs.owner_id, u.leader_id), %(now)s, ''
@@ -655,9 +680,12 @@ def _raise(colour: str, now: datetime, today: date) -> tuple[int, int]:
         raised = max(cursor.rowcount, 0)
         notified = 0
         if raised:
-            notified = _notify_cards(cursor, kind=NotificationKind.CARD, prefix="card:", stamp="raised_at", now=now,
-                                     joins=[("u.unit_id = c.unit_id", ""),
-                                            ("u.id = c.leader_id", "")])
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL enable_nestloop = on")
+            cursor.execute(_NOTIFY_PER_CARD_SQL, {"kind": NotificationKind.CARD, "now": now})
+            notified = max(cursor.rowcount, 0)
+            notified += _notify_daily(cursor, kind=NotificationKind.LEADER, now=now, today=today,
+                                      who=[_LEADER_OF_RAISED])
     return raised, notified
 
 
@@ -676,15 +704,8 @@ def _escalate(now: datetime, today: date) -> tuple[int, int]:
         escalated = max(cursor.rowcount, 0)
         notified = 0
         if escalated:
-            notified = _notify_cards(cursor, kind=NotificationKind.ESCALATION, prefix="esc:", stamp="escalated_at",
-                                     now=now, joins=[
-                ("u.id = (SELECT p.leader_id FROM org_unit un JOIN org_unit p ON p.id = un.parent_id "
-                 "WHERE un.id = c.unit_id)", ""),
-                (f"u.leader_level = {int(RegionLevel.COUNTY)} AND u.unit_id IN (SELECT ou.id FROM org_unit ou "  # noqa: S608
-                 "JOIN cases_case cs ON cs.county_id = ou.region_id WHERE cs.id = c.case_id)",
-                 "AND NOT EXISTS (SELECT 1 FROM org_unit un JOIN org_unit p ON p.id = un.parent_id "
-                 "WHERE un.id = c.unit_id AND p.leader_id IS NOT NULL)"),
-            ])
+            notified = _notify_daily(cursor, kind=NotificationKind.ESCALATION, now=now, today=today,
+                                     who=_ONE_LEVEL_UP)
     return escalated, notified
 
 

@@ -193,7 +193,7 @@ def supervision_respond(request, pk):
 @login_required
 def notification_list(request):
     page = Paginator(selectors.notification_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(n, selectors.notification_text(n)) for n in page]
+    rows = [(n, selectors.notification_text(n), selectors.notification_url(n)) for n in page]
     return render(request, "deadlines/notification_list.html", {"page": page, "rows": rows, "query": ""})
 
 
