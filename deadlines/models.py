@@ -196,11 +196,12 @@ class Card(models.Model):
 
     scoping = CASE_SCOPING
 
-    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="cards")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cards")
+    # Indexes: the ones in Meta serve every read; the foreign keys' own would only slow the sweep's inserts.
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="cards", db_index=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cards", db_index=False)
     colour = models.CharField(_("警示"), max_length=10, choices=CardColour.choices)
     unit = models.ForeignKey(Unit, verbose_name=_("责任单位"), on_delete=models.PROTECT, null=True,
-                             related_name="+")
+                             related_name="+", db_index=False)
     leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("责任领导"), on_delete=models.PROTECT,
                                null=True, blank=True, related_name="+")
     raised_at = models.DateTimeField(_("亮牌时间"))
@@ -222,6 +223,7 @@ class Card(models.Model):
             models.Index(fields=["unit", "colour"], name="deadlines_card_current_unit",
                          condition=Q(cleared_at__isnull=True)),
             models.Index(fields=["case", "-raised_at"], name="deadlines_card_case"),
+            models.Index(fields=["deadline", "colour"], name="deadlines_card_deadline"),
             # The sweep notifies the cards it raised or escalated in this run (services._notify_cards).
             models.Index(fields=["raised_at"], name="deadlines_card_raised"),
             models.Index(fields=["escalated_at"], name="deadlines_card_escalated",
@@ -313,12 +315,21 @@ class Notification(models.Model):
     """An in-app notification (the bell), e-mailed in working hours. Its text is rendered when shown, in the
     reader's language. ``key`` makes raising it idempotent: one per user and key."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # The sweep writes notifications by the hundred thousand on a bad day: no index beyond what reads use (the
+    # user's lists are served by the unique (user, key) and the partial indexes below; cases, cards and documents
+    # are never deleted, so their foreign keys need none).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                             db_index=False)
     kind = models.CharField(_("类型"), max_length=20, choices=NotificationKind.choices)
     key = models.CharField(max_length=60)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    card = models.ForeignKey(Card, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    supervision = models.ForeignKey(Supervision, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # A notification is a log line about a case or card, never their guardian: no database constraint either,
+    # which spares the sweep a check per row at commit.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                             db_index=False, db_constraint=False)
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                             db_index=False, db_constraint=False)
+    supervision = models.ForeignKey(Supervision, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                    db_index=False)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), db_default=Now())
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)

@@ -667,8 +667,11 @@ def _raise(colour: str, now: datetime, today: date) -> tuple[int, int]:
             # mass raise the planner's statistics still think the table is empty.
             cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(f"""
-            INSERT INTO deadlines_card (deadline_id, case_id, colour, unit_id, leader_id, raised_at, clear_reason)
-            SELECT d.id, d.case_id, %(colour)s, d.unit_id, COALESCE(cs.owner_id, u.leader_id), %(now)s, ''
+            INSERT INTO deadlines_card (deadline_id, case_id, colour, unit_id, leader_id, raised_at, clear_reason,
+                                        escalated_at)
+            SELECT d.id, d.case_id, %(colour)s, d.unit_id, COALESCE(cs.owner_id, u.leader_id), %(now)s, '',
+                   -- a red card raised after its escalation date (catching up) is escalated in the same write
+                   CASE WHEN %(colour)s <> 'yellow' AND d.escalate_on < %(today)s THEN %(now)s END
             FROM deadlines_deadline d
             JOIN cases_case cs ON cs.id = d.case_id
             LEFT JOIN org_unit u ON u.id = d.unit_id
@@ -701,7 +704,9 @@ def _escalate(now: datetime, today: date) -> tuple[int, int]:
               AND deadlines_card.escalated_at IS NULL AND deadlines_card.colour IN ('red', 'red2')
               AND {_RUNNING_SQL} AND d.escalate_on < %(today)s
         """, {"now": now, "today": today})  # noqa: S608 — the fragment is a constant
-        escalated = max(cursor.rowcount, 0)
+        # Escalated now: by this update, or already when raised late in this run (services._raise).
+        cursor.execute("SELECT count(*) FROM deadlines_card WHERE escalated_at = %(now)s", {"now": now})
+        escalated = cursor.fetchone()[0]
         notified = 0
         if escalated:
             notified = _notify_daily(cursor, kind=NotificationKind.ESCALATION, now=now, today=today,
