@@ -69,7 +69,8 @@ def main():
     print(f"{'sweep':40} {'seconds':>8}  result")
     now = timezone.now()
     worst = 0.0
-    for label, at in [("first sweep (raises everything)", now), ("again at once (steady state)", now),
+    for label, at in [("first sweep (raises everything)", now),
+                      ("ten minutes later (steady state)", now + timedelta(minutes=10)),
                       ("one day later", now + timedelta(days=1)), ("seven days later", now + timedelta(days=7))]:
         started = time.perf_counter()
         counts = sweep(now=at)
@@ -78,7 +79,8 @@ def main():
         print(f"{label:40} {took:8.2f}  {counts}", flush=True)
     current = dict(Card.objects.filter(cleared_at__isnull=True).values_list("colour").annotate(n=Count("id")))
     print(f"\ncurrent cards: {current}; notifications: {Notification.objects.count():,}")
-    print(f"budget: one sweep < 10 s — worst {worst:.2f} s: {'OK' if worst < 10 else 'OVER'}")
+    print(f"budget: one sweep < 10 s — worst {worst:.2f} s: {'OK' if worst < 10 else 'OVER'} (the first sweep writes "
+          "every card and notification at once; the others are the every-ten-minutes case)")
 
 
 if __name__ == "__main__":
