@@ -666,6 +666,7 @@ def _raise(colour: str, now: datetime, today: date) -> tuple[int, int]:
             # The anti-join below must read the card table once (a hash), never once per clock: right after a
             # mass raise the planner's statistics still think the table is empty.
             cursor.execute("SET LOCAL enable_nestloop = off")
+        params = {"colour": colour, "now": now, "today": today, "cap": settings.DEADLINE_SWEEP_MAX_CARDS}
         cursor.execute(f"""
             INSERT INTO deadlines_card (deadline_id, case_id, colour, unit_id, leader_id, raised_at, clear_reason,
                                         escalated_at)
@@ -678,8 +679,10 @@ def _raise(colour: str, now: datetime, today: date) -> tuple[int, int]:
             WHERE {_RUNNING_SQL} AND {_HOLDS_SQL[colour]}
               AND NOT EXISTS (SELECT 1 FROM deadlines_card x
                               WHERE x.deadline_id = d.id AND x.colour = %(colour)s AND x.cleared_at IS NULL)
+            ORDER BY d.due_on, d.id
+            LIMIT %(cap)s
             ON CONFLICT DO NOTHING
-        """, {"colour": colour, "now": now, "today": today})  # noqa: S608 — the fragment is a constant
+        """, params)  # noqa: S608 — the fragments are constants
         raised = max(cursor.rowcount, 0)
         notified = 0
         if raised:
@@ -719,6 +722,9 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
 
     Idempotent and convergent: run it twice, or in two workers at once, and the result is the same (the partial
     unique constraint on current cards makes a second insert a no-op); after downtime it raises what holds now.
+    A run raises at most DEADLINE_SWEEP_MAX_CARDS cards of each colour, the most overdue first, so that even the
+    first run over a large backlog stays short; the next runs raise the rest (pages show the due status from the
+    stored dates meanwhile).
     Each step commits on its own, so a worker killed half-way loses nothing the next run does not redo.
     """
     now = now or timezone.now()

@@ -272,3 +272,17 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_the_next_run_converges(on_p
     assert current(cases[0]) == [("feedback", "red")]
     cards = Card.objects.filter(unit=county.housing, cleared_at__isnull=True)
     assert Notification.objects.filter(user=unit_officer, card__in=cards).count() == cards.count()
+
+
+def test_a_large_backlog_is_raised_over_several_runs_most_overdue_first(register, caseworker, county, settings):
+    older = assigned(register, caseworker, county.housing, "2026-11-10", summary="先到期")
+    newer = assigned(register, caseworker, county.housing, "2026-11-16", summary="后到期")
+    settings.DEADLINE_SWEEP_MAX_CARDS = 2
+
+    def reds(case):
+        return [code for code, colour in current(case) if colour == "red"]
+
+    sweep_on("2026-11-30")
+    assert (reds(older), reds(newer)) == (["feedback", "meet"], [])
+    sweep_on("2026-11-30", hour=11)
+    assert reds(newer) == ["feedback", "meet"]

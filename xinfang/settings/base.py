@@ -217,6 +217,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The beat schedule is declared here and nowhere else. Every periodic task is idempotent.
 BEAT_HEARTBEAT_SECONDS = 60
 DEADLINE_SWEEP_SECONDS = env.int("DEADLINE_SWEEP_SECONDS", default=600)
+# At most this many cards of each colour per sweep, the most overdue first (a backlog is raised over a few runs).
+DEADLINE_SWEEP_MAX_CARDS = env.int("DEADLINE_SWEEP_MAX_CARDS", default=40_000)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "xinfang.org.tasks.beat_heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS},
     # Raise, escalate and clear red and yellow cards (deadlines.services.sweep).
