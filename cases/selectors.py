@@ -24,8 +24,7 @@ PHONE_RE = re.compile(r"^1\d{10}$|^0\d{9,11}$")
 def case_list(*, user):
     """The cases a user may see, with what a list row shows."""
     return scoped(
-        Case.objects.select_related("category__parent", "lead_petitioner", "lead_unit", "region", "rule_set",
-                                    "owner"),
+        Case.objects.select_related("category__parent", "lead_petitioner", "lead_unit", "region"),
         user,
     )
 
@@ -34,7 +33,7 @@ def case_detail(*, user, pk: int) -> Case:
     """One case with everything its page shows, in a fixed number of queries; raises Case.DoesNotExist."""
     return (
         case_list(user=user)
-        .select_related("first_unit", "registered_by", "repeat_of", "county")
+        .select_related("first_unit", "registered_by", "repeat_of", "county", "rule_set", "owner")
         .prefetch_related(
             Prefetch("events", queryset=TimelineEvent.objects.select_related("actor")),
             Prefetch("assignments", queryset=Assignment.objects.select_related("unit", "assigned_by")),
