@@ -5,9 +5,10 @@
 Creates the database if needed, migrates, seeds the demo county and tops it up to COUNT open cases (every open
 state, received over the last four months, with their clocks — deterministic), then times:
 
-- the first sweep (every card that holds is raised and its officers notified),
-- a second sweep right after (nothing to do: the steady state every ten minutes),
-- sweeps one and seven days later (new yellow and red cards, reds replacing yellows, escalations).
+- the first sweep over a database with no cards yet (a backlog of overdue clocks: each run raises at most
+  DEADLINE_SWEEP_MAX_CARDS cards of a colour, the most overdue first), and the next one ten minutes later,
+- sweeps one and seven days later (new yellow and red cards, reds replacing yellows, escalations),
+- and one ten minutes after that, once caught up: the steady state of every ten minutes.
 """
 
 import argparse
@@ -30,6 +31,7 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
@@ -69,9 +71,10 @@ def main():
     print(f"{'sweep':40} {'seconds':>8}  result")
     now = timezone.now()
     worst = 0.0
-    for label, at in [("first sweep (raises everything)", now),
-                      ("ten minutes later (steady state)", now + timedelta(minutes=10)),
-                      ("one day later", now + timedelta(days=1)), ("seven days later", now + timedelta(days=7))]:
+    for label, at in [("first sweep (from no cards at all)", now),
+                      ("ten minutes later (the backlog continues)", now + timedelta(minutes=10)),
+                      ("one day later", now + timedelta(days=1)), ("seven days later", now + timedelta(days=7)),
+                      ("ten minutes after that (steady state)", now + timedelta(days=7, minutes=10))]:
         started = time.perf_counter()
         counts = sweep(now=at)
         took = time.perf_counter() - started
@@ -79,8 +82,8 @@ def main():
         print(f"{label:40} {took:8.2f}  {counts}", flush=True)
     current = dict(Card.objects.filter(cleared_at__isnull=True).values_list("colour").annotate(n=Count("id")))
     print(f"\ncurrent cards: {current}; notifications: {Notification.objects.count():,}")
-    print(f"budget: one sweep < 10 s — worst {worst:.2f} s: {'OK' if worst < 10 else 'OVER'} (the first sweep writes "
-          "every card and notification at once; the others are the every-ten-minutes case)")
+    print(f"budget: one sweep < 10 s — worst {worst:.2f} s: {'OK' if worst < 10 else 'OVER'} "
+          f"(a run raises at most {settings.DEADLINE_SWEEP_MAX_CARDS:,} cards of a colour; a backlog takes a few runs)")
 
 
 if __name__ == "__main__":
