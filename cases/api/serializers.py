@@ -2,6 +2,8 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from deadlines.api.serializers import CardSerializer, DeadlineSerializer, SupervisionSerializer, SuspensionSerializer
@@ -116,6 +118,7 @@ class CaseDetailSerializer(CaseListSerializer):
 
 # Input ----------------------------------------------------------------------------------------------------
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A relation whose choices are limited to the caller's jurisdiction (unknown ids read as 'does not exist')."""
 

@@ -80,3 +80,11 @@ def test_swagger_ui_is_served_from_our_own_static_files(client):
 
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn" not in html.lower()
+
+
+def test_the_schema_generates_without_a_single_warning(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+
+    assert "CaseStatusEnum" in (tmp_path / "schema.yml").read_text()

@@ -267,6 +267,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set wherever its fields are called.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.choices.CaseStatus",
+        "ExtensionStatusEnum": "cases.choices.ExtensionStatus",
+        "SuspensionStatusEnum": "deadlines.choices.SuspensionStatus",
+        "SatisfactionEnum": "cases.choices.Satisfaction",
+        "RegionLevelEnum": "xinfang.org.choices.RegionLevel",
+    },
 }
 
 # LOGGING
