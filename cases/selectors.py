@@ -100,6 +100,18 @@ def petitioner_history(*, user, id_number: str = "", phone: str = "", limit: int
     return case_list(user=user).filter(pk__in=ids).order_by("-received_at")[:limit]
 
 
+def petitioners_named(*, user, name: str, limit: int = 8):
+    """Registered petitioners whose name starts with what was typed (for a person who gives no ID number yet),
+    with their case counts; masked as everywhere."""
+    from django.db.models import Count
+
+    name = (name or "").strip()
+    if len(name) < 2:
+        return Petitioner.objects.none()
+    return (petitioner_list(user=user).filter(name__startswith=name).select_related("region")
+            .annotate(n_cases=Count("case_links")).order_by("name", "-id")[:limit])
+
+
 def similar_open_cases(*, user, region: Region | None, category: Category | None, limit: int = 10):
     """Open cases about the same kind of matter in the same township (or the same village/county)."""
     if region is None or category is None:

@@ -236,8 +236,10 @@ def intake_lookup(request):
     category = selectors.category_choices(user=request.user).filter(pk=request.GET.get("category") or 0).first()
     history = selectors.petitioner_history(user=request.user, id_number=id_number if len(id_number) == 18 else "",
                                            phone=phone if len(phone) >= 11 else "")
+    named = ([] if history or len(id_number) == 18 else
+             selectors.petitioners_named(user=request.user, name=request.GET.get("petitioner_name", "")))
     return render(request, "cases/_intake_lookup.html", {
-        "data": request.GET, "history": history,
+        "data": request.GET, "history": history, "named": named,
         "similar": selectors.similar_open_cases(user=request.user, region=region, category=category),
         "final": selectors.final_matter(user=request.user, id_number=id_number if len(id_number) == 18 else "",
                                         category=category),

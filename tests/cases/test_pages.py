@@ -253,3 +253,16 @@ def test_the_assign_form_searches_units_through_the_scoped_api(client_as, casewo
 
     assert 'data-autocomplete-for="assign-lead_unit" data-autocomplete-url="/api/v1/units/"' in page
     assert 'data-autocomplete-for="assign-assist_units"' in page
+
+
+def test_typing_a_name_at_intake_shows_registered_petitioners_of_that_name_masked(client_as, caseworker, case):
+    page = client_as(caseworker).get("/cases/new/lookup/", {"petitioner_name": "王建"}).content.decode()
+
+    assert 'data-testid="named"' in page and "王建国" in page
+    assert "340822********7718" in page and "340822199003157718" not in page
+
+
+def test_a_name_lookup_never_shows_another_county_s_petitioners(client_as, other_caseworker, case):
+    page = client_as(other_caseworker).get("/cases/new/lookup/", {"petitioner_name": "王建国"}).content.decode()
+
+    assert "王建国" not in page
