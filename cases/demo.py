@@ -294,6 +294,7 @@ class _ClockBuilder:
         return {"received": case.received_at, "decided": decided, "accepted": case.accepted_at,
                 "assigned": case.assigned_at, "met": case.met_at, "feedback": case.feedback_at,
                 "replied": case.replied_at, "closed": case.closed_at,
+                "evaluated": case.closed_at if case.satisfaction else None,
                 "review_requested": appeal if case.status == S.REVIEWING else None,
                 "re_review_requested": appeal if case.status == S.RE_REVIEWING else None}
 

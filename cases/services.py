@@ -576,6 +576,7 @@ def case_evaluate(*, actor: User, case: Case, version: int, result: str, method:
                        to_status=S.HANDLING if unsatisfied else S.REPLIED, satisfaction=result, message=message,
                        **extra)
     Evaluation.objects.create(case=case, result=result, method=method, note=note.strip(), recorded_by=actor)
+    _clock(case, ClockEvent.EVALUATED, actor)
     if unsatisfied:
         _clock(case, ClockEvent.REHANDLE, actor)
     return case

@@ -15,6 +15,7 @@ class ClockEvent(models.TextChoices):
     FEEDBACK = "feedback", _("反馈")
     ASSIST_REPORTED = "assist_reported", _("协办单位报送意见")
     REPLIED = "replied", _("答复")
+    EVALUATED = "evaluated", _("回访")
     REHANDLE = "rehandle", _("不满意重新办理")
     CLOSED = "closed", _("办结")
     REVIEW_REQUESTED = "review_requested", _("申请复查")

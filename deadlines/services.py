@@ -58,6 +58,8 @@ DEFAULT_MILESTONES = [
      True, False),
     ("assist", gettext_lazy("协办意见报送"), E.ASSIGNED, E.ASSIST_REPORTED, 10, DayKind.CALENDAR, AppliesTo.ALL,
      Party.ASSIST, False, True),
+    ("return_visit", gettext_lazy("答复后回访"), E.REPLIED, E.EVALUATED, 10, DayKind.CALENDAR, AppliesTo.ALL,
+     Party.OFFICE, False, False),
     ("review", gettext_lazy("复查"), E.REVIEW_REQUESTED, E.APPEAL_DECIDED, 30, DayKind.CALENDAR, AppliesTo.ALL,
      Party.OFFICE, False, False),
     ("re_review", gettext_lazy("复核"), E.RE_REVIEW_REQUESTED, E.APPEAL_DECIDED, 30, DayKind.CALENDAR,

@@ -59,7 +59,8 @@ def test_a_rest_client_runs_a_petition_from_intake_to_closure(api_as, caseworker
     # The clocks ran alongside: every one met on time, none left running.
     assert {d["milestone"]: d["state"] for d in case["deadlines"]} == {
         "决定是否受理": "met", "3日内见面": "met", "7日内反馈": "met", "21日内办结": "met", "60日内办结": "met",
-        "协办意见报送": "stopped"}  # the assisting unit never reported; closing the case stopped its clock
+        "协办意见报送": "stopped",  # the assisting unit never reported; closing the case stopped its clock
+        "答复后回访": "met"}
 
 
 def test_pushing_the_same_work_order_twice_creates_one_case(api_as, caseworker, county, categories):

@@ -45,7 +45,7 @@ def test_a_letter_runs_from_registration_to_closure(case, caseworker, unit_offic
     kinds = list(TimelineEvent.objects.filter(case=case).values_list("kind", flat=True))
     assert [k for k in kinds if not k.startswith("deadline_")] == [
         "register", "accept", "assign", "meet", "feedback", "reply", "evaluate", "close"]
-    assert kinds.count("deadline_start") == 3  # from receipt, acceptance and assignment
+    assert kinds.count("deadline_start") == 4  # from receipt, acceptance, assignment and the reply (return visit)
     assert TimelineEvent.objects.get(case=case, kind="accept").changes["status"] == ["registered", "accepted"]
     assert set(Assignment.objects.filter(case=case).values_list("role", flat=True)) == {"lead", "assist"}
 

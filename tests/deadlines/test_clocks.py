@@ -323,3 +323,19 @@ def test_the_default_rules_are_written_in_the_site_s_language_whoever_triggers_t
 
     assert rule_set.name == "信访工作条例（默认）"
     assert rule_set.milestones.get(code="meet").name == "3日内见面"
+
+
+def test_a_reply_schedules_the_return_visit_and_recording_it_meets_the_clock(register, caseworker, unit_officer,
+                                                                             county):
+    with time_machine.travel(at("2026-11-16"), tick=False):
+        case = walk_to_assigned(register(), caseworker, county.housing)
+        case = cs.case_meet(actor=unit_officer, case=case, version=case.version)
+        case = cs.case_reply(actor=unit_officer, case=case, version=case.version, text="已督促支付")
+    visit = clocks(case)["return_visit"]
+    assert (visit.due_on, visit.unit_id) == (D("2026-11-26"), county.bureau.pk)
+
+    with time_machine.travel(at("2026-11-20"), tick=False):
+        cs.case_evaluate(actor=caseworker, case=case, version=case.version, result="satisfied", method="phone")
+
+    visit.refresh_from_db()
+    assert visit.met_at is not None and not visit.met_late
