@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
@@ -20,11 +19,11 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from deadlines import services as clocks
 from deadlines.choices import ClockEvent
 from xinfang import personal_data
-from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.scoping import scoped
-from xinfang.org.services import audit_record
+from xinfang.org.services import audit_record, require_own_county
 
 from .choices import (
     OPEN_STATUSES,
@@ -147,13 +146,6 @@ def _clock(case: Case, event: str, actor: User | None, *, at: datetime | None = 
         clocks.clock_stop(case=case, at=at, reason=stop)
 
 
-def _clean(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise ValidationFailed(_("提交的数据有误。"), code="invalid", detail=exc.message_dict) from exc
-
-
 def _required_text(value: str, field_name: str, message) -> str:
     value = (value or "").strip()
     if not value:
@@ -204,7 +196,7 @@ def petitioner_upsert(*, actor: User, county: Region, data: PetitionerInput) -> 
     if existing is None:
         petitioner = Petitioner(county=county, name=name, address=data.address, region=data.region)
         _set_personal(petitioner, id_number, phone)
-        _clean(petitioner)
+        full_clean_or_fail(petitioner)
         petitioner.save()
         return petitioner
     before = {"name": existing.name, "phone": existing.phone_masked, "address": existing.address}
@@ -314,7 +306,7 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
         upper_batch=data.upper_batch, external_system=data.external_system, external_id=data.external_id,
         is_repeat=data.repeat_of is not None, repeat_of=data.repeat_of, registered_by=actor,
     )
-    _clean(case)
+    full_clean_or_fail(case)
     case.rule_set = clocks.rule_set_for(case)
     try:
         with transaction.atomic():
@@ -735,7 +727,7 @@ def category_create(*, actor: User | None, county: Region, name: str, parent: Ca
         _require(actor, "cases.add_category")
     category = Category(county=county, name=name.strip(), parent=parent, is_litigation=is_litigation,
                         sort_order=sort_order)
-    _clean(category)
+    full_clean_or_fail(category)
     category.save()
     if actor is not None:
         audit_record(actor=actor, action="category.create", obj=category, region=county)
@@ -761,9 +753,7 @@ SETTINGS_FIELDS = ("return_window_days", "extension_max_days", "max_extensions")
 @transaction.atomic
 def case_settings_update(*, actor: User, county: Region, **values) -> CaseSettings:
     """A county admin changes the county's workflow rules; the change is audited with before and after."""
-    _require(actor, "cases.change_casesettings")
-    if not scoped(Region.objects.filter(pk=county.pk, level=RegionLevel.COUNTY), actor).exists():
-        raise NotPermitted(_("只能修改本县的规则。"), code="county_out_of_jurisdiction")
+    require_own_county(actor=actor, county=county, permission="cases.change_casesettings")
     rules = CaseSettings.objects.select_for_update().get(pk=case_settings_for(county).pk)
     before = {name: getattr(rules, name) for name in SETTINGS_FIELDS}
     for name in SETTINGS_FIELDS:
@@ -771,7 +761,7 @@ def case_settings_update(*, actor: User, county: Region, **values) -> CaseSettin
             setattr(rules, name, values[name])
     if rules.return_window_days < 1 or rules.extension_max_days < 1 or rules.extension_max_days > 90:
         raise ValidationFailed(_("退回时限至少1天，延期天数应在1至90天之间。"), code="invalid")
-    _clean(rules)
+    full_clean_or_fail(rules)
     rules.save()
     after = {name: getattr(rules, name) for name in SETTINGS_FIELDS}
     audit_record(actor=actor, action="case_settings.update", obj=rules, region=county,

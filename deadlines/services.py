@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from cases.models import Assignment, Case, TimelineEvent
-from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.scoping import scoped
-from xinfang.org.services import audit_record
+from xinfang.org.services import audit_record, require_own_county
 from xinfang.workdays.calendar import WORKING, WorkCalendar
 from xinfang.workdays.selectors import calendar_for
 
@@ -79,15 +79,6 @@ def _timeline(case: Case, actor: User | None, kind: str, message: str, changes: 
     TimelineEvent.objects.create(case=case, actor=actor, kind=kind, message=message[:500], changes=changes or {})
 
 
-def _clean(obj) -> None:
-    from django.core.exceptions import ValidationError
-
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise ValidationFailed(_("提交的数据有误。"), code="invalid", detail=exc.message_dict) from exc
-
-
 # Rule sets ------------------------------------------------------------------------------------------------
 
 def default_rule_set(county: Region) -> RuleSet:
@@ -131,9 +122,7 @@ def rule_set_for(case: Case) -> RuleSet:
 
 
 def _own_county(actor: User, county: Region, permission: str = "deadlines.change_ruleset") -> None:
-    _require(actor, permission)
-    if county.level != RegionLevel.COUNTY or not scoped(Region.objects.filter(pk=county.pk), actor).exists():
-        raise NotPermitted(_("只能修改本县的规则。"), code="county_out_of_jurisdiction")
+    require_own_county(actor=actor, county=county, permission=permission)
 
 
 def _editable_version(actor: User, rule_set: RuleSet) -> RuleSet:
@@ -205,7 +194,7 @@ def _apply_rule_set(rule_set: RuleSet, data: RuleSetInput) -> None:
     rule_set.name, rule_set.priority = name[:60], data.priority
     rule_set.channels, rule_set.upper_sources = channels, sources
     rule_set.escalate_after_days = data.escalate_after_days
-    _clean(rule_set)
+    full_clean_or_fail(rule_set)
     rule_set.save()
     rule_set.categories.set(categories)
 
@@ -240,7 +229,7 @@ def milestone_save(*, actor: User, rule_set: RuleSet, code: str, values: dict) -
     if milestone.start_event == milestone.end_event:
         raise ValidationFailed(_("起算事件和完成事件不能相同。"), code="invalid",
                                detail={"end_event": [_("起算事件和完成事件不能相同。")]})
-    _clean(milestone)
+    full_clean_or_fail(milestone)
     milestone.save()
     after = {name: getattr(milestone, name) for name in MILESTONE_FIELDS}
     audit_record(actor=actor, action="milestone.save", obj=milestone, region=target.county,

@@ -44,3 +44,13 @@ class Conflict(ApplicationError):
     status = 409
     default_code = "conflict"
     default_message = _("当前状态不允许此操作。")
+
+
+def full_clean_or_fail(obj) -> None:
+    """Run a model's own validation; its errors become one ValidationFailed (400) naming the fields."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed(_("提交的数据有误。"), code="invalid", detail=exc.message_dict) from exc

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinfang.errors import Conflict, NotPermitted, ValidationFailed
+from xinfang.errors import Conflict, NotPermitted, ValidationFailed, full_clean_or_fail
 
 from .choices import CODE_PREFIX_LENGTH, RegionLevel, Role, UnitKind
 from .models import PATH_SEPARATOR, ApiClient, AuditEvent, Heartbeat, Region, Unit, User
@@ -22,11 +21,13 @@ from .scoping import scoped
 API_TOKEN_BYTES = 32
 
 
-def _full_clean(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise ValidationFailed(_("提交的数据有误。"), code="invalid", detail=exc.message_dict) from exc
+def require_own_county(*, actor, county: Region, permission: str, message=None) -> None:
+    """County settings (rules, categories, the calendar) are changed only by holders of ``permission`` and only for
+    a county in their jurisdiction."""
+    if not actor.has_perm(permission):
+        raise NotPermitted()
+    if county.level != RegionLevel.COUNTY or not scoped(Region.objects.filter(pk=county.pk), actor).exists():
+        raise NotPermitted(message or _("只能修改本县的规则。"), code="county_out_of_jurisdiction")
 
 
 def audit_record(*, actor, action: str, obj, region: Region | None = None, changes: dict | None = None,
@@ -65,7 +66,7 @@ def region_create(*, code: str, name: str, level: int, parent: Region | None = N
             )
     path = (parent.path if parent else "") + code + PATH_SEPARATOR
     region = Region(code=code, name=name, level=level, parent=parent, path=path)
-    _full_clean(region)
+    full_clean_or_fail(region)
     region.save()
     return region
 
@@ -78,7 +79,7 @@ def unit_create(*, name: str, kind: str, region: Region, short_name: str = "", p
     """Create a unit seated in ``region``."""
     unit = Unit(name=name, kind=UnitKind(kind), region=region, short_name=short_name, parent=parent,
                 sort_order=sort_order)
-    _full_clean(unit)
+    full_clean_or_fail(unit)
     unit.save()
     return unit
 
@@ -119,7 +120,7 @@ def user_create(*, username: str, name: str, unit: Unit | None, roles: list[str]
         user.set_password(password)
     else:
         user.set_unusable_password()
-    _full_clean(user)
+    full_clean_or_fail(user)
     user.save()
     user.groups.set(Group.objects.filter(name__in=roles))
     return user
@@ -161,7 +162,7 @@ def api_client_create(*, actor: User, name: str, unit: Unit, roles: list[str], n
     )
     client = ApiClient(name=name, unit=unit, user=user, token_prefix=token[:8], token_hash=hash_api_token(token),
                        note=note, created_by=actor)
-    _full_clean(client)
+    full_clean_or_fail(client)
     try:
         client.save()
     except IntegrityError as exc:  # a concurrent create with the same name

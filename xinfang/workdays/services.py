@@ -8,21 +8,16 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed
-from xinfang.org.choices import RegionLevel
+from xinfang.errors import Conflict, NotFound, ValidationFailed
 from xinfang.org.models import Region, User
-from xinfang.org.scoping import scoped
-from xinfang.org.services import audit_record
+from xinfang.org.services import audit_record, require_own_county
 
 from .calendar import package_years
 from .models import CalendarDay, CalendarYear
 
 
 def _own_county(actor: User, county: Region, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise NotPermitted()
-    if county.level != RegionLevel.COUNTY or not scoped(Region.objects.filter(pk=county.pk), actor).exists():
-        raise NotPermitted(_("只能修改本县的工作日历。"), code="county_out_of_jurisdiction")
+    require_own_county(actor=actor, county=county, permission=permission, message=_("只能修改本县的工作日历。"))
 
 
 def _recompute_after_commit(county: Region, day: date) -> None:
