@@ -59,6 +59,14 @@ class EvaluationMethod(models.TextChoices):
     LINK = "link", _("信访人自评")
 
 
+class BacklogSource(models.TextChoices):
+    """How a case became a backlog case (信访积案)."""
+
+    UNSATISFIED = "unsatisfied", _("回访不满意逾期未化解")
+    FROM_ABOVE = "from_above", _("上级交办积案")
+    DESIGNATED = "designated", _("领导指定")
+
+
 class AppealKind(models.TextChoices):
     REVIEW = "review", _("复查")
     RE_REVIEW = "re_review", _("复核")

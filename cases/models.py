@@ -20,6 +20,7 @@ from .choices import (
     AppealOutcome,
     AssignmentRole,
     AttachmentKind,
+    BacklogSource,
     CaseStatus,
     Channel,
     EvaluationMethod,
@@ -193,6 +194,11 @@ class Case(models.Model):
     warn_on = models.DateField(_("最近预警日"), null=True, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("包案领导"), on_delete=models.PROTECT,
                               null=True, blank=True, related_name="owned_cases")
+    # The first 不满意 of the return visits; a case still unsatisfied this many months later becomes a backlog case
+    # (visits.services.backlog_promote, by Celery beat).
+    first_unsatisfied_at = models.DateTimeField(_("首次不满意时间"), null=True, blank=True)
+    backlog_at = models.DateTimeField(_("转为积案时间"), null=True, blank=True)
+    backlog_source = models.CharField(_("积案来源"), max_length=20, choices=BacklogSource.choices, blank=True)
     outcome_reason = models.CharField(_("不予受理/转送/导入法律程序理由"), max_length=300, blank=True)
     forwarded_to = models.CharField(_("转送机关"), max_length=100, blank=True)
 
@@ -247,6 +253,11 @@ class Case(models.Model):
             models.Index(fields=["due_on", "received_at", "id"], name="cases_case_due"),
             # The yellow-card and "red or yellow" filters of the case list (CaseFilterSet.card).
             models.Index(fields=["warn_on"], name="cases_case_warn", condition=Q(warn_on__isnull=False)),
+            # The backlog promotion: only cases found unsatisfied and not yet backlog (a handful of a million).
+            models.Index(fields=["first_unsatisfied_at"], name="cases_case_unsatisfied",
+                         condition=Q(first_unsatisfied_at__isnull=False, backlog_at__isnull=True)),
+            # Backlog lists and counts.
+            models.Index(fields=["backlog_at"], name="cases_case_backlog", condition=Q(backlog_at__isnull=False)),
         ]
 
     def __str__(self):

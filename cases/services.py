@@ -256,6 +256,8 @@ class CaseInput:
     external_system: str = ""
     external_id: str = ""
     repeat_of: Case | None = None
+    # A petitioner already registered in the county (a booked appointment, a reception): used as the lead as is.
+    lead: Petitioner | None = None
 
 
 @transaction.atomic
@@ -295,7 +297,9 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
     for upload in files:
         _check_upload(upload)
 
-    lead = petitioner_upsert(actor=actor, county=county, data=data.petitioner)
+    if data.lead is not None and data.lead.county_id != county.pk:
+        raise ValidationFailed(_("信访人不在本县登记。"), code="petitioner_out_of_county")
+    lead = data.lead or petitioner_upsert(actor=actor, county=county, data=data.petitioner)
     others = [petitioner_upsert(actor=actor, county=county, data=p) for p in data.co_petitioners]
     case = Case(
         number=next_case_number(county, timezone.localtime(data.received_at).year), county=county,
@@ -545,33 +549,55 @@ def case_reply(*, actor: User, case: Case, version: int, text: str, file=None) -
     if file is not None:
         _attach(case, actor, file, AttachmentKind.REPLY)
     _clock(case, ClockEvent.REPLIED, actor, at=case.replied_at)
+    from visits import services as visits  # visits sits on top of cases
+
+    visits.return_visit_schedule(case=case, actor=actor)
     return case
 
 
 @transaction.atomic
 def case_evaluate(*, actor: User, case: Case, version: int, result: str, method: str, note: str = "") -> Case:
     """Record the return visit (回访) and the petitioner's satisfaction. 不满意 sends the case back to be
-    handled again (重新办理); 满意 / 基本满意 let it close."""
+    handled again (重新办理); 满意 / 基本满意 let it close. The pending return-visit task, if any, is done."""
     _visible(actor, case)
     if not (actor.has_perm("cases.route_case") or actor.has_perm("cases.handle_case")):
         raise NotPermitted()
+    case, evaluation = record_evaluation(case=case, actor=actor, version=version, result=result, method=method,
+                                         note=note)
+    from visits import services as visits  # visits sits on top of cases
+
+    visits.return_visit_evaluated(case=case, evaluation=evaluation, actor=actor)
+    return case
+
+
+def record_evaluation(*, case: Case, actor: User | None, version: int, result: str, method: str, note: str = "",
+                      at: datetime | None = None) -> tuple[Case, Evaluation]:
+    """The evaluation itself, for callers that have checked who may record it (case_evaluate; the petitioner's own
+    answer through a one-time link has no user: visits.services.answer_link_submit). Call inside a transaction."""
     if result not in Satisfaction.values:
         message = _("请选择满意、基本满意或不满意。")
         raise ValidationFailed(message, code="invalid", detail={"result": [message]})
     if method not in EvaluationMethod.values:
         raise ValidationFailed(_("请选择回访方式。"), code="invalid", detail={"method": [_("请选择回访方式。")]})
+    at = at or timezone.now()
+    if at > timezone.now() + timedelta(minutes=5):
+        message = _("回访时间不能晚于现在。")
+        raise ValidationFailed(message, code="invalid", detail={"visited_at": [message]})
     unsatisfied = result == Satisfaction.UNSATISFIED
     message = _("回访（%(method)s）：%(result)s。%(note)s") % {
         "method": EvaluationMethod(method).label, "result": Satisfaction(result).label, "note": note.strip()}
     extra = {"rehandle_count": case.rehandle_count + 1} if unsatisfied else {}
+    if unsatisfied and case.first_unsatisfied_at is None:
+        extra["first_unsatisfied_at"] = at
     case = _transition(case, actor=actor, action="evaluate", version=version,
                        to_status=S.HANDLING if unsatisfied else S.REPLIED, satisfaction=result, message=message,
                        **extra)
-    Evaluation.objects.create(case=case, result=result, method=method, note=note.strip(), recorded_by=actor)
-    _clock(case, ClockEvent.EVALUATED, actor)
+    evaluation = Evaluation.objects.create(case=case, result=result, method=method, note=note.strip(),
+                                           recorded_by=actor, recorded_at=at)
+    _clock(case, ClockEvent.EVALUATED, actor, at=at)
     if unsatisfied:
-        _clock(case, ClockEvent.REHANDLE, actor)
-    return case
+        _clock(case, ClockEvent.REHANDLE, actor, at=at)
+    return case, evaluation
 
 
 @transaction.atomic
@@ -584,6 +610,19 @@ def case_close(*, actor: User, case: Case, version: int, note: str = "") -> Case
     case = _transition(case, actor=actor, action="close", version=version, to_status=S.CLOSED,
                        closed_at=timezone.now(), message=note.strip() or _("办结。"))
     _clock(case, ClockEvent.CLOSED, actor, at=case.closed_at, stop=gettext_noop("已办结"))
+    return case
+
+
+def case_set_owner(*, actor: User, case: Case, owner: User, reason: str) -> Case:
+    """Make ``owner`` the leader who owns the case (包案领导), on the timeline with the reason (谁接访谁包案 …). Bumps
+    the version, so a form opened before the change is refused as stale. Call inside a transaction."""
+    if case.owner_id == owner.pk:
+        return case
+    before = str(case.owner) if case.owner_id else None
+    Case.objects.filter(pk=case.pk).update(owner=owner, version=F("version") + 1)
+    case.refresh_from_db()
+    _event(case, actor, "owner", _("%(owner)s包案：%(reason)s") % {"owner": owner.display_name, "reason": reason},
+           {"owner": [before, str(owner)]})
     return case
 
 
@@ -660,6 +699,9 @@ def case_request_appeal(*, actor: User, case: Case, version: int, kind: str, rev
                            "kind": AppealKind(kind).label, "unit": reviewing_unit.name, "reason": reason})
     appeal = Appeal.objects.create(case=case, kind=kind, reviewing_unit=reviewing_unit, reason=reason,
                                    registered_by=actor)
+    from visits import services as visits  # visits sits on top of cases
+
+    visits.return_visit_cancel(case=case, reason=gettext_noop("已申请复查（复核）"))
     _clock(case, ClockEvent.REVIEW_REQUESTED if kind == AppealKind.REVIEW else ClockEvent.RE_REVIEW_REQUESTED,
            actor)
     return appeal

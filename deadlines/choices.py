@@ -74,3 +74,4 @@ class NotificationKind(models.TextChoices):
     ESCALATION = "escalation", _("红牌升级")  # to the leader one level up, one per day
     SUPERVISION = "supervision", _("督办")
     DIGEST = "digest", _("每日汇总")
+    DUTY = "duty", _("工作制度提醒")  # visits.services.duty_reminders: one per person, rule and period

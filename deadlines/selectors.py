@@ -140,6 +140,11 @@ def notification_text(n: Notification) -> str:
         d = n.data
         return _("%(day)s 本单位红黄牌：严重超期 %(red2)s，红牌 %(red)s，黄牌 %(yellow)s") % {
             "day": d.get("day", ""), "red2": d.get("red2", 0), "red": d.get("red", 0), "yellow": d.get("yellow", 0)}
+    if n.kind == NotificationKind.DUTY:
+        d = n.data
+        return _("“%(rule)s”：%(start)s 至 %(end)s 已完成 %(done)s 次，要求至少 %(minimum)s 次。") % {
+            "rule": d.get("rule", ""), "start": d.get("start", ""), "end": d.get("end", ""),
+            "done": d.get("done", 0), "minimum": d.get("minimum", 0)}
     return n.get_kind_display()
 
 
@@ -155,6 +160,8 @@ def notification_url(n: Notification) -> str:
         return reverse("deadlines:cards") + "?escalated=true&colour=red&colour=red2"
     if n.kind == NotificationKind.DIGEST:
         return reverse("deadlines:cards")
+    if n.kind == NotificationKind.DUTY:
+        return reverse("visits:compliance") + f"?day={n.data.get('start', '')}"
     return ""
 
 

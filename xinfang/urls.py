@@ -3,12 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from visits.views import field as visit_field_views
+from visits.views import schedule as visit_schedule_views
 from xinfang.org import views as org_views
 
 api_v1 = [
     path("", include("xinfang.org.api.urls")),
     path("", include("cases.api.urls")),
     path("", include("deadlines.api.urls")),
+    path("", include("visits.api.urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +22,10 @@ urlpatterns = [
     path("org/", include("xinfang.org.urls")),
     path("cases/", include("cases.urls")),
     path("deadlines/", include("deadlines.urls")),
+    path("visits/", include("visits.urls")),
+    # Public pages, no login: a county's reception schedule, and the petitioner's one-time answer link.
+    path("public/schedule/<str:code>/", visit_schedule_views.public_schedule, name="public_schedule"),
+    path("r/<str:token>/", visit_field_views.answer, name="answer"),
     path("healthz", org_views.healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

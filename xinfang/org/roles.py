@@ -12,24 +12,37 @@ _REGION_WIDE = ["org.view_jurisdiction"]
 _VIEW_CASES = ["cases.view_case", "cases.view_category", "deadlines.view_card", "deadlines.view_deadline"]
 _BOARD = ["deadlines.view_deadline_board"]
 
+_VIEW_VISITS = ["visits.view_receptionslot", "visits.view_receptionschedule", "visits.view_reception",
+                "visits.view_fieldvisit", "visits.view_returnvisit", "visits.view_meeting", "visits.view_dutyrule",
+                "visits.view_appointment"]
+_VISIT_REPORTS = ["visits.view_compliance", "visits.view_visit_stats"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CASEWORKER: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + [
         "cases.register_case", "cases.route_case", "cases.approve_extension", "cases.decide_appeal",
         "cases.view_personal_data", "cases.export_case",
-    ] + _BOARD + ["deadlines.issue_supervision", "deadlines.view_ruleset"],
-    Role.UNIT_OFFICER: _VIEW_ORG + _VIEW_CASES + ["cases.handle_case"],
+    ] + _BOARD + ["deadlines.issue_supervision", "deadlines.view_ruleset"] + _VIEW_VISITS + _VISIT_REPORTS + [
+        "visits.manage_schedule", "visits.add_appointment", "visits.add_reception", "visits.record_field_visit",
+        "visits.change_returnvisit", "visits.add_meeting",
+    ],
+    Role.UNIT_OFFICER: _VIEW_ORG + _VIEW_CASES + ["cases.handle_case", "visits.view_receptionslot",
+                                                  "visits.view_returnvisit"],
     Role.LEADER: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + _BOARD + [
         "cases.approve_extension", "cases.export_case", "deadlines.issue_supervision",
+    ] + _VIEW_VISITS + _VISIT_REPORTS + ["visits.add_reception", "visits.add_meeting", "visits.record_field_visit"],
+    Role.FIELD_CADRE: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + ["cases.register_case"] + _VIEW_VISITS + [
+        "visits.add_appointment", "visits.record_field_visit", "visits.change_returnvisit", "visits.add_meeting",
     ],
-    Role.FIELD_CADRE: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + ["cases.register_case"],
     Role.COUNTY_ADMIN: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + [
         "org.view_apiclient", "org.add_apiclient", "org.change_apiclient", "org.view_auditevent",
         "cases.add_category", "cases.change_category", "cases.view_casesettings", "cases.change_casesettings",
         "deadlines.view_ruleset", "deadlines.add_ruleset", "deadlines.change_ruleset",
         "workdays.view_calendarday", "workdays.add_calendarday", "workdays.delete_calendarday",
         "workdays.add_calendaryear",
-    ] + _BOARD,
+        "visits.manage_schedule", "visits.view_visitsettings", "visits.change_visitsettings",
+        "visits.add_dutyrule", "visits.change_dutyrule",
+    ] + _BOARD + _VIEW_VISITS + _VISIT_REPORTS,
     Role.AUDITOR: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + _BOARD + [
         "org.view_auditevent", "cases.view_personaldataaccess",
-    ],
+    ] + _VIEW_VISITS + _VISIT_REPORTS,
 }

@@ -231,12 +231,22 @@ CELERY_BEAT_SCHEDULE = {
     "notification-email": {"task": "deadlines.tasks.email_notifications", "schedule": 600},
     # Each unit's daily digest of its current cards, at the start of the working day.
     "unit-digest": {"task": "deadlines.tasks.daily_digest", "schedule": crontab(hour=8, minute=30)},
+    # Keep recurring reception rules expanded into dated slots ahead (visits.services.schedules_extend).
+    "reception-slots": {"task": "visits.tasks.extend_schedules", "schedule": crontab(hour=1, minute=10)},
+    # Cases unsatisfied for the county's months become backlog cases (visits.services.backlog_promote).
+    "backlog-promotion": {"task": "visits.tasks.promote_backlog", "schedule": crontab(hour=1, minute=30)},
+    # Remind people short of a duty rule near the end of its period (visits.services.duty_reminders).
+    "duty-reminders": {"task": "visits.tasks.remind_duties", "schedule": crontab(hour=9, minute=0)},
 }
 # E-MAIL: the console by default (the demo prints mails); set EMAIL_URL-style settings in production.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="xinfang@localhost")
+# SMS (the petitioner's one-time answer link): the console backend logs messages; set a gateway class in production.
+SMS_BACKEND = env("SMS_BACKEND", default="xinfang.sms.ConsoleBackend")
+# The address petitioners reach from outside (the answer link in SMS and on the QR code of the reply letter).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # Notifications are e-mailed on working days between these hours (local time), never at night.
 NOTIFY_WORKING_HOURS = (8, 18)
 

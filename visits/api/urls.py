@@ -1,0 +1,3 @@
+"""PLACEHOLDER: the visits API routes (to be written)."""
+
+urlpatterns = []

@@ -1,0 +1,283 @@
+"""Reads of the visits app. Every queryset starts from ``scoped``; counts and statistics are GROUP BY queries, never
+a Python loop over rows."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from cases.choices import Channel
+from cases.models import Case
+from xinfang.org.choices import RegionLevel
+from xinfang.org.models import Region, User
+from xinfang.org.scoping import scoped
+
+from .choices import HOLDING_PLACE, DutyActivity, Period, ReturnVisitStatus
+from .models import (
+    Appointment,
+    Campaign,
+    DutyRule,
+    FieldVisit,
+    Meeting,
+    Reception,
+    ReceptionSchedule,
+    ReceptionSlot,
+    ReturnVisit,
+)
+
+
+def day_range(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after end 00:00) in local time: a period of whole days as aware datetimes."""
+    return (timezone.make_aware(datetime.combine(start, time())),
+            timezone.make_aware(datetime.combine(end + timedelta(days=1), time())))
+
+
+def period_bounds(period: str, day: date) -> tuple[date, date]:
+    """The week (Monday to Sunday), month or quarter that contains ``day``, as first and last day."""
+    if period == Period.WEEK:
+        start = day - timedelta(days=day.weekday())
+        return start, start + timedelta(days=6)
+    if period == Period.QUARTER:
+        first_month = (day.month - 1) // 3 * 3 + 1
+        start = date(day.year, first_month, 1)
+    else:
+        start = day.replace(day=1)
+        first_month = day.month
+    months = 3 if period == Period.QUARTER else 1
+    year, month = divmod(first_month - 1 + months, 12)
+    return start, date(day.year + year, month + 1, 1) - timedelta(days=1)
+
+
+# Schedules and slots --------------------------------------------------------------------------------------
+
+def schedule_list(*, user):
+    return scoped(ReceptionSchedule.objects.select_related("region", "leader").prefetch_related("departments"), user)
+
+
+def campaign_list(*, user):
+    return scoped(Campaign.objects.select_related("region"), user)
+
+
+def slot_list(*, user):
+    """Slots the user may see (their region's subtree and the levels above), with the number of places taken."""
+    return scoped(
+        ReceptionSlot.objects.select_related("region", "leader", "leader__unit").prefetch_related("departments")
+        .annotate(n_booked=Count("appointments", filter=Q(appointments__status__in=HOLDING_PLACE))),
+        user,
+    )
+
+
+def slots_between(*, user, start: date, end: date, leader: User | None = None):
+    """The week or month views: live and cancelled slots from ``start`` to ``end``, in time order."""
+    lo, hi = day_range(start, end)
+    qs = slot_list(user=user).filter(starts_at__gte=lo, starts_at__lt=hi).order_by("starts_at", "id")
+    return qs.filter(leader=leader) if leader is not None else qs
+
+
+def public_slots(*, county: Region, start: date, end: date):
+    """The public schedule of a county: its public live slots and those of the regions above it (a city leader's
+    reception serves the county too). No personal data: leader, time, place, topic, departments."""
+    lo, hi = day_range(start, end)
+    regions = Q(region__path__startswith=county.path) | Q(region__code__in=county.ancestor_codes)
+    return (ReceptionSlot.objects.filter(regions, is_public=True, cancelled_at__isnull=True, starts_at__gte=lo,
+                                         starts_at__lt=hi)
+            .select_related("region", "leader").prefetch_related("departments").order_by("starts_at", "id"))
+
+
+def leader_feed_slots(*, leader: User, since: date):
+    """A leader's own slots for their ICS feed (cancelled ones included, so calendar apps remove them)."""
+    lo, _hi = day_range(since, since)
+    return (ReceptionSlot.objects.filter(leader=leader, starts_at__gte=lo).select_related("region")
+            .prefetch_related("departments").order_by("starts_at"))
+
+
+def appointment_list(*, user):
+    return scoped(Appointment.objects.select_related("slot", "slot__leader", "petitioner", "case", "booked_by"),
+                  user)
+
+
+# Receptions, field visits, return visits, meetings --------------------------------------------------------
+
+def reception_list(*, user):
+    return scoped(Reception.objects.select_related("leader", "region", "petitioner", "case", "slot",
+                                                   "recorded_by"), user)
+
+
+def field_visit_list(*, user):
+    return scoped(FieldVisit.objects.select_related("region", "petitioner", "recorded_by")
+                  .prefetch_related("cadres", "cases"), user)
+
+
+def field_visit_summary(*, user, start: date, end: date) -> dict:
+    """Field visits of a period by township and by cadre: visits and night visits (two GROUP BY queries)."""
+    lo, hi = day_range(start, end)
+    visits = scoped(FieldVisit.objects.filter(visited_at__gte=lo, visited_at__lt=hi), user).order_by()
+    by_region = list(visits.values("region__path").annotate(n=Count("id"), night=Count("id", filter=Q(is_night=True))))
+    townships: dict[str, dict] = {}
+    for row in by_region:
+        parts = row["region__path"].strip("/").split("/")
+        code = parts[RegionLevel.TOWNSHIP - 1] if len(parts) >= RegionLevel.TOWNSHIP else parts[-1]
+        bucket = townships.setdefault(code, {"code": code, "n": 0, "night": 0})
+        bucket["n"] += row["n"]
+        bucket["night"] += row["night"]
+    names = dict(Region.objects.filter(code__in=townships).values_list("code", "name"))
+    regions = sorted(({**v, "name": names.get(k, k)} for k, v in townships.items()), key=lambda r: (-r["n"], r["code"]))
+    through = FieldVisit.cadres.through
+    by_cadre = list(through.objects.filter(fieldvisit__in=visits.values("pk")).values("user_id", "user__name",
+                                                                                      "user__username")
+                    .annotate(n=Count("fieldvisit_id"), night=Count("fieldvisit_id",
+                                                                    filter=Q(fieldvisit__is_night=True)))
+                    .order_by("-n", "user_id"))
+    totals = visits.aggregate(n=Count("id"), night=Count("id", filter=Q(is_night=True)))
+    return {"by_region": regions, "by_cadre": by_cadre, "totals": totals}
+
+
+def return_visit_list(*, user):
+    return scoped(ReturnVisit.objects.select_related("case", "case__lead_petitioner", "case__region", "assignee",
+                                                     "deadline", "evaluation", "done_by"), user)
+
+
+def my_return_visits(*, user):
+    """Pending return visits the user is responsible for, earliest due first (the work list)."""
+    from django.db.models import F
+
+    return (return_visit_list(user=user).filter(status=ReturnVisitStatus.PENDING, assignee=user)
+            .order_by(F("deadline__due_on").asc(nulls_last=True), "scheduled_at", "id"))
+
+
+def meeting_list(*, user):
+    return scoped(Meeting.objects.select_related("region", "chair", "recorded_by")
+                  .prefetch_related("attendees", "cases"), user)
+
+
+# Duty rules and compliance --------------------------------------------------------------------------------
+
+def duty_rule_list(*, user, current_only: bool = False):
+    qs = scoped(DutyRule.objects.select_related("county", "created_by"), user)
+    if current_only:
+        qs = qs.filter(valid_until__isnull=True)
+    return qs
+
+
+def rules_in_force(*, county: Region, day: date):
+    """The version of each of the county's duty rules that was in force on ``day``."""
+    return (DutyRule.objects.filter(county=county, valid_from__lte=day)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day)).order_by("lineage"))
+
+
+def duty_people(rule: DutyRule):
+    """The active people of the rule's county who hold its role (and leader level)."""
+    people = User.objects.filter(is_active=True, groups__name=rule.role,
+                                 unit__region__path__startswith=rule.county.path)
+    if rule.leader_level:
+        people = people.filter(leader_level=rule.leader_level)
+    return people
+
+
+def _activity_counts(rule: DutyRule, people, lo: datetime, hi: datetime) -> dict[int, int]:
+    """How many times each person did the rule's activity in [lo, hi): one GROUP BY query."""
+    ids = people.values("pk")
+    if rule.activity in (DutyActivity.FIELD_VISIT, DutyActivity.NIGHT_VISIT):
+        through = FieldVisit.cadres.through
+        rows = through.objects.filter(user_id__in=ids, fieldvisit__visited_at__gte=lo, fieldvisit__visited_at__lt=hi)
+        if rule.activity == DutyActivity.NIGHT_VISIT:
+            rows = rows.filter(fieldvisit__is_night=True)
+        return dict(rows.values("user_id").annotate(n=Count("fieldvisit_id")).values_list("user_id", "n"))
+    if rule.activity == DutyActivity.RECEPTION:
+        rows = Reception.objects.filter(leader_id__in=ids, received_at__gte=lo, received_at__lt=hi)
+        return dict(rows.values("leader_id").annotate(n=Count("id")).values_list("leader_id", "n"))
+    if rule.activity == DutyActivity.MEETING:
+        through = Meeting.attendees.through
+        rows = through.objects.filter(user_id__in=ids, meeting__held_at__gte=lo, meeting__held_at__lt=hi)
+        if rule.meeting_kind:
+            rows = rows.filter(meeting__kind=rule.meeting_kind)
+        return dict(rows.values("user_id").annotate(n=Count("meeting_id")).values_list("user_id", "n"))
+    rows = ReturnVisit.objects.filter(done_by_id__in=ids, status=ReturnVisitStatus.DONE, done_at__gte=lo,
+                                      done_at__lt=hi)
+    return dict(rows.values("done_by_id").annotate(n=Count("id")).values_list("done_by_id", "n"))
+
+
+def duty_compliance_rows(*, rule: DutyRule, start: date, end: date) -> list[dict]:
+    """Each person under ``rule`` with what they did from ``start`` to ``end`` (two queries)."""
+    people = duty_people(rule)
+    lo, hi = day_range(start, end)
+    counts = _activity_counts(rule, people, lo, hi)
+    rows = []
+    for person in people.select_related("unit").order_by("unit__sort_order", "unit__name", "username"):
+        done = counts.get(person.pk, 0)
+        rows.append({"user_id": person.pk, "user": person, "unit": person.unit, "done": done,
+                     "minimum": rule.minimum, "short": max(rule.minimum - done, 0), "met": done >= rule.minimum})
+    return rows
+
+
+def duty_compliance(*, user, county: Region, day: date) -> list[dict]:
+    """The compliance report: for every rule in force on ``day``, its period around ``day`` and each person's
+    count against the minimum. Only for a county in the user's jurisdiction."""
+    if not scoped(Region.objects.filter(pk=county.pk), user).exists():
+        return []
+    report = []
+    for rule in rules_in_force(county=county, day=day).select_related("county"):
+        start, end = period_bounds(rule.period, day)
+        rows = duty_compliance_rows(rule=rule, start=start, end=end)
+        report.append({"rule": rule, "start": start, "end": end, "rows": rows,
+                       "n_short": sum(1 for r in rows if not r["met"])})
+    return report
+
+
+# Statistics -----------------------------------------------------------------------------------------------
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 2) if whole else None
+
+
+def visit_stats(*, user, start: date, end: date) -> dict:
+    """The visits statistics of a period, each a GROUP BY over the user's jurisdiction:
+
+    - receptions by level and by month, in batches (批次: receptions) and persons (人次: their head counts);
+    - the share of the period's cases opened at leader receptions (channel 领导接访, by received date);
+    - field visits and night visits by month;
+    - return visits due in the period (their clock's due date) against those done, and done on time;
+    - skip-level (越级), 赴省 and 进京 petitions by month (received date).
+    """
+    lo, hi = day_range(start, end)
+    receptions = scoped(Reception.objects.filter(received_at__gte=lo, received_at__lt=hi), user).order_by()
+    by_level = {row["level"]: row for row in receptions.values("level").annotate(batches=Count("id"),
+                                                                                 persons=Sum("head_count"))}
+    levels = [{"level": level, "label": RegionLevel(level).label, "batches": by_level.get(level, {}).get("batches", 0),
+               "persons": by_level.get(level, {}).get("persons") or 0} for level in RegionLevel.values]
+    tz = timezone.get_current_timezone()
+    reception_months = list(receptions.annotate(month=TruncMonth("received_at", tzinfo=tz)).values("month")
+                            .annotate(batches=Count("id"), persons=Sum("head_count")).order_by("month"))
+
+    cases = scoped(Case.objects.filter(received_at__gte=lo, received_at__lt=hi), user).order_by()
+    case_counts = cases.aggregate(total=Count("id"), at_reception=Count("id", filter=Q(
+        channel=Channel.LEADER_RECEPTION)))
+    skip_months = list(cases.filter(Q(is_skip_level=True) | Q(is_to_province=True) | Q(is_to_beijing=True))
+                       .annotate(month=TruncMonth("received_at", tzinfo=tz)).values("month")
+                       .annotate(skip_level=Count("id", filter=Q(is_skip_level=True)),
+                                 to_province=Count("id", filter=Q(is_to_province=True)),
+                                 to_beijing=Count("id", filter=Q(is_to_beijing=True))).order_by("month"))
+
+    visits = scoped(FieldVisit.objects.filter(visited_at__gte=lo, visited_at__lt=hi), user).order_by()
+    visit_months = list(visits.annotate(month=TruncMonth("visited_at", tzinfo=tz)).values("month")
+                        .annotate(n=Count("id"), night=Count("id", filter=Q(is_night=True))).order_by("month"))
+    visit_totals = visits.aggregate(n=Count("id"), night=Count("id", filter=Q(is_night=True)))
+
+    due = scoped(ReturnVisit.objects.filter(deadline__due_on__gte=start, deadline__due_on__lte=end)
+                 .exclude(status=ReturnVisitStatus.CANCELLED), user).order_by()
+    rv = due.aggregate(due=Count("id"), done=Count("id", filter=Q(status=ReturnVisitStatus.DONE)),
+                       on_time=Count("id", filter=Q(status=ReturnVisitStatus.DONE, deadline__met_late=False)))
+    rv["done_in_period"] = scoped(ReturnVisit.objects.filter(status=ReturnVisitStatus.DONE, done_at__gte=lo,
+                                                             done_at__lt=hi), user).count()
+    return {
+        "start": start, "end": end,
+        "receptions": {"by_level": levels, "by_month": reception_months,
+                       "batches": sum(r["batches"] for r in levels), "persons": sum(r["persons"] for r in levels)},
+        "cases": {**case_counts, "share_at_reception": _share(case_counts["at_reception"], case_counts["total"])},
+        "field_visits": {**visit_totals, "by_month": visit_months},
+        "return_visits": {**rv, "done_rate": _share(rv["done"], rv["due"]), "on_time_rate": _share(rv["on_time"],
+                                                                                                   rv["due"])},
+        "skip_level": skip_months,
+    }
+

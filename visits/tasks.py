@@ -1,0 +1,31 @@
+"""Periodic and background work of the visits app. Thin: each task calls one service; all are idempotent."""
+
+from celery import shared_task
+
+from xinfang import sms
+
+from . import services
+
+
+@shared_task(name="visits.tasks.extend_schedules")
+def extend_schedules() -> int:
+    """Beat, nightly: generate the dated slots of recurring reception rules up to the county's horizon."""
+    return services.schedules_extend()
+
+
+@shared_task(name="visits.tasks.promote_backlog")
+def promote_backlog() -> int:
+    """Beat, nightly: cases still unsatisfied months after the first 不满意 become backlog cases."""
+    return services.backlog_promote()
+
+
+@shared_task(name="visits.tasks.remind_duties")
+def remind_duties() -> int:
+    """Beat, each morning: remind people short of a duty rule near the end of its period."""
+    return services.duty_reminders()
+
+
+@shared_task(name="visits.tasks.send_sms", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_sms(phone: str, text: str) -> None:
+    """Send one SMS through the configured gateway (retried if the gateway is unreachable)."""
+    sms.send_sms(phone, text)
