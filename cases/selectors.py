@@ -6,6 +6,7 @@ import re
 from django.db.models import F, Prefetch, Q
 
 from deadlines.models import Card, Deadline, Supervision, Suspension
+from visits.models import Appointment, Reception, ReturnVisit
 from xinfang import personal_data
 from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import scoped
@@ -46,6 +47,10 @@ def case_detail(*, user, pk: int) -> Case:
             Prefetch("cards", queryset=Card.objects.select_related("deadline__milestone", "unit", "leader")),
             Prefetch("suspensions", queryset=Suspension.objects.select_related("requested_by", "decided_by")),
             Prefetch("supervisions", queryset=Supervision.objects.select_related("unit", "issued_by")),
+            # Visits (the visits app sits on top of cases; its rows hang off the case by these relations).
+            Prefetch("receptions", queryset=Reception.objects.select_related("leader")),
+            Prefetch("appointments", queryset=Appointment.objects.select_related("slot")),
+            Prefetch("return_visits", queryset=ReturnVisit.objects.select_related("deadline", "assignee")),
         )
         .get(pk=pk)
     )

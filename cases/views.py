@@ -130,8 +130,12 @@ def case_list(request):
 @login_required
 @permission_required("cases.view_case", raise_exception=True)
 def my_work(request):
+    from visits.selectors import my_return_visits  # visits sits on top of cases
+
     page = Paginator(selectors.my_work(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/my_work.html", {"page": page, "query": ""})
+    return_visits = my_return_visits(user=request.user)[:RETURN_VISITS_SHOWN]
+    return render(request, "cases/my_work.html", {"page": page, "query": "", "return_visits": return_visits,
+                                                  "today": timezone.localdate()})
 
 
 @login_required
@@ -147,6 +151,9 @@ def case_export(request):
     filename = f"信访台账-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(out, as_attachment=True, filename=filename,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+RETURN_VISITS_SHOWN = 20  # the rest are on the return-visit list
 
 
 # Intake ---------------------------------------------------------------------------------------------------

@@ -281,3 +281,26 @@ def visit_stats(*, user, start: date, end: date) -> dict:
         "skip_level": skip_months,
     }
 
+
+
+# Pages of schedules and receptions (views/schedule.py) ------------------------------------------------------
+
+def leader_choices(*, user, also: User | None = None):
+    """Active leaders (``leader_level`` set) in the user's jurisdiction for the forms' leader select, plus ``also``
+    (a city leader receiving at a county slot is outside the county's jurisdiction yet records there)."""
+    in_scope = scoped(User.objects.filter(is_active=True, is_service_account=False, leader_level__isnull=False), user)
+    qs = User.objects.filter(Q(pk__in=in_scope.values("pk")) | Q(pk=also.pk if also else None))
+    return qs.select_related("unit").order_by("leader_level", "unit__sort_order", "name", "username")
+
+
+def feed_owner(*, token: str) -> User | None:
+    """The active user whose private ICS address carries ``token`` (the feed has no login)."""
+    from .models import CalendarFeed
+
+    feed = CalendarFeed.objects.select_related("user").filter(token=token or "", user__is_active=True).first()
+    return feed.user if feed else None
+
+
+def public_county(*, code: str) -> Region | None:
+    """A county by its 12-digit code, for its public schedule; other levels are not published."""
+    return Region.objects.filter(code=code, level=RegionLevel.COUNTY).first()

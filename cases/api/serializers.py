@@ -109,7 +109,8 @@ class CaseDetailSerializer(CaseListSerializer):
                   "met_at", "feedback_at", "replied_at", "closed_at", "reply_text", "satisfaction",
                   "rehandle_count", "is_final", "outcome_reason", "forwarded_to", "petitioners", "timeline",
                   "assignments", "attachments", "extensions", "evaluations", "appeals", "owner", "rule_set",
-                  "deadlines", "cards", "suspensions", "supervisions"]
+                  "deadlines", "cards", "suspensions", "supervisions", "first_unsatisfied_at", "backlog_at",
+                  "backlog_source"]
 
     def get_petitioners(self, case) -> list[dict]:
         links = sorted(case.case_petitioners.all(), key=lambda link: (not link.is_lead, link.pk))

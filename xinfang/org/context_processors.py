@@ -29,6 +29,13 @@ NAV_ITEMS = [
     NavItem(_("红黄牌"), "deadlines:cards", "deadlines.view_card", _("督办")),
     NavItem(_("超期督办看板"), "deadlines:board", "deadlines.view_deadline_board", _("督办")),
     NavItem(_("督办文书"), "deadlines:supervisions", "deadlines.issue_supervision", _("督办")),
+    NavItem(_("接访日程"), "visits:schedule", "visits.view_receptionslot", _("接访走访")),
+    NavItem(_("领导接访"), "visits:reception_list", "visits.view_reception", _("接访走访")),
+    NavItem(_("下访走访"), "visits:field_list", "visits.view_fieldvisit", _("接访走访")),
+    NavItem(_("回访"), "visits:return_visit_list", "visits.view_returnvisit", _("接访走访")),
+    NavItem(_("会议"), "visits:meeting_list", "visits.view_meeting", _("接访走访")),
+    NavItem(_("工作制度落实"), "visits:compliance", "visits.view_compliance", _("接访走访")),
+    NavItem(_("接访走访统计"), "visits:stats", "visits.view_visit_stats", _("接访走访")),
     NavItem(_("行政区划"), "org:region_list", "org.view_region", _("组织")),
     NavItem(_("单位"), "org:unit_list", "org.view_unit", _("组织")),
     NavItem(_("用户"), "org:user_list", "org.view_jurisdiction", _("组织")),
@@ -36,6 +43,9 @@ NAV_ITEMS = [
     NavItem(_("办理规则"), "cases:county_rules", "cases.change_category", _("设置")),
     NavItem(_("时限规则"), "deadlines:rules", "deadlines.view_ruleset", _("设置")),
     NavItem(_("工作日历"), "deadlines:calendar", "workdays.view_calendarday", _("设置")),
+    NavItem(_("接访日程规则"), "visits:schedule_rules", "visits.manage_schedule", _("设置")),
+    NavItem(_("工作制度"), "visits:duty_rules", "visits.add_dutyrule", _("设置")),
+    NavItem(_("接访走访规则"), "visits:visit_settings", "visits.change_visitsettings", _("设置")),
     NavItem(_("审计记录"), "org:audit_list", "org.view_auditevent", _("设置")),
 ]
 
