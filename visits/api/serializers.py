@@ -11,7 +11,7 @@ from cases.api.serializers import ScopedPrimaryKeyField
 from cases.choices import EvaluationMethod, Satisfaction
 from cases.models import Case, Category, Petitioner
 from cases.services import PetitionerInput
-from deadlines.api.serializers import NamedChoiceField
+from deadlines.api.serializers import NamedChoiceField, NamedChoiceFieldExtension
 from xinfang.org.choices import RegionLevel, Role
 from xinfang.org.models import Region, Unit, User
 
@@ -43,11 +43,17 @@ from ..models import (
 from ..services import DUTY_FIELDS, VISIT_SETTINGS_FIELDS, DutyRuleInput
 
 
-def _role_field(**kwargs) -> NamedChoiceField:
-    # A case's assignment already owns ``RoleEnum`` (主办/协办); the organisation's roles get their own name.
-    field = NamedChoiceField(Role, **kwargs)
-    field.enum_name = "UserRoleEnum"
-    return field
+class RoleChoiceField(NamedChoiceField):
+    """The organisation's roles as ``UserRoleEnum``: a case's assignment already owns ``RoleEnum`` (主办/协办).
+    A constructor argument, not an attribute set afterwards: DRF rebuilds declared fields from their arguments."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Role, **kwargs)
+        self.enum_name = "UserRoleEnum"
+
+
+class RoleChoiceFieldExtension(NamedChoiceFieldExtension):
+    target_class = RoleChoiceField  # drf-spectacular matches an extension's exact class, not its subclasses
 
 
 # Small references ---------------------------------------------------------------------------------------------
@@ -123,7 +129,8 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class CampaignWriteSerializer(serializers.Serializer):
-    region = ScopedPrimaryKeyField(Region, label=_("组织区划"), help_text=_("县级或以上；其下每个县各生成一个接访时段。"))
+    region = ScopedPrimaryKeyField(Region, label=_("组织区划"),
+                                   help_text=_("县级或以上；其下每个县各生成一个接访时段。"))
     title = serializers.CharField(label=_("主题"), max_length=100)
     topic = serializers.CharField(label=_("接访重点"), required=False, allow_blank=True, default="")
     starts_at = serializers.DateTimeField(label=_("开始时间"))
@@ -373,7 +380,7 @@ class AnswerLinkSerializer(serializers.Serializer):
 
 class DutyRuleSerializer(serializers.ModelSerializer):
     county_name = serializers.CharField(source="county.name", read_only=True)
-    role = _role_field(read_only=True)
+    role = RoleChoiceField(read_only=True)
     activity = NamedChoiceField(DutyActivity, read_only=True)
     meeting_kind = NamedChoiceField(MeetingKind, read_only=True)
     period = NamedChoiceField(Period, read_only=True)
@@ -388,7 +395,7 @@ class DutyRuleSerializer(serializers.ModelSerializer):
 
 class DutyRuleWriteSerializer(serializers.Serializer):
     name = serializers.CharField(label=_("规则名称"), max_length=100)
-    role = _role_field(label=_("适用角色"))
+    role = RoleChoiceField(label=_("适用角色"))
     activity = NamedChoiceField(DutyActivity, label=_("考核内容"))
     period = NamedChoiceField(Period, label=_("考核周期"))
     minimum = serializers.IntegerField(label=_("最少次数"), min_value=1, max_value=32767)

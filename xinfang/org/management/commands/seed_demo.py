@@ -130,7 +130,9 @@ class Command(BaseCommand):
         Unit.objects.filter(region=county, leader__isnull=True).exclude(pk=bureau.pk).update(
             leader=User.objects.get(username="leader"))
         from deadlines.services import sweep
+        from visits.demo import seed_visits
 
+        seed_visits(county=county, seed=SEED)
         sweep()
 
         self.stdout.write(self.style.SUCCESS(
