@@ -46,8 +46,8 @@ def seed_visits(*, county: Region, seed: int) -> None:
          frequency="monthly", week_of_month=1)
     rule(_user("leader"), county, RegionLevel.COUNTY, "分管副县长接访", centre, 1, (9, 0), (12, 0), interval=2)
     legal = list(Unit.objects.filter(region=county, name__in=["县人民法院", "县人民检察院", "县公安局", "县司法局"]))
-    rule(None, county, RegionLevel.COUNTY, "公检法司联合接访（专家门诊）", "县综治中心", 3, (9, 0), (11, 30), kind="joint",
-         departments=legal, capacity=15)
+    rule(None, county, RegionLevel.COUNTY, "公检法司联合接访（专家门诊）", "县综治中心", 3, (9, 0), (11, 30),
+         kind="joint", departments=legal, capacity=15)
     # The city's own rule (entered by the city; the demo has no city clerk, so the system administrator).
     rule(_user("cityleader"), county.parent, RegionLevel.CITY, "市级领导定期接访", "安庆市人民来访接待中心", 2, (9, 0),
          (12, 0), frequency="monthly", week_of_month=3, actor=_user("root"))
@@ -57,8 +57,8 @@ def seed_visits(*, county: Region, seed: int) -> None:
 
     admin = _user("admin")
     for data in [
-        vs.DutyRuleInput(name="信访专员每周至少下访走访2次", role=Role.FIELD_CADRE, activity="field_visit", period="week",
-                         minimum=2),
+        vs.DutyRuleInput(name="信访专员每周至少下访走访2次", role=Role.FIELD_CADRE, activity="field_visit",
+                         period="week", minimum=2),
         vs.DutyRuleInput(name="信访专员每月至少参加1次调度会", role=Role.FIELD_CADRE, activity="meeting",
                          meeting_kind="dispatch", period="month", minimum=1, remind_days_before_end=5),
         vs.DutyRuleInput(name="县级领导每月至少接访1次", role=Role.LEADER, leader_level=RegionLevel.COUNTY,

@@ -63,7 +63,8 @@ def slot_list(*, user):
     """Slots the user may see (their region's subtree and the levels above), with the number of places taken."""
     return scoped(
         ReceptionSlot.objects.select_related("region", "leader", "leader__unit").prefetch_related("departments")
-        .annotate(n_booked=Count("appointments", filter=Q(appointments__status__in=HOLDING_PLACE))),
+        .annotate(n_booked=Count("appointments", filter=Q(appointments__status__in=HOLDING_PLACE)))
+        .order_by("starts_at", "id"),  # the annotation drops the model's default order
         user,
     )
 
@@ -100,7 +101,7 @@ def appointment_list(*, user):
 # Receptions, field visits, return visits, meetings --------------------------------------------------------
 
 def reception_list(*, user):
-    return scoped(Reception.objects.select_related("leader", "region", "petitioner", "case", "slot",
+    return scoped(Reception.objects.select_related("leader", "region", "petitioner", "case__owner", "slot",
                                                    "recorded_by"), user)
 
 

@@ -276,3 +276,15 @@ def test_the_county_admin_changes_the_night_hours(client_as, county_admin, count
 
     assert response.status_code == 302
     assert vs.visit_settings_for(county.region).night_from_hour == 19
+
+
+def test_a_meeting_recorded_on_the_page_lists_its_attendees_and_cases(client_as, caseworker, leader, county, case):
+    response = client_as(caseworker).post("/visits/meetings/new/", {
+        "kind": "dispatch", "title": "欠薪问题调度会", "region": county.region.pk, "chair": leader.pk,
+        "attendees": [caseworker.pk, leader.pk], "decisions": "住建局一周内督促清欠", "place": "县信访局会议室",
+        "held_at": timezone.localtime(timezone.now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "case_numbers": case.number}, follow=True)
+
+    html = response.content.decode()
+    assert "已记录会议“欠薪问题调度会”" in html and case.number in html and "王县长" in html
+    assert case.events.filter(kind="meeting").exists()

@@ -162,7 +162,7 @@ class SlotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsViewS
 
     def get_queryset(self):
         # The place count groups rows, and Django drops the model ordering from a grouped query: restate it.
-        return selectors.slot_list(user=self.request.user).order_by("starts_at", "id")
+        return selectors.slot_list(user=self.request.user)
 
     @extend_schema(summary="新建单次接访时段", request=SlotWriteSerializer,
                    responses={201: SlotSerializer, **ERROR_RESPONSES})
@@ -239,7 +239,7 @@ class ReceptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Visits
 
     def get_queryset(self):
         # The case's owner is shown with each row (one join, not a query per row).
-        return selectors.reception_list(user=self.request.user).select_related("case__owner")
+        return selectors.reception_list(user=self.request.user)
 
     @extend_schema(summary="登记领导接访（关联或新登记信访事项，谁接访谁包案）", request=ReceptionWriteSerializer,
                    responses={201: ReceptionSerializer, **ERROR_RESPONSES})
