@@ -9,8 +9,8 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,38 +18,17 @@ from xinfang.errors import ApplicationError
 from xinfang.org import selectors as org_selectors
 from xinfang.org.choices import RegionLevel
 from xinfang.org.scoping import REGION_WIDE_PERMISSION
+from xinfang.pages import PAGE_SIZE, filtered_page, redirect_back
 
 from . import selectors, services
 from .choices import CardColour, SupervisionKind
 from .filtersets import CardFilterSet, SupervisionFilterSet
 from .models import Suspension
 
-PAGE_SIZE = 30
 
-
-def _error_text(filterset) -> str:
-    labels = {name: field.label for name, field in filterset.form.fields.items()}
-    return _("；").join(_("%(field)s：%(error)s") % {"field": labels.get(name, name), "error": _("；").join(errors)}
-                       for name, errors in filterset.errors.items())
-
-
-def _filtered_page(request, filterset_class, queryset, defaults: dict) -> dict:
-    """The list through its FilterSet (the same one its API uses), ``defaults`` for what the query leaves out;
-    invalid filters give a Chinese message and no rows."""
-    data = request.GET.copy()
-    for name, value in defaults.items():
-        if name not in data:
-            data[name] = value
-    filterset = filterset_class(data, queryset=queryset, request=request)
-    if filterset.is_valid():
-        rows = filterset.qs
-    else:
-        messages.error(request, _("筛选条件有误：%(errors)s") % {"errors": _error_text(filterset)})
-        rows = queryset.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = data.copy()
-    query.pop("page", None)
-    return {"filter": filterset, "data": data, "page": page, "query": query.urlencode()}
+def _back(request, case_id: int):
+    """Where a POST came from (``next``, same site only), else the case page."""
+    return redirect_back(request, reverse("cases:detail", args=[case_id]))
 
 
 def _unit_defaults(request) -> dict:
@@ -58,15 +37,6 @@ def _unit_defaults(request) -> dict:
     if user.unit_id and not user.has_perm(REGION_WIDE_PERMISSION):
         return {"unit": str(user.unit_id)}
     return {}
-
-
-def _back(request, case_id: int):
-    """Where a POST came from (``next``, same site only), else the case page."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("cases:detail", pk=case_id)
 
 
 # The overdue board and the red/yellow list ------------------------------------------------------------------
@@ -82,7 +52,7 @@ def board(request):
 @permission_required("deadlines.view_card", raise_exception=True)
 def card_list(request):
     """Red and yellow cards, current ones by default: a leader's jurisdiction, a unit officer's own unit."""
-    context = _filtered_page(request, CardFilterSet, selectors.card_list(user=request.user),
+    context = filtered_page(request, CardFilterSet, selectors.card_list(user=request.user),
                              {"current": "true", **_unit_defaults(request)})
     context.update(
         colours=CardColour.choices, selected_colours=context["data"].getlist("colour"), today=timezone.localdate(),
@@ -146,7 +116,7 @@ def _get_supervision(request, pk, *related: str):
 @login_required
 @permission_required("cases.view_case", raise_exception=True)
 def supervision_list(request):
-    context = _filtered_page(request, SupervisionFilterSet, selectors.supervision_list(user=request.user),
+    context = filtered_page(request, SupervisionFilterSet, selectors.supervision_list(user=request.user),
                              _unit_defaults(request))
     context.update(kinds=SupervisionKind.choices, today=timezone.localdate(),
                    units=org_selectors.unit_choices_for(request.user))

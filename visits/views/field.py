@@ -16,7 +16,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,10 +23,10 @@ from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
 from cases.choices import Satisfaction
-from deadlines.views import PAGE_SIZE, _filtered_page
 from xinfang.errors import ApplicationError, ValidationFailed
 from xinfang.org.models import Region
 from xinfang.org.selectors import user_county
+from xinfang.pages import PAGE_SIZE, filtered_page, get_or_404, redirect_back
 
 from .. import selectors, services
 from ..choices import LinkChannel, ReturnVisitStatus
@@ -40,22 +39,6 @@ from ..forms_field import (
     VisitSettingsForm,
     return_visitors_in_scope,
 )
-
-
-def _first_or_404(queryset, pk):
-    obj = queryset.filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
-
-
-def _next_or(request, fallback: str):
-    """Where a POST came from (``next``, same site only), else ``fallback``."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
 
 
 def _service_error(form, exc: ApplicationError) -> None:
@@ -93,7 +76,7 @@ def _parse_day(value: str | None, default: date) -> tuple[date, bool]:
 def field_list(request):
     """Field visits through their FilterSet, and the period's summary by township and by cadre (default: this
     month, or the filter's dates)."""
-    context = _filtered_page(request, FieldVisitFilterSet, selectors.field_visit_list(user=request.user), {})
+    context = filtered_page(request, FieldVisitFilterSet, selectors.field_visit_list(user=request.user), {})
     today = timezone.localdate()
     start, ok_start = _parse_day(request.GET.get("visited_after"), today.replace(day=1))
     end, ok_end = _parse_day(request.GET.get("visited_before"), today)
@@ -130,7 +113,7 @@ def field_new(request):
 @login_required
 @permission_required("visits.view_fieldvisit", raise_exception=True)
 def field_detail(request, pk):
-    visit = _first_or_404(selectors.field_visit_list(user=request.user), pk)
+    visit = get_or_404(selectors.field_visit_list(user=request.user), pk)
     return render(request, "visits/field_detail.html", {"visit": visit})
 
 
@@ -143,7 +126,7 @@ def return_visit_list(request):
     default)."""
     tab = "all" if request.GET.get("tab") == "all" else "mine"
     if tab == "all":
-        context = _filtered_page(request, ReturnVisitFilterSet, selectors.return_visit_list(user=request.user),
+        context = filtered_page(request, ReturnVisitFilterSet, selectors.return_visit_list(user=request.user),
                                  {"status": ReturnVisitStatus.PENDING, "tab": "all"})
     else:
         page = Paginator(selectors.my_return_visits(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -168,7 +151,7 @@ def return_visit_record(request, pk):
     """Record the return visit (by visit or by phone) of a replied case; the result drives the case."""
     if not _may_visit(request.user):
         raise PermissionDenied
-    visit = _first_or_404(selectors.return_visit_list(user=request.user), pk)
+    visit = get_or_404(selectors.return_visit_list(user=request.user), pk)
     form = ReturnVisitForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -193,7 +176,7 @@ def return_visit_record(request, pk):
 @require_POST
 @permission_required("cases.route_case", raise_exception=True)
 def return_visit_assign(request, pk):
-    visit = _first_or_404(selectors.return_visit_list(user=request.user), pk)
+    visit = get_or_404(selectors.return_visit_list(user=request.user), pk)
     assignee = return_visitors_in_scope(request.user).filter(pk=request.POST.get("assignee") or 0).first() \
         if (request.POST.get("assignee") or "").isdigit() else None
     if assignee is None:
@@ -206,7 +189,7 @@ def return_visit_assign(request, pk):
         else:
             messages.success(request, _("已将%(number)s的回访交由%(name)s负责。") % {
                 "number": visit.case.number, "name": assignee.display_name})
-    return _next_or(request, reverse("visits:return_visit_list"))
+    return redirect_back(request, reverse("visits:return_visit_list"))
 
 
 @login_required
@@ -215,7 +198,7 @@ def return_visit_link(request, pk):
     """Send the petitioner a one-time answer link by SMS, or go to the reply letter that prints it as a QR code."""
     if not _may_visit(request.user):
         raise PermissionDenied
-    visit = _first_or_404(selectors.return_visit_list(user=request.user), pk)
+    visit = get_or_404(selectors.return_visit_list(user=request.user), pk)
     channel = request.POST.get("channel")
     if channel == LinkChannel.QR:
         return redirect("visits:reply_letter", case_pk=visit.case_id)
@@ -225,7 +208,7 @@ def return_visit_link(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("评价短信已发送至 %(phone)s。") % {"phone": link.sent_to})
-    return _next_or(request, reverse("visits:return_visit_list"))
+    return redirect_back(request, reverse("visits:return_visit_list"))
 
 
 def _qr_svg(url: str) -> str:
@@ -237,7 +220,7 @@ def _qr_svg(url: str) -> str:
 def reply_letter(request, case_pk):
     """信访事项处理意见书/答复告知, printed for the petitioner; while the return visit is pending it carries a fresh
     one-time answer link as a QR code."""
-    case = _first_or_404(case_selectors.case_list(user=request.user).select_related("county"), case_pk)
+    case = get_or_404(case_selectors.case_list(user=request.user).select_related("county"), case_pk)
     pending = (selectors.return_visit_list(user=request.user)
                .filter(case=case, status=ReturnVisitStatus.PENDING).first())
     qr = link = url = None
@@ -294,7 +277,7 @@ def answer(request, token):
 @login_required
 @permission_required("visits.view_meeting", raise_exception=True)
 def meeting_list(request):
-    context = _filtered_page(request, MeetingFilterSet, selectors.meeting_list(user=request.user), {})
+    context = filtered_page(request, MeetingFilterSet, selectors.meeting_list(user=request.user), {})
     return render(request, "visits/meeting_list.html", context)
 
 
@@ -320,7 +303,7 @@ def meeting_new(request):
 @login_required
 @permission_required("visits.view_meeting", raise_exception=True)
 def meeting_detail(request, pk):
-    meeting = _first_or_404(selectors.meeting_list(user=request.user), pk)
+    meeting = get_or_404(selectors.meeting_list(user=request.user), pk)
     return render(request, "visits/meeting_detail.html", {"meeting": meeting})
 
 
@@ -364,7 +347,7 @@ def duty_rules(request):
 @permission_required("visits.change_dutyrule", raise_exception=True)
 def duty_rule_edit(request, pk):
     county = _county(request)
-    rule = _first_or_404(_county_rules(request, county), pk)
+    rule = get_or_404(_county_rules(request, county), pk)
     form = DutyRuleForm(request.POST or None, initial=DutyRuleForm.initial_from(rule))
     if request.method == "POST" and form.is_valid():
         try:
@@ -384,7 +367,7 @@ def duty_rule_edit(request, pk):
 @permission_required("visits.change_dutyrule", raise_exception=True)
 def duty_rule_retire(request, pk):
     county = _county(request)
-    rule = _first_or_404(_county_rules(request, county), pk)
+    rule = get_or_404(_county_rules(request, county), pk)
     try:
         services.duty_rule_retire(actor=request.user, rule=rule)
     except ApplicationError as exc:

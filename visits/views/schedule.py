@@ -19,20 +19,19 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from icalendar import Calendar, Event
 
 from xinfang.errors import ApplicationError
 from xinfang.org.choices import RegionLevel
+from xinfang.pages import PAGE_SIZE, filtered_page, form_error_text, get_or_404, redirect_back
 
 from .. import selectors, services
 from ..choices import LEVEL_RECEPTION, AppointmentStatus, SlotKind, Weekday
 from ..filtersets import ReceptionFilterSet, SlotFilterSet
 from ..forms_schedule import BookingForm, CampaignForm, ReceptionForm, ScheduleForm, SlotForm
 
-PAGE_SIZE = 30
 PUBLIC_WEEKS = 4
 FEED_DAYS_BACK = 30
 WEEKDAY_LABELS = Weekday.labels  # lazy: translated when rendered
@@ -40,52 +39,9 @@ WEEKDAY_LABELS = Weekday.labels  # lazy: translated when rendered
 
 # Helpers --------------------------------------------------------------------------------------------------
 
-def _error_text(form) -> str:
-    """A bound form's errors as one line, fields named by their labels."""
-    parts = []
-    for name, errors in form.errors.items():
-        text = _("；").join(errors)
-        label = form.fields[name].label if name in form.fields else ""
-        parts.append(_("%(field)s：%(error)s") % {"field": label, "error": text} if label else text)
-    return _("；").join(parts)
-
-
 def _refused(request, exc: ApplicationError) -> None:
     """A service's refusal as a message in its own Chinese words; the page shows what was entered again."""
     messages.error(request, exc.message)
-
-
-def _filtered_page(request, filterset_class, queryset, defaults: dict | None = None) -> dict:
-    """The list through its FilterSet (the same one its API uses); invalid filters give a message and no rows."""
-    data = request.GET.copy()
-    for name, value in (defaults or {}).items():
-        data.setdefault(name, value)
-    filterset = filterset_class(data, queryset=queryset, request=request)
-    if filterset.is_valid():
-        rows = filterset.qs
-    else:
-        messages.error(request, _("筛选条件有误：%(errors)s") % {"errors": _error_text(filterset.form)})
-        rows = queryset.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = data.copy()
-    query.pop("page", None)
-    return {"filter": filterset, "data": data, "page": page, "query": query.urlencode()}
-
-
-def _back(request, fallback):
-    """Where a POST came from (``next``, same site only), else ``fallback``."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
-
-
-def _get(queryset, pk):
-    obj = queryset.filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
 
 
 def _int_param(request, name: str) -> int | None:
@@ -135,7 +91,7 @@ def schedule(request):
     if filterset.is_valid():
         slots = filterset.qs
     else:
-        messages.error(request, _("筛选条件有误：%(errors)s") % {"errors": _error_text(filterset.form)})
+        messages.error(request, _("筛选条件有误：%(errors)s") % {"errors": form_error_text(filterset.form)})
         slots = filterset.queryset.none()
 
     by_day = defaultdict(list)
@@ -177,7 +133,7 @@ def _slot_context(request, slot, booking_form=None) -> dict:
 @permission_required("visits.view_receptionslot", raise_exception=True)
 def slot_detail(request, pk):
     """The slot, its appointments (names only: never ID numbers or phones), booking and the slot's actions."""
-    slot = _get(selectors.slot_list(user=request.user), pk)
+    slot = get_or_404(selectors.slot_list(user=request.user), pk)
     return render(request, "visits/slot_detail.html", _slot_context(request, slot))
 
 
@@ -187,16 +143,16 @@ def slot_detail(request, pk):
 def slot_book(request, pk):
     """Book a case or a person into the slot. A refusal (full, double-booked, cancelled, past) shows the slot page
     again with the service's message and the input kept; nothing changes."""
-    slot = _get(selectors.slot_list(user=request.user), pk)
+    slot = get_or_404(selectors.slot_list(user=request.user), pk)
     form = BookingForm(request.POST, user=request.user)
     if not form.is_valid():
-        messages.error(request, _error_text(form))
+        messages.error(request, form_error_text(form))
         return render(request, "visits/slot_detail.html", _slot_context(request, slot, form), status=400)
     try:
         appointment = services.appointment_book(actor=request.user, slot=slot, **form.to_kwargs())
     except ApplicationError as exc:
         _refused(request, exc)
-        slot = _get(selectors.slot_list(user=request.user), pk)
+        slot = get_or_404(selectors.slot_list(user=request.user), pk)
         return render(request, "visits/slot_detail.html", _slot_context(request, slot, form), status=exc.status)
     messages.success(request, _("已为%(name)s预约本时段接访。") % {"name": appointment.petitioner.name})
     return redirect("visits:slot_detail", pk=slot.pk)
@@ -207,7 +163,7 @@ def slot_book(request, pk):
 @require_POST
 def slot_cancel(request, pk):
     """Cancel the slot with a reason; its bookings are cancelled with it."""
-    slot = _get(selectors.slot_list(user=request.user), pk)
+    slot = get_or_404(selectors.slot_list(user=request.user), pk)
     try:
         services.slot_cancel(actor=request.user, slot=slot, reason=request.POST.get("reason", ""))
     except ApplicationError as exc:
@@ -218,14 +174,14 @@ def slot_cancel(request, pk):
 
 
 def _appointment_action(request, pk, action, done_message):
-    appointment = _get(selectors.appointment_list(user=request.user), pk)
+    appointment = get_or_404(selectors.appointment_list(user=request.user), pk)
     try:
         action(actor=request.user, appointment=appointment)
     except ApplicationError as exc:
         _refused(request, exc)
     else:
         messages.success(request, done_message % {"name": appointment.petitioner.name})
-    return _back(request, reverse("visits:slot_detail", args=[appointment.slot_id]))
+    return redirect_back(request, reverse("visits:slot_detail", args=[appointment.slot_id]))
 
 
 @login_required
@@ -318,7 +274,7 @@ def schedule_rules(request):
 @require_POST
 def schedule_deactivate(request, pk):
     """Stop a rule: its future unbooked slots are cancelled."""
-    rule = _get(selectors.schedule_list(user=request.user), pk)
+    rule = get_or_404(selectors.schedule_list(user=request.user), pk)
     try:
         services.schedule_deactivate(actor=request.user, schedule=rule)
     except ApplicationError as exc:
@@ -333,7 +289,7 @@ def schedule_deactivate(request, pk):
 @login_required
 @permission_required("visits.view_reception", raise_exception=True)
 def reception_list(request):
-    context = _filtered_page(request, ReceptionFilterSet, selectors.reception_list(user=request.user))
+    context = filtered_page(request, ReceptionFilterSet, selectors.reception_list(user=request.user))
     context.update(leaders=selectors.leader_choices(user=request.user), levels=RegionLevel.choices)
     return render(request, "visits/reception_list.html", context)
 
@@ -341,7 +297,8 @@ def reception_list(request):
 @login_required
 @permission_required("visits.view_reception", raise_exception=True)
 def reception_detail(request, pk):
-    reception = _get(selectors.reception_list(user=request.user).select_related("appointment", "case__region"), pk)
+    receptions = selectors.reception_list(user=request.user).select_related("appointment", "case__region")
+    reception = get_or_404(receptions, pk)
     return render(request, "visits/reception_detail.html", {"r": reception})
 
 
@@ -351,14 +308,14 @@ def _reception_sources(request):
     user = request.user
     appointment = slot = case = None
     if (pk := _int_param(request, "appointment")) is not None:
-        appointment = _get(selectors.appointment_list(user=user), pk)
+        appointment = get_or_404(selectors.appointment_list(user=user), pk)
         slot = appointment.slot
     if slot is None and (pk := _int_param(request, "slot")) is not None:
-        slot = _get(selectors.slot_list(user=user), pk)
+        slot = get_or_404(selectors.slot_list(user=user), pk)
     if request.method == "GET" and (pk := _int_param(request, "case")) is not None:
         from cases import selectors as case_selectors
 
-        case = _get(case_selectors.case_list(user=user), pk)
+        case = get_or_404(case_selectors.case_list(user=user), pk)
     return appointment, slot, case
 
 
@@ -398,7 +355,7 @@ def reception_new(request):
                 "number": reception.case.number, "leader": reception.leader.display_name})
             return redirect("cases:detail", pk=reception.case_id)
     elif request.method == "POST":
-        messages.error(request, _error_text(form))
+        messages.error(request, form_error_text(form))
     return render(request, "visits/reception_form.html", {
         "form": form, "appointment": appointment, "slot": _label(slot) if slot else None,
     }, status=400 if form.is_bound else 200)

@@ -1,0 +1,57 @@
+"""Helpers shared by the server-rendered pages of every app: a list through its FilterSet, a form's errors as one
+Chinese line, the way back after a POST, and a scoped row or 404."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+PAGE_SIZE = 30
+
+
+def form_error_text(form) -> str:
+    """A bound form's (or FilterSet form's) errors as one line, fields named by their labels."""
+    parts = []
+    for name, errors in form.errors.items():
+        text = _("；").join(errors)
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append(_("%(field)s：%(error)s") % {"field": label, "error": text} if label else text)
+    return _("；").join(parts)
+
+
+def filtered_page(request, filterset_class, queryset, defaults: dict | None = None) -> dict:
+    """The list through its FilterSet (the same one its API uses), ``defaults`` for what the query leaves out;
+    invalid filters give a Chinese message and no rows."""
+    data = request.GET.copy()
+    for name, value in (defaults or {}).items():
+        if name not in data:
+            data[name] = value
+    filterset = filterset_class(data, queryset=queryset, request=request)
+    if filterset.is_valid():
+        rows = filterset.qs
+    else:
+        messages.error(request, _("筛选条件有误：%(errors)s") % {"errors": form_error_text(filterset.form)})
+        rows = queryset.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = data.copy()
+    query.pop("page", None)
+    return {"filter": filterset, "data": data, "page": page, "query": query.urlencode()}
+
+
+def redirect_back(request, fallback):
+    """Where a POST came from (``next``, same site only), else ``fallback`` (a URL or a URL name with args)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def get_or_404(queryset, pk):
+    """One row of a (scoped) queryset, or 404: outside the jurisdiction, a row does not exist."""
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
