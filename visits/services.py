@@ -551,6 +551,9 @@ def reception_record(*, actor: User, data: ReceptionInput) -> Reception:
 
     case = case_services.case_set_owner(actor=actor, case=case, owner=leader, reason=_("谁接访谁包案"))
     if appointment is not None:
+        if appointment.case_id is None:  # a walk-in booking: the appointment now belongs to the case it opened
+            Appointment.objects.filter(pk=appointment.pk).update(case=case)
+            appointment.case = case
         _appointment_set(appointment, AppointmentStatus.ATTENDED, actor, _("已按预约接待。"))
     level = (slot.level if slot is not None else None) or leader.leader_level or RegionLevel.COUNTY
     reception = Reception(
