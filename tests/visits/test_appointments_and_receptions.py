@@ -86,8 +86,8 @@ def test_a_reception_from_an_appointment_opens_a_case_the_leader_owns(caseworker
     assert reception.opened_case and reception.level == 3 and reception.place == "县信访接待中心"
     assert Appointment.objects.get(pk=appointment.pk).status == "attended"
     assert list(TimelineEvent.objects.filter(case=case).exclude(kind__startswith="deadline")
-                .values_list("kind", flat=True)) == [
-        "register", "owner", "reception"]
+                .values_list("kind", flat=True)) == ["register", "owner", "appointment", "reception"]
+    assert Appointment.objects.get(pk=appointment.pk).case == case
 
 
 def test_a_reception_linking_an_open_case_makes_the_leader_its_owner(caseworker, leader, case):
