@@ -179,6 +179,9 @@ class Deadline(models.Model):
             # The admin's "calendar unconfirmed" warning (selectors.unconfirmed_deadlines).
             models.Index(fields=["due_on"], name="deadlines_unconfirmed",
                          condition=Q(calendar_unconfirmed=True, met_at__isnull=True, stopped_at__isnull=True)),
+            # One milestone's clocks due in a period, met or not (visits.selectors.visit_stats: return visits done
+            # against due; the dashboards' on-time rates).
+            models.Index(fields=["milestone", "due_on"], name="deadlines_milestone_due"),
         ]
 
     def __str__(self):

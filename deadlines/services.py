@@ -382,16 +382,19 @@ def clock_event(*, case: Case, event: str, at: datetime, actor: User | None = No
     refresh_case_due([case.pk])
 
 
-def clock_stop(*, case: Case, at: datetime, reason: str, unit: Unit | None = None) -> int:
-    """Stop the running clocks of a case (or of one unit on it): the case ended, or the unit returned it."""
+def clock_stop(*, case: Case, at: datetime, reason: str, unit: Unit | None = None, end_event: str = "") -> int:
+    """Stop the running clocks of a case (or of one unit on it, or those that end with ``end_event``): the case
+    ended, the unit returned it, or what a clock waited for will not happen (a return visit withdrawn)."""
     running = Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True)
     if unit is not None:
         running = running.filter(unit=unit)
+    if end_event:
+        running = running.filter(milestone__end_event=end_event)
     ids = list(running.values_list("pk", flat=True))
     stopped = Deadline.objects.filter(pk__in=ids).update(stopped_at=at, stop_reason=reason[:100],
                                                          suspended_since=None)
     _clear_cards(Q(deadline__in=ids), ClearReason.STOPPED)
-    if unit is None:
+    if unit is None and not end_event:
         # Nothing runs any more: a running suspension ends and a pending request lapses.
         today = _local(at)
         Suspension.objects.filter(case=case, status=SuspensionStatus.RUNNING).update(

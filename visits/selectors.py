@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from cases.choices import Channel
 from cases.models import Case
+from deadlines.choices import ClockEvent
+from deadlines.models import Deadline, Milestone
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, User
 from xinfang.org.scoping import scoped
@@ -265,10 +267,13 @@ def visit_stats(*, user, start: date, end: date) -> dict:
                         .annotate(n=Count("id"), night=Count("id", filter=Q(is_night=True))).order_by("month"))
     visit_totals = visits.aggregate(n=Count("id"), night=Count("id", filter=Q(is_night=True)))
 
-    due = scoped(ReturnVisit.objects.filter(deadline__due_on__gte=start, deadline__due_on__lte=end)
-                 .exclude(status=ReturnVisitStatus.CANCELLED), user).order_by()
-    rv = due.aggregate(due=Count("id"), done=Count("id", filter=Q(status=ReturnVisitStatus.DONE)),
-                       on_time=Count("id", filter=Q(status=ReturnVisitStatus.DONE, deadline__met_late=False)))
+    # Return visits are the cases' 答复后回访 clocks (the milestones that end with the evaluation): due in the period,
+    # met (done) and met on time; a withdrawn one (an appeal) is stopped and not counted.
+    clocks = scoped(Deadline.objects.filter(milestone__in=Milestone.objects.filter(end_event=ClockEvent.EVALUATED),
+                                            due_on__gte=start, due_on__lte=end, stopped_at__isnull=True),
+                    user).order_by()
+    rv = clocks.aggregate(due=Count("id"), done=Count("id", filter=Q(met_at__isnull=False)),
+                          on_time=Count("id", filter=Q(met_at__isnull=False, met_late=False)))
     rv["done_in_period"] = scoped(ReturnVisit.objects.filter(status=ReturnVisitStatus.DONE, done_at__gte=lo,
                                                              done_at__lt=hi), user).count()
     return {

@@ -638,7 +638,11 @@ def return_visit_schedule(*, case: Case, actor: User | None) -> ReturnVisit:
 
 
 def return_visit_cancel(*, case: Case, reason: str) -> int:
-    """The case left 已答复 without a return visit (an appeal): its pending task is withdrawn."""
+    """The case left 已答复 without a return visit (an appeal): its pending task is withdrawn, and so is the clock
+    that waited for it (no card for a return visit nobody will make)."""
+    from deadlines import services as clocks
+
+    clocks.clock_stop(case=case, at=timezone.now(), reason=reason, end_event=ClockEvent.EVALUATED)
     return ReturnVisit.objects.filter(case=case, status=ReturnVisitStatus.PENDING).update(
         status=ReturnVisitStatus.CANCELLED, cancelled_reason=reason)
 

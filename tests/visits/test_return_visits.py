@@ -90,7 +90,9 @@ def test_an_appeal_withdraws_the_pending_return_visit(replied, caseworker, count
     city_bureau = unit_create(name="安庆市信访局", kind="petition_bureau", region=county.city)
     cs.case_request_appeal(actor=caseworker, case=replied, version=replied.version, kind="review",
                            reviewing_unit=city_bureau, reason="不服答复")
-    assert ReturnVisit.objects.get(case=replied).status == "cancelled"
+    visit = ReturnVisit.objects.get(case=replied)
+    assert visit.status == "cancelled"
+    assert visit.deadline.__class__.objects.get(pk=visit.deadline_id).stopped_at is not None  # no card for it
 
 
 # The petitioner's one-time link ---------------------------------------------------------------------------
