@@ -267,6 +267,8 @@ class Reception(models.Model):
                                    violation_error_message=_("人数至少为1。")),
         ]
         indexes = [
+            # The reception list's order (newest first), read until a page is full when the jurisdiction is wide.
+            models.Index(fields=["-received_at", "-id"], name="visits_reception_time"),
             # The reception list and statistics by period within a jurisdiction.
             models.Index(fields=["region", "-received_at"], name="visits_reception_region_time"),
             # A leader's receptions (duty compliance, the leader's page).
@@ -304,6 +306,8 @@ class FieldVisit(models.Model):
         ordering = ["-visited_at", "-id"]
         permissions = [("record_field_visit", _("可登记下访走访"))]
         indexes = [
+            # The field-visit list's order (newest first), read until a page is full when the jurisdiction is wide.
+            models.Index(fields=["-visited_at", "-id"], name="visits_field_time"),
             # The field-visit list and summaries by region and period.
             models.Index(fields=["region", "-visited_at"], name="visits_field_region_time"),
             # Night-visit counts and the night filter.
