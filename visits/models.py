@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Evaluation, Petitioner
@@ -114,6 +115,16 @@ class ReceptionSchedule(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def recurrence_label(self) -> str:
+        """每周四, 每2周二, 每月第一个星期一 … in the reader's language."""
+        values = {"n": self.interval, "weekday": self.get_weekday_display(),
+                  "week": self.get_week_of_month_display() or ""}
+        if self.frequency == Frequency.MONTHLY:
+            return (gettext("每%(n)s个月的%(week)s%(weekday)s") if self.interval > 1
+                    else gettext("每月的%(week)s%(weekday)s")) % values
+        return (gettext("每%(n)s周的%(weekday)s") if self.interval > 1 else gettext("每周的%(weekday)s")) % values
 
 
 class Campaign(models.Model):
