@@ -98,7 +98,9 @@ def _visible(actor: User, case: Case) -> None:
         raise NotFound(_("未找到该信访事项。"), code="case_not_found")
 
 
-def _event(case: Case, actor: User | None, kind: str, message: str = "", changes: dict | None = None) -> None:
+def timeline_event(case: Case, actor: User | None, kind: str, message: str = "", changes: dict | None = None
+                   ) -> None:
+    """Write one entry on the case's timeline (its audit trail); the caller's transaction makes it stick or not."""
     TimelineEvent.objects.create(case=case, actor=actor, kind=kind, message=message[:500], changes=changes or {})
 
 
@@ -133,7 +135,7 @@ def _transition(case: Case, *, actor: User, action: str, version: int, to_status
     case.refresh_from_db()
     after = {"status": case.status, **{name: _iso(getattr(case, name)) for name in fields}}
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    _event(case, actor, event or action, message, changes)
+    timeline_event(case, actor, event or action, message, changes)
     return case
 
 
@@ -327,7 +329,7 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
                                                       "number": case.number}
     if case.is_repeat:
         message += _("重复信访，原事项 %(number)s。") % {"number": data.repeat_of.number}
-    _event(case, actor, "register", message, {"status": [None, case.status]})
+    timeline_event(case, actor, "register", message, {"status": [None, case.status]})
     _clock(case, ClockEvent.RECEIVED, actor, at=case.received_at)
     return case
 
@@ -363,7 +365,7 @@ def case_attach(*, actor: User, case: Case, files, kind: str = AttachmentKind.OT
     for upload in files:
         _check_upload(upload)
     attachments = [_attach(case, actor, upload, kind) for upload in files]
-    _event(case, actor, "attach", _("上传材料：%(names)s") % {"names": "、".join(a.name for a in attachments)})
+    timeline_event(case, actor, "attach", _("上传材料：%(names)s") % {"names": "、".join(a.name for a in attachments)})
     return attachments
 
 
@@ -621,8 +623,9 @@ def case_set_owner(*, actor: User, case: Case, owner: User, reason: str) -> Case
     before = str(case.owner) if case.owner_id else None
     Case.objects.filter(pk=case.pk).update(owner=owner, version=F("version") + 1)
     case.refresh_from_db()
-    _event(case, actor, "owner", _("%(owner)s包案：%(reason)s") % {"owner": owner.display_name, "reason": reason},
-           {"owner": [before, str(owner)]})
+    timeline_event(case, actor, "owner", _("%(owner)s包案：%(reason)s") % {"owner": owner.display_name,
+                                                                      "reason": reason},
+                   {"owner": [before, str(owner)]})
     return case
 
 
@@ -647,7 +650,8 @@ def extension_request(*, actor: User, case: Case, days: int, reason: str) -> Ext
     if case.extensions.filter(status=ExtensionStatus.PENDING).exists():
         raise Conflict(_("已有待审批的延期申请。"), code="extension_pending")
     extension = Extension.objects.create(case=case, days=days, reason=reason, requested_by=actor)
-    _event(case, actor, "extension_request", _("申请延期%(days)s天：%(reason)s") % {"days": days, "reason": reason})
+    timeline_event(case, actor, "extension_request",
+                   _("申请延期%(days)s天：%(reason)s") % {"days": days, "reason": reason})
     return extension
 
 
@@ -662,7 +666,7 @@ def extension_decide(*, actor: User, extension: Extension, approve: bool, note: 
     if not updated:
         raise Conflict(_("该延期申请已审批。"), code="already_decided")
     extension.refresh_from_db()
-    _event(extension.case, actor, "extension_decide",
+    timeline_event(extension.case, actor, "extension_decide",
            (_("批准延期%(days)s天。") if approve else _("不批准延期%(days)s天。")) % {"days": extension.days}
            + note.strip())
     if approve:
@@ -753,7 +757,7 @@ def assignment_report(*, actor: User, case: Case, report: str) -> Assignment:
             reported_at=timezone.now(), report=report):
         raise Conflict(_("已报送过协办意见。"), code="already_reported")
     assignment.refresh_from_db()
-    _event(case, actor, "assist_report", _("%(unit)s报送协办意见：%(report)s") % {
+    timeline_event(case, actor, "assist_report", _("%(unit)s报送协办意见：%(report)s") % {
         "unit": assignment.unit.name, "report": report[:200]})
     _clock(case, ClockEvent.ASSIST_REPORTED, actor, at=assignment.reported_at, unit=assignment.unit)
     return assignment

@@ -4,16 +4,35 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.dates import DATE_VALIDATORS
 from xinfang.org.choices import RegionLevel
 from xinfang.org.filtersets import SubtreeFilter
 
 from .choices import AppointmentStatus, MeetingKind, ReturnVisitStatus, SlotKind, VisitKind
 from .models import Appointment, FieldVisit, Meeting, Reception, ReceptionSlot, ReturnVisit
+from .selectors import day_range
+
+
+class LocalDateFilter(django_filters.DateFilter):
+    """A local date bound on a timestamp, compared with the aware start of the day (after: from that day's 00:00;
+    before: up to the next day's 00:00), so the column's index serves it; dates outside 2000–2099 are invalid."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        kwargs.setdefault("validators", DATE_VALIDATORS)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        lo, hi = day_range(value, value)
+        if self.lookup_expr == "gte":
+            return qs.filter(**{f"{self.field_name}__gte": lo})
+        return qs.filter(**{f"{self.field_name}__lt": hi})
 
 
 def _date(label, field_name, lookup):
-    return django_filters.DateFilter(label=label, field_name=field_name, lookup_expr=f"date__{lookup}",
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+    return LocalDateFilter(label=label, field_name=field_name, lookup_expr=lookup)
 
 
 class SlotFilterSet(django_filters.FilterSet):
@@ -73,7 +92,7 @@ class ReturnVisitFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ReturnVisitStatus.choices)
     assignee = django_filters.NumberFilter(label=_("回访责任人"), field_name="assignee_id")
     due_before = django_filters.DateFilter(label=_("到期日止"), field_name="deadline__due_on", lookup_expr="lte",
-                                           widget=forms.DateInput(attrs={"type": "date"}))
+                                           widget=forms.DateInput(attrs={"type": "date"}), validators=DATE_VALIDATORS)
     region = SubtreeFilter(label=_("问题属地代码（含下级）"), field_name="case__region")
     case = django_filters.NumberFilter(label=_("信访事项"), field_name="case_id")
 

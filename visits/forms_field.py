@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import selectors as case_selectors
 from cases.choices import EvaluationMethod, Satisfaction
+from xinfang.dates import MOMENT_VALIDATORS
 from xinfang.org import selectors as org_selectors
 from xinfang.org.choices import RegionLevel, Role
 
@@ -36,6 +37,7 @@ class RegionChoiceField(forms.ModelChoiceField):
 
 
 def _datetime_local(label, **kwargs) -> forms.DateTimeField:
+    kwargs.setdefault("validators", MOMENT_VALIDATORS)
     return forms.DateTimeField(label=label, input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
                                **kwargs)

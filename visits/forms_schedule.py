@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import selectors as case_selectors
 from cases import services as case_services
+from xinfang.dates import DATE_VALIDATORS, MOMENT_VALIDATORS
 from xinfang.org import selectors as org_selectors
 from xinfang.org.choices import RegionLevel
 
@@ -71,8 +72,8 @@ class ScheduleForm(_PlaceFields):
                                            help_text=_("每月的规则填写，如每月第一个星期一。"))
     start_time = forms.TimeField(label=_("开始时间"), widget=TIME)
     end_time = forms.TimeField(label=_("结束时间"), widget=TIME)
-    starts_on = forms.DateField(label=_("起始日期"), widget=DATE)
-    ends_on = forms.DateField(label=_("截止日期"), widget=DATE, required=False)
+    starts_on = forms.DateField(label=_("起始日期"), widget=DATE, validators=DATE_VALIDATORS)
+    ends_on = forms.DateField(label=_("截止日期"), widget=DATE, required=False, validators=DATE_VALIDATORS)
     skip_holidays = forms.BooleanField(label=_("节假日不安排"), required=False, initial=True)
 
     def __init__(self, *args, user, **kwargs):
@@ -90,7 +91,7 @@ class ScheduleForm(_PlaceFields):
 class SlotForm(_PlaceFields):
     """A one-off reception slot on one day."""
 
-    day = forms.DateField(label=_("日期"), widget=DATE)
+    day = forms.DateField(label=_("日期"), widget=DATE, validators=DATE_VALIDATORS)
     start_time = forms.TimeField(label=_("开始时间"), widget=TIME)
     end_time = forms.TimeField(label=_("结束时间"), widget=TIME)
 
@@ -109,8 +110,8 @@ class CampaignForm(forms.Form):
                                     help_text=_("在所选区划下的每个县同时安排一场接访。"))
     title = forms.CharField(label=_("主题"), max_length=100)
     topic = forms.CharField(label=_("接访重点"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    starts_at = forms.DateTimeField(label=_("开始时间"), widget=DATETIME)
-    ends_at = forms.DateTimeField(label=_("结束时间"), widget=DATETIME)
+    starts_at = forms.DateTimeField(label=_("开始时间"), widget=DATETIME, validators=MOMENT_VALIDATORS)
+    ends_at = forms.DateTimeField(label=_("结束时间"), widget=DATETIME, validators=MOMENT_VALIDATORS)
     place = forms.CharField(label=_("接访地点"), max_length=100, required=False,
                             help_text=_("不填则以主题为地点，各县可另行通知。"))
     capacity = forms.IntegerField(label=_("每县可预约批次"), min_value=1, max_value=500, initial=20)
@@ -171,7 +172,7 @@ class ReceptionForm(forms.Form):
     appointment = forms.IntegerField(widget=forms.HiddenInput, required=False)
     slot = forms.IntegerField(widget=forms.HiddenInput, required=False)
     leader = LeaderChoiceField(label=_("接访领导"), queryset=None)
-    received_at = forms.DateTimeField(label=_("接访时间"), widget=DATETIME)
+    received_at = forms.DateTimeField(label=_("接访时间"), widget=DATETIME, validators=MOMENT_VALIDATORS)
     place = forms.CharField(label=_("接访地点"), max_length=100, required=False)
     head_count = forms.IntegerField(label=_("人数"), min_value=1, max_value=999, initial=1)
     raised = forms.CharField(label=_("反映问题"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -207,7 +207,8 @@ class Appointment(models.Model):
     """约访: a petitioner (or a case's lead petitioner) booked into a slot. A booked or attended appointment takes
     one of the slot's places; a person holds one booking per slot and none at overlapping times."""
 
-    scoping = Scoping(region="petitioner__county")
+    # As the petitioner register: a township's clerks and commissioners book the county's petitioners and see them.
+    scoping = Scoping(region="petitioner__county", include_ancestors=True)
 
     slot = models.ForeignKey(ReceptionSlot, verbose_name=_("接访时段"), on_delete=models.PROTECT,
                              related_name="appointments")

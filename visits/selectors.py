@@ -201,9 +201,12 @@ def _activity_counts(rule: DutyRule, people, lo: datetime, hi: datetime) -> dict
     return dict(rows.values("done_by_id").annotate(n=Count("id")).values_list("done_by_id", "n"))
 
 
-def duty_compliance_rows(*, rule: DutyRule, start: date, end: date) -> list[dict]:
-    """Each person under ``rule`` with what they did from ``start`` to ``end`` (two queries)."""
+def duty_compliance_rows(*, rule: DutyRule, start: date, end: date, user=None) -> list[dict]:
+    """Each person under ``rule`` (of those ``user`` may see, when given) with what they did from ``start`` to
+    ``end`` (two queries)."""
     people = duty_people(rule)
+    if user is not None:
+        people = people.filter(pk__in=scoped(User.objects.all(), user).values("pk"))
     lo, hi = day_range(start, end)
     counts = _activity_counts(rule, people, lo, hi)
     rows = []
@@ -215,20 +218,23 @@ def duty_compliance_rows(*, rule: DutyRule, start: date, end: date) -> list[dict
 
 
 def duty_compliance(*, user, county: Region, day: date) -> list[dict]:
-    """The compliance report: for every rule in force on ``day``, its period around ``day`` and each person's
-    count against the minimum. Only for a county in the user's jurisdiction."""
-    if not scoped(Region.objects.filter(pk=county.pk), user).exists():
+    """The compliance report: for every rule of the user's county in force on ``day``, its period around ``day`` and
+    each person the user may see (a township leader: their township's people) against the minimum."""
+    if not scoped(DutyRule.objects.filter(county=county), user).exists():  # another county's, or none
         return []
     report = []
     for rule in rules_in_force(county=county, day=day).select_related("county"):
         start, end = period_bounds(rule.period, day)
-        rows = duty_compliance_rows(rule=rule, start=start, end=end)
+        rows = duty_compliance_rows(rule=rule, start=start, end=end, user=user)
         report.append({"rule": rule, "start": start, "end": end, "rows": rows,
                        "n_short": sum(1 for r in rows if not r["met"])})
     return report
 
 
 # Statistics -----------------------------------------------------------------------------------------------
+
+STATS_MAX_DAYS = 366 * 5  # the longest period the statistics cover in one request (pages and API)
+
 
 def _share(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 2) if whole else None
@@ -310,3 +316,9 @@ def feed_owner(*, token: str) -> User | None:
 def public_county(*, code: str) -> Region | None:
     """A county by its 12-digit code, for its public schedule; other levels are not published."""
     return Region.objects.filter(code=code, level=RegionLevel.COUNTY).first()
+
+
+def own_region_ids(*, user, region_ids) -> set[int]:
+    """Of ``region_ids``, those in the user's own jurisdiction (not merely seen from below): where they may cancel a
+    slot or stop a rule (services._require_own_region)."""
+    return set(scoped(Region.objects.filter(pk__in=set(region_ids)), user).values_list("pk", flat=True))

@@ -24,7 +24,7 @@ from cases import services as case_services
 from cases.choices import OPEN_STATUSES, BacklogSource, CaseStatus, Channel, EvaluationMethod, Satisfaction
 from cases.models import Case, Category, Evaluation, Petitioner, TimelineEvent
 from deadlines.choices import ClockEvent
-from xinfang import personal_data
+from xinfang import personal_data, sms
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
 from xinfang.org.choices import RegionLevel, Role
 from xinfang.org.models import Region, Unit, User
@@ -189,6 +189,13 @@ def _lock_leader(leader: User | None) -> None:
         list(User.objects.select_for_update().filter(pk=leader.pk).values_list("pk"))
 
 
+def _require_own_region(actor: User, region: Region) -> None:
+    """Slots and rules are seen from below (a county sees the city's), but only written within the actor's own
+    jurisdiction: a county clerk cannot cancel a city leader's reception day."""
+    if not scoped(Region.objects.filter(pk=region.pk), actor).exists():
+        raise NotPermitted(_("只能调整本辖区的接访安排。"), code="region_out_of_jurisdiction")
+
+
 def _check_place(actor: User, region: Region, leader: User | None, departments) -> None:
     if not scoped(Region.objects.filter(pk=region.pk), actor).exists():
         raise _invalid("region", _("接访区划不在您的辖区内。"))
@@ -260,7 +267,9 @@ def schedule_expand(*, schedule: ReceptionSchedule, until: date | None = None, s
         dates = "、".join(d.isoformat() for d in clashes)
         raise Conflict(_("接访领导在以下日期的同一时间已有接访安排：%(dates)s。") % {"dates": dates},
                        code="slot_overlap", detail={"dates": [d.isoformat() for d in clashes]})
-    created = ReceptionSlot.objects.bulk_create(wanted, ignore_conflicts=True)
+    before = schedule.slots.count()
+    ReceptionSlot.objects.bulk_create(wanted, ignore_conflicts=True)
+    created = schedule.slots.count() - before
     departments = list(schedule.departments.all())
     if departments:
         created_ids = list(schedule.slots.filter(starts_at__in=[s.starts_at for s in wanted])
@@ -268,7 +277,7 @@ def schedule_expand(*, schedule: ReceptionSchedule, until: date | None = None, s
         through = ReceptionSlot.departments.through
         through.objects.bulk_create([through(receptionslot_id=slot_id, unit_id=unit.pk)
                                      for slot_id in created_ids for unit in departments], ignore_conflicts=True)
-    return len(created)
+    return created
 
 
 def schedules_extend() -> int:
@@ -287,6 +296,7 @@ def schedule_deactivate(*, actor: User, schedule: ReceptionSchedule) -> Receptio
     """Stop a rule: no more slots are generated, and its future slots that nobody booked are cancelled."""
     _require(actor, "visits.manage_schedule")
     _visible(actor, schedule)
+    _require_own_region(actor, schedule.region)
     ReceptionSchedule.objects.filter(pk=schedule.pk).update(is_active=False)
     booked = Appointment.objects.filter(slot__schedule=schedule, status__in=HOLDING_PLACE).values("slot")
     (ReceptionSlot.objects.filter(schedule=schedule, starts_at__gt=timezone.now(), cancelled_at__isnull=True)
@@ -339,6 +349,7 @@ def slot_cancel(*, actor: User, slot: ReceptionSlot, reason: str) -> ReceptionSl
     """Cancel a slot with a reason; its bookings are cancelled with it (and the cases say so)."""
     _require(actor, "visits.manage_schedule")
     _visible(actor, slot)
+    _require_own_region(actor, slot.region)
     reason = (reason or "").strip()
     if not reason:
         raise _invalid("reason", _("请填写取消原因。"))
@@ -411,6 +422,8 @@ def appointment_book(*, actor: User, slot: ReceptionSlot, topic: str = "", case:
         raise _invalid("petitioner", _("请选择信访人或信访事项。"))
 
     slot = ReceptionSlot.objects.select_for_update().get(pk=slot.pk)
+    # The person's row too: two clerks booking one person into two overlapping slots at once queue here.
+    Petitioner.objects.select_for_update().filter(pk=petitioner.pk).exists()
     if slot.cancelled_at is not None:
         raise Conflict(_("该接访时段已取消。"), code="slot_cancelled")
     if slot.ends_at <= timezone.now():
@@ -436,7 +449,7 @@ def appointment_book(*, actor: User, slot: ReceptionSlot, topic: str = "", case:
     except IntegrityError as exc:  # the partial unique index: a concurrent booking of the same person
         raise Conflict(_("该信访人已预约此接访时段。"), code="already_booked") from exc
     if case is not None:
-        case_services._event(case, actor, "appointment", _("预约%(leader)s %(when)s 接访（%(place)s）。") % {
+        case_services.timeline_event(case, actor, "appointment", _("预约%(leader)s %(when)s 接访（%(place)s）。") % {
             "leader": slot.leader.display_name if slot.leader_id else slot.title,
             "when": f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M}", "place": slot.place})
     return appointment
@@ -448,7 +461,7 @@ def _appointment_set(appointment: Appointment, status: str, actor: User, message
         raise Conflict(_("该预约已不是“已预约”状态。"), code="appointment_not_booked")
     appointment.refresh_from_db()
     if appointment.case_id:
-        case_services._event(appointment.case, actor, "appointment", message)
+        case_services.timeline_event(appointment.case, actor, "appointment", message)
 
 
 @transaction.atomic
@@ -527,6 +540,10 @@ def reception_record(*, actor: User, data: ReceptionInput) -> Reception:
     if not _is_leader(leader):
         raise _invalid("leader", _("“%(name)s”不是领导，不能记为接访领导。") % {"name": leader.display_name})
 
+    if appointment is not None and appointment.case_id and data.case is not None \
+            and appointment.case_id != data.case.pk:
+        raise _invalid("case", _("该预约属于信访事项 %(number)s，不能记入其他事项。") % {
+            "number": appointment.case.number})
     case, opened = data.case or (appointment.case if appointment else None), False
     if case is not None:
         _visible(actor, case, _("未找到该信访事项。"), "case_not_found")
@@ -563,7 +580,7 @@ def reception_record(*, actor: User, data: ReceptionInput) -> Reception:
         opened_case=opened, recorded_by=actor)
     full_clean_or_fail(reception)
     reception.save()
-    case_services._event(case, actor, "reception", _("%(leader)s接访：%(decided)s") % {
+    case_services.timeline_event(case, actor, "reception", _("%(leader)s接访：%(decided)s") % {
         "leader": leader.display_name, "decided": decided[:200]})
     return reception
 
@@ -612,7 +629,7 @@ def field_visit_record(*, actor: User, data: FieldVisitInput) -> FieldVisit:
     visit.cadres.set(list(cadres.values()))
     visit.cases.set(list(case_ids))
     for case in data.cases:
-        case_services._event(case, actor, "field_visit", _("%(kind)s%(night)s：%(summary)s") % {
+        case_services.timeline_event(case, actor, "field_visit", _("%(kind)s%(night)s：%(summary)s") % {
             "kind": visit.get_kind_display(), "night": _("（夜访）") if visit.is_night else "",
             "summary": visit.summary[:200]})
     return visit
@@ -705,7 +722,7 @@ def return_visit_assign(*, actor: User, return_visit: ReturnVisit, assignee: Use
     if not ReturnVisit.objects.filter(pk=return_visit.pk, status=ReturnVisitStatus.PENDING).update(assignee=assignee):
         raise Conflict(_("该回访已完成或已撤销。"), code="return_visit_closed")
     return_visit.refresh_from_db()
-    case_services._event(return_visit.case, actor, "return_visit_assign",
+    case_services.timeline_event(return_visit.case, actor, "return_visit_assign",
                          _("回访交由%(name)s负责。") % {"name": assignee.display_name})
     return return_visit
 
@@ -737,6 +754,12 @@ def answer_link_create(*, actor: User, return_visit: ReturnVisit, channel: str) 
         phone = return_visit.case.lead_petitioner.phone_plain
         if not phone:
             raise _invalid("channel", _("信访人没有登记电话，请改用二维码。"))
+    if channel == LinkChannel.SMS and not settings.SMS_BACKEND:
+        raise _invalid("channel", _("本系统未配置短信网关，请改用二维码。"))
+    if channel == LinkChannel.QR:
+        # A reprinted letter replaces the last one: only the newest QR code works.
+        AnswerLink.objects.filter(return_visit=return_visit, channel=LinkChannel.QR, used_at__isnull=True,
+                                  expires_at__gt=timezone.now()).update(expires_at=timezone.now())
     token = secrets.token_urlsafe(24)
     days = visit_settings_for(return_visit.case.region).answer_link_days
     link = AnswerLink.objects.create(
@@ -745,14 +768,29 @@ def answer_link_create(*, actor: User, return_visit: ReturnVisit, channel: str) 
         expires_at=timezone.now() + timedelta(days=days))
     case = return_visit.case
     if phone:
-        text = _("【信访通】您反映的事项（%(number)s）已答复，请对办理结果作出评价：%(url)s"
-                 "（%(days)s天内有效，仅可使用一次）") % {"number": case.number, "url": answer_url(token), "days": days}
-        from .tasks import send_sms  # the task module imports these services
+        from .tasks import send_answer_sms  # the task module imports these services
 
-        transaction.on_commit(lambda: send_sms.delay(phone, text))
-    case_services._event(case, actor, "answer_link", _("生成评价链接（%(channel)s）%(to)s。") % {
+        # The task gets the link's id and the token encrypted: no phone number or live link waits in the broker.
+        sealed = personal_data.encrypt(token)
+        transaction.on_commit(lambda: send_answer_sms.delay(link.pk, sealed))
+    case_services.timeline_event(case, actor, "answer_link", _("生成评价链接（%(channel)s）%(to)s。") % {
         "channel": LinkChannel(channel).label, "to": link.sent_to})
     return link, token
+
+
+def answer_sms_send(*, link_id: int, sealed_token: str) -> bool:
+    """Send the SMS of an answer link (Celery, after the link was committed). Nothing is sent for a link that is no
+    longer open. Returns whether a message went out."""
+    link = AnswerLink.objects.select_related("return_visit__case__lead_petitioner").filter(pk=link_id).first()
+    if answer_link_state(link) != "open":
+        return False
+    case = link.return_visit.case
+    days = max((link.expires_at - link.created_at).days, 1)
+    text = _("【信访通】您反映的事项（%(number)s）已答复，请对办理结果作出评价：%(url)s"
+             "（%(days)s天内有效，仅可使用一次）") % {
+        "number": case.number, "url": answer_url(personal_data.decrypt(sealed_token)), "days": days}
+    sms.send_sms(case.lead_petitioner.phone_plain, text)
+    return True
 
 
 def answer_link_state(link: AnswerLink | None) -> str:
@@ -875,7 +913,7 @@ def meeting_record(*, actor: User, data: MeetingInput) -> Meeting:
     meeting.attendees.set(list(people))
     meeting.cases.set(list(case_ids))
     for case in data.cases:
-        case_services._event(case, actor, "meeting", _("%(kind)s“%(title)s”研究：%(decisions)s") % {
+        case_services.timeline_event(case, actor, "meeting", _("%(kind)s“%(title)s”研究：%(decisions)s") % {
             "kind": meeting.get_kind_display(), "title": meeting.title, "decisions": meeting.decisions[:200]})
     return meeting
 

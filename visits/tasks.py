@@ -2,8 +2,6 @@
 
 from celery import shared_task
 
-from xinfang import sms
-
 from . import services
 
 
@@ -25,7 +23,7 @@ def remind_duties() -> int:
     return services.duty_reminders()
 
 
-@shared_task(name="visits.tasks.send_sms", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_sms(phone: str, text: str) -> None:
-    """Send one SMS through the configured gateway (retried if the gateway is unreachable)."""
-    sms.send_sms(phone, text)
+@shared_task(name="visits.tasks.send_answer_sms", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_answer_sms(link_id: int, sealed_token: str) -> bool:
+    """Send a return visit's answer link by SMS through the configured gateway (retried if it is unreachable)."""
+    return services.answer_sms_send(link_id=link_id, sealed_token=sealed_token)

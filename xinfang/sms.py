@@ -1,6 +1,7 @@
 """The SMS gateway, behind one small interface: ``send_sms(phone, text)`` hands the message to the backend named by
-``settings.SMS_BACKEND``. The console backend (the default) logs the message with the number masked; the memory
-backend keeps messages in ``outbox`` for tests; a county's real gateway is one more class with a ``send`` method.
+``settings.SMS_BACKEND``. The console backend (the default outside production, refused in production) logs the
+message with the number masked; the memory backend keeps messages in ``outbox`` for tests; a county's real gateway is
+one more class with a ``send`` method. An empty ``SMS_BACKEND`` means no SMS (production's default).
 """
 
 import logging

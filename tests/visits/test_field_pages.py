@@ -144,15 +144,14 @@ def test_recording_the_return_visit_on_its_page_closes_the_loop(client_as, casew
     assert ReturnVisit.objects.get(pk=visit.pk).status == "done"
 
 
-def test_a_case_no_longer_replied_gets_the_not_replied_message(client_as, caseworker, replied):
+def test_a_return_visit_already_recorded_is_not_recorded_again(client_as, caseworker, replied):
     visit = ReturnVisit.objects.get(case=replied)
     vs.return_visit_record(actor=caseworker, case=replied, result="unsatisfied", method="phone", note="金额不足")
 
     response = client_as(caseworker).post(f"/visits/return-visits/{visit.pk}/record/", {
         "result": "satisfied", "method": "phone", "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
 
-    assert response.status_code == 409
-    assert "尚未答复，不能回访" in response.content.decode()
+    assert response.status_code == 404  # the page belongs to the pending visit, which this one no longer is
     assert Case.objects.get(pk=replied.pk).evaluations.count() == 1
 
 
@@ -178,7 +177,11 @@ def test_another_county_s_caseworker_gets_404_on_a_return_visit(client_as, other
 # The reply letter and the petitioner's answer -------------------------------------------------------------
 
 def test_the_reply_letter_carries_a_qr_code_of_a_fresh_one_time_link(client_as, caseworker, replied):
-    html = client_as(caseworker).get(f"/visits/cases/{replied.pk}/reply-letter/").content.decode()
+    client = client_as(caseworker)
+    assert 'data-testid="make-qr"' in client.get(f"/visits/cases/{replied.pk}/reply-letter/").content.decode()
+    assert not AnswerLink.objects.exists()  # reading the letter changes nothing
+
+    html = client.post(f"/visits/cases/{replied.pk}/reply-letter/").content.decode()
 
     link = AnswerLink.objects.get()
     qr = re.search(r'data-testid="qr".*?</svg>', html, re.S).group(0)

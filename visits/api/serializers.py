@@ -12,6 +12,7 @@ from cases.choices import EvaluationMethod, Satisfaction
 from cases.models import Case, Category, Petitioner
 from cases.services import PetitionerInput
 from deadlines.api.serializers import NamedChoiceField, NamedChoiceFieldExtension
+from xinfang.dates import DATE_VALIDATORS, MOMENT_VALIDATORS
 from xinfang.org.choices import RegionLevel, Role
 from xinfang.org.models import Region, Unit, User
 
@@ -40,6 +41,7 @@ from ..models import (
     ReturnVisit,
     VisitSettings,
 )
+from ..selectors import STATS_MAX_DAYS
 from ..services import DUTY_FIELDS, VISIT_SETTINGS_FIELDS, DutyRuleInput
 
 
@@ -114,8 +116,9 @@ class ScheduleWriteSerializer(_PlaceInputSerializer):
                                             allow_null=True, default=None)
     start_time = serializers.TimeField(label=_("开始时间"))
     end_time = serializers.TimeField(label=_("结束时间"))
-    starts_on = serializers.DateField(label=_("起始日期"))
-    ends_on = serializers.DateField(label=_("截止日期"), required=False, allow_null=True, default=None)
+    starts_on = serializers.DateField(validators=DATE_VALIDATORS, label=_("起始日期"))
+    ends_on = serializers.DateField(label=_("截止日期"), required=False, allow_null=True, default=None,
+                                    validators=DATE_VALIDATORS)
     skip_holidays = serializers.BooleanField(label=_("节假日顺延取消"), default=True)
 
 
@@ -133,8 +136,8 @@ class CampaignWriteSerializer(serializers.Serializer):
                                    help_text=_("县级或以上；其下每个县各生成一个接访时段。"))
     title = serializers.CharField(label=_("主题"), max_length=100)
     topic = serializers.CharField(label=_("接访重点"), required=False, allow_blank=True, default="")
-    starts_at = serializers.DateTimeField(label=_("开始时间"))
-    ends_at = serializers.DateTimeField(label=_("结束时间"))
+    starts_at = serializers.DateTimeField(validators=MOMENT_VALIDATORS, label=_("开始时间"))
+    ends_at = serializers.DateTimeField(validators=MOMENT_VALIDATORS, label=_("结束时间"))
     place = serializers.CharField(label=_("接访地点"), max_length=100, required=False, allow_blank=True, default="")
     capacity = serializers.IntegerField(label=_("每县可预约批次"), min_value=1, max_value=32767, default=20)
 
@@ -163,8 +166,8 @@ class SlotSerializer(serializers.ModelSerializer):
 
 
 class SlotWriteSerializer(_PlaceInputSerializer):
-    starts_at = serializers.DateTimeField(label=_("开始时间"))
-    ends_at = serializers.DateTimeField(label=_("结束时间"))
+    starts_at = serializers.DateTimeField(validators=MOMENT_VALIDATORS, label=_("开始时间"))
+    ends_at = serializers.DateTimeField(validators=MOMENT_VALIDATORS, label=_("结束时间"))
 
 
 class SlotCancelSerializer(serializers.Serializer):
@@ -244,7 +247,7 @@ class ReceptionWriteSerializer(serializers.Serializer):
     # Not limited to the jurisdiction here: a city leader receiving at a county slot is known through the slot,
     # and services.reception_record decides who may be named.
     leader = serializers.PrimaryKeyRelatedField(label=_("接访领导"), queryset=User.objects.filter(is_active=True))
-    received_at = serializers.DateTimeField(label=_("接访时间"))
+    received_at = serializers.DateTimeField(validators=MOMENT_VALIDATORS, label=_("接访时间"))
     raised = serializers.CharField(label=_("反映问题"))
     decided = serializers.CharField(label=_("处理意见"))
     place = serializers.CharField(label=_("接访地点"), max_length=100, required=False, allow_blank=True, default="")
@@ -288,7 +291,7 @@ class FieldVisitSerializer(serializers.ModelSerializer):
 class FieldVisitWriteSerializer(serializers.Serializer):
     kind = NamedChoiceField(VisitKind, label=_("走访类型"))
     region = ScopedPrimaryKeyField(Region, label=_("走访地点（区划）"))
-    visited_at = serializers.DateTimeField(label=_("走访时间"))
+    visited_at = serializers.DateTimeField(validators=MOMENT_VALIDATORS, label=_("走访时间"))
     summary = serializers.CharField(label=_("走访情况"))
     cadres = ScopedPrimaryKeyField(User, label=_("走访干部"), many=True, required=False, default=list,
                                    help_text=_("不填则为记录人本人。"))
@@ -318,7 +321,7 @@ class MeetingWriteSerializer(serializers.Serializer):
     region = ScopedPrimaryKeyField(Region, label=_("区划"))
     kind = NamedChoiceField(MeetingKind, label=_("会议类型"))
     title = serializers.CharField(label=_("会议名称"), max_length=100)
-    held_at = serializers.DateTimeField(label=_("召开时间"))
+    held_at = serializers.DateTimeField(validators=MOMENT_VALIDATORS, label=_("召开时间"))
     decisions = serializers.CharField(label=_("会议决定"))
     attendees = ScopedPrimaryKeyField(User, label=_("参会人员"), many=True)
     place = serializers.CharField(label=_("地点"), max_length=100, required=False, allow_blank=True, default="")
@@ -356,7 +359,8 @@ class ReturnVisitRecordSerializer(serializers.Serializer):
                                      help_text=_("上门回访（visit）或电话回访（phone）。"))
     note = serializers.CharField(label=_("回访情况"), required=False, allow_blank=True, default="",
                                  help_text=_("不满意的须记录信访人的意见。"))
-    visited_at = serializers.DateTimeField(label=_("回访时间"), required=False, allow_null=True, default=None)
+    visited_at = serializers.DateTimeField(label=_("回访时间"), required=False, allow_null=True, default=None,
+                                           validators=MOMENT_VALIDATORS)
 
 
 class ReturnVisitAssignSerializer(serializers.Serializer):
@@ -434,18 +438,23 @@ class ComplianceSerializer(serializers.Serializer):
 
 
 class ComplianceQuerySerializer(serializers.Serializer):
-    day = serializers.DateField(label=_("日期"), required=False, help_text=_("不填为今天。"))
+    day = serializers.DateField(label=_("日期"), required=False, help_text=_("不填为今天。"),
+                                validators=DATE_VALIDATORS)
 
 
 # Statistics ---------------------------------------------------------------------------------------------------
 
 class StatsQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(label=_("起始日期"), required=False, help_text=_("不填为本月第一天。"))
-    end = serializers.DateField(label=_("截止日期"), required=False, help_text=_("不填为本月最后一天。"))
+    start = serializers.DateField(label=_("起始日期"), required=False, help_text=_("不填为本月第一天。"),
+                                  validators=DATE_VALIDATORS)
+    end = serializers.DateField(label=_("截止日期"), required=False, help_text=_("不填为本月最后一天。"),
+                                validators=DATE_VALIDATORS)
 
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": [_("截止日期不能早于起始日期。")]})
+        if attrs.get("start") and attrs.get("end") and (attrs["end"] - attrs["start"]).days > STATS_MAX_DAYS:
+            raise serializers.ValidationError({"end": [_("统计区间不能超过五年。")]})
         return attrs
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
 from cases.choices import Satisfaction
+from xinfang.dates import parse_day
 from xinfang.errors import ApplicationError, ValidationFailed
 from xinfang.org.models import Region
 from xinfang.org.selectors import user_county
@@ -59,16 +60,6 @@ def _county(request) -> Region:
     return county
 
 
-def _parse_day(value: str | None, default: date) -> tuple[date, bool]:
-    """A yyyy-mm-dd query parameter: (the day, whether it was valid). Missing → the default, valid."""
-    if not value:
-        return default, True
-    try:
-        return date.fromisoformat(value), True
-    except ValueError:
-        return default, False
-
-
 # Field visits ---------------------------------------------------------------------------------------------
 
 @login_required
@@ -78,8 +69,8 @@ def field_list(request):
     month, or the filter's dates)."""
     context = filtered_page(request, FieldVisitFilterSet, selectors.field_visit_list(user=request.user), {})
     today = timezone.localdate()
-    start, ok_start = _parse_day(request.GET.get("visited_after"), today.replace(day=1))
-    end, ok_end = _parse_day(request.GET.get("visited_before"), today)
+    start, ok_start = parse_day(request.GET.get("visited_after"), today.replace(day=1))
+    end, ok_end = parse_day(request.GET.get("visited_before"), today)
     if not (ok_start and ok_end) or end < start:
         start, end = today.replace(day=1), today
     context.update(summary=selectors.field_visit_summary(user=request.user, start=start, end=end),
@@ -151,7 +142,7 @@ def return_visit_record(request, pk):
     """Record the return visit (by visit or by phone) of a replied case; the result drives the case."""
     if not _may_visit(request.user):
         raise PermissionDenied
-    visit = get_or_404(selectors.return_visit_list(user=request.user), pk)
+    visit = get_or_404(selectors.return_visit_list(user=request.user).filter(status=ReturnVisitStatus.PENDING), pk)
     form = ReturnVisitForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -201,7 +192,7 @@ def return_visit_link(request, pk):
     visit = get_or_404(selectors.return_visit_list(user=request.user), pk)
     channel = request.POST.get("channel")
     if channel == LinkChannel.QR:
-        return redirect("visits:reply_letter", case_pk=visit.case_id)
+        return _reply_letter(request, visit.case_id, with_qr=True)
     try:
         link, _token = services.answer_link_create(actor=request.user, return_visit=visit, channel=channel or "")
     except ApplicationError as exc:
@@ -215,16 +206,22 @@ def _qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=4, border=2, title=_("评价二维码"))
 
 
+@never_cache
 @login_required
 @permission_required("cases.view_case", raise_exception=True)
 def reply_letter(request, case_pk):
-    """信访事项处理意见书/答复告知, printed for the petitioner; while the return visit is pending it carries a fresh
-    one-time answer link as a QR code."""
+    """信访事项处理意见书/答复告知, printed for the petitioner. While the return visit is pending, a POST prints it with
+    a fresh one-time answer link as a QR code (and retires the last printed one); a GET changes nothing."""
+    return _reply_letter(request, case_pk, with_qr=request.method == "POST")
+
+
+def _reply_letter(request, case_pk, *, with_qr: bool):
     case = get_or_404(case_selectors.case_list(user=request.user).select_related("county"), case_pk)
     pending = (selectors.return_visit_list(user=request.user)
                .filter(case=case, status=ReturnVisitStatus.PENDING).first())
     qr = link = url = None
-    if pending is not None and _may_visit(request.user):
+    may_visit = _may_visit(request.user)
+    if with_qr and pending is not None and may_visit:
         try:
             link, token = services.answer_link_create(actor=request.user, return_visit=pending,
                                                       channel=LinkChannel.QR)
@@ -234,7 +231,8 @@ def reply_letter(request, case_pk):
             url = services.answer_url(token)
             qr = mark_safe(_qr_svg(url))  # noqa: S308 - segno draws it from our own URL (a urlsafe token)
     return render(request, "visits/reply_letter.html", {
-        "case": case, "pending": pending, "link": link, "url": url, "qr": qr, "today": timezone.localdate()})
+        "case": case, "pending": pending, "link": link, "url": url, "qr": qr, "today": timezone.localdate(),
+        "may_visit": may_visit})
 
 
 # The petitioner's answer page (public, no login) ------------------------------------------------------------
@@ -382,7 +380,7 @@ def duty_rule_retire(request, pk):
 def compliance(request):
     """Each rule in force on ``?day=`` (default today): its period and each person's count against the minimum."""
     today = timezone.localdate()
-    day, ok = _parse_day(request.GET.get("day"), today)
+    day, ok = parse_day(request.GET.get("day"), today)
     if not ok:
         messages.error(request, _("日期格式有误，请使用“年-月-日”，已显示今天的情况。"))
     county = user_county(request.user)
@@ -417,8 +415,8 @@ def _by_month(rows: list[dict], months: list[date], *fields: str) -> list[dict]:
 @permission_required("visits.view_visit_stats", raise_exception=True)
 def stats(request):
     today = timezone.localdate()
-    start, ok_start = _parse_day(request.GET.get("start"), today.replace(month=1, day=1))
-    end, ok_end = _parse_day(request.GET.get("end"), today)
+    start, ok_start = parse_day(request.GET.get("start"), today.replace(month=1, day=1))
+    end, ok_end = parse_day(request.GET.get("end"), today)
     status = 200
     if not (ok_start and ok_end):
         messages.error(request, _("日期格式有误，请使用“年-月-日”；已显示今年以来的统计。"))
@@ -426,7 +424,7 @@ def stats(request):
     elif end < start:
         messages.error(request, _("截止日期不能早于起始日期；已显示今年以来的统计。"))
         start, end, status = today.replace(month=1, day=1), today, 400
-    elif (end - start).days > 366 * 5:
+    elif (end - start).days > selectors.STATS_MAX_DAYS:
         messages.error(request, _("统计区间不能超过五年；已显示今年以来的统计。"))
         start, end, status = today.replace(month=1, day=1), today, 400
     data = selectors.visit_stats(user=request.user, start=start, end=end)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from icalendar import Calendar, Event
 
+from xinfang.dates import parse_day
 from xinfang.errors import ApplicationError
 from xinfang.org.choices import RegionLevel
 from xinfang.pages import PAGE_SIZE, filtered_page, form_error_text, get_or_404, redirect_back
@@ -58,10 +59,8 @@ def _label(slot):
 # The week and month views ---------------------------------------------------------------------------------
 
 def _parse_day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return timezone.localdate()
+    """The day the week or month view shows: a bad or out-of-range ?day= shows today."""
+    return parse_day(value, timezone.localdate())[0]
 
 
 def _month_start(day: date, months: int) -> date:
@@ -123,7 +122,8 @@ def _slot_context(request, slot, booking_form=None) -> dict:
         "booking_form": booking_form or BookingForm(user=user),
         "can_book": user.has_perm("visits.add_appointment") and not slot.is_cancelled
         and slot.ends_at > timezone.now(),
-        "can_manage": user.has_perm("visits.manage_schedule"),
+        "can_manage": user.has_perm("visits.manage_schedule")
+        and bool(selectors.own_region_ids(user=user, region_ids=[slot.region_id])),
         "can_record": user.has_perm("visits.add_reception"),
         "now": timezone.now(), "booked": AppointmentStatus.BOOKED,
     }
@@ -264,8 +264,10 @@ def schedule_rules(request):
         messages.error(request, _("请按提示修改后重新提交。"))
     rules = selectors.schedule_list(user=request.user).order_by("-is_active", "level", "weekday", "start_time", "id")
     page = Paginator(rules, PAGE_SIZE).get_page(request.GET.get("page"))
+    own_regions = selectors.own_region_ids(user=request.user, region_ids=[rule.region_id for rule in page])
     return render(request, "visits/schedule_rules.html", {
         "form": form, "page": page, "query": "", "clashes": clashes, "open_form": form.is_bound,
+        "own_regions": own_regions,
     }, status=400 if form.is_bound else 200)
 
 

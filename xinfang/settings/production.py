@@ -22,3 +22,9 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# SMS: none unless a gateway is named (the console backend would write live answer links into the log). Without one,
+# return visits are answered through the QR code on the reply letter.
+SMS_BACKEND = env("SMS_BACKEND", default="")
+if SMS_BACKEND == "xinfang.sms.ConsoleBackend":
+    raise ImproperlyConfigured("SMS_BACKEND: name the county's SMS gateway class, or leave it empty (QR codes only).")

@@ -1,0 +1,40 @@
+"""The dates the product accepts from users: 2000 to 2099. Anything else is a typing slip (or a probe), and the
+arithmetic on it (a day after 9999-12-31) would fail; pages, filters and the API refuse it with a clear message."""
+
+from datetime import date
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
+
+DATE_VALIDATORS = [
+    MinValueValidator(EARLIEST, message=_("日期不能早于2000年1月1日。")),
+    MaxValueValidator(LATEST, message=_("日期不能晚于2099年12月31日。")),
+]
+
+
+def parse_day(value: str | None, default: date) -> tuple[date, bool]:
+    """A yyyy-mm-dd query parameter: (the day, whether it was valid). Missing → (default, True); malformed or out of
+    range → (default, False)."""
+    if not value:
+        return default, True
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return default, False
+    if not EARLIEST <= day <= LATEST:
+        return default, False
+    return day, True
+
+
+def validate_moment(value) -> None:
+    """A date-time field's value must fall on a day from 2000 to 2099 too."""
+    from django.core.exceptions import ValidationError
+
+    if value is not None and not EARLIEST <= value.date() <= LATEST:
+        raise ValidationError(_("时间应在2000年至2099年之间。"), code="out_of_range")
+
+
+MOMENT_VALIDATORS = [validate_moment]
