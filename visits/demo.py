@@ -77,7 +77,8 @@ def _recent_activity(*, county: Region, clerk: User, rng: random.Random, today: 
     leaders = [_user(name) for name in ("magistrate", "secretary", "leader")]
     for case in open_cases[:12]:
         leader = rng.choice(leaders)
-        when = now - timedelta(days=rng.randint(1, 50), hours=rng.randint(0, 5))
+        when = timezone.localtime(now - timedelta(days=rng.randint(1, 50))).replace(
+            hour=rng.choice([9, 10, 15, 16]), minute=rng.choice([0, 20, 40]))
         vs.reception_record(actor=clerk, data=vs.ReceptionInput(
             leader=leader, received_at=when, raised=case.summary, decided="责成主办单位限期办理，包案领导跟踪督办。",
             place="县信访接待中心", case=case, head_count=case.head_count))

@@ -280,8 +280,6 @@ def visit_stats(*, user, start: date, end: date) -> dict:
                     user).order_by()
     rv = clocks.aggregate(due=Count("id"), done=Count("id", filter=Q(met_at__isnull=False)),
                           on_time=Count("id", filter=Q(met_at__isnull=False, met_late=False)))
-    rv["done_in_period"] = scoped(ReturnVisit.objects.filter(status=ReturnVisitStatus.DONE, done_at__gte=lo,
-                                                             done_at__lt=hi), user).count()
     return {
         "start": start, "end": end,
         "receptions": {"by_level": levels, "by_month": reception_months,

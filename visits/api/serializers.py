@@ -500,7 +500,6 @@ class StatsReturnVisitsSerializer(serializers.Serializer):
     due = serializers.IntegerField(label=_("期间到期回访"))
     done = serializers.IntegerField(label=_("其中已回访"))
     on_time = serializers.IntegerField(label=_("其中按期回访"))
-    done_in_period = serializers.IntegerField(label=_("期间完成回访"))
     done_rate = serializers.FloatField(label=_("回访率（%）"), allow_null=True)
     on_time_rate = serializers.FloatField(label=_("按期回访率（%）"), allow_null=True)
 
