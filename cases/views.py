@@ -19,6 +19,7 @@ from xinfang.errors import ApplicationError
 from xinfang.http import client_ip
 from xinfang.org.models import Region
 from xinfang.org.scoping import scoped
+from xinfang.pages import user_county_or_404
 
 from . import selectors, services
 from .actions import ACTIONS
@@ -377,20 +378,11 @@ def petitioner_reveal(request, pk):
 
 # County rules: the category tree and the workflow settings (county admins) -----------------------------------
 
-def _admin_county(request) -> Region:
-    from xinfang.org.selectors import user_county
-
-    county = user_county(request.user)
-    if county is None:
-        raise Http404
-    return county
-
-
 @login_required
 @permission_required("cases.change_category", raise_exception=True)
 def county_rules(request):
     """The county admin's page for the category tree and the workflow rules."""
-    county = _admin_county(request)
+    county = user_county_or_404(request.user)
     categories = selectors.tree_sorted(
         scoped(Category.objects.filter(county=county), request.user).select_related("parent"))
     return render(request, "cases/county_rules.html", {
@@ -403,7 +395,7 @@ def county_rules(request):
 @require_POST
 @permission_required("cases.add_category", raise_exception=True)
 def category_add(request):
-    county = _admin_county(request)
+    county = user_county_or_404(request.user)
     parent = None
     if request.POST.get("parent"):
         parent = scoped(Category.objects.filter(county=county), request.user).filter(pk=request.POST["parent"]).first()
@@ -427,7 +419,7 @@ def category_add(request):
 @require_POST
 @permission_required("cases.change_category", raise_exception=True)
 def category_toggle(request, pk):
-    county = _admin_county(request)
+    county = user_county_or_404(request.user)
     category = scoped(Category.objects.filter(county=county), request.user).filter(pk=pk).first()
     if category is None:
         raise Http404
@@ -439,7 +431,7 @@ def category_toggle(request, pk):
 @require_POST
 @permission_required("cases.change_casesettings", raise_exception=True)
 def county_rules_update(request):
-    county = _admin_county(request)
+    county = user_county_or_404(request.user)
     values = {}
     try:
         for name in services.SETTINGS_FIELDS:

@@ -21,7 +21,7 @@ from cases.models import Category
 from xinfang.errors import ApplicationError
 from xinfang.org.models import Region
 from xinfang.org.scoping import scoped
-from xinfang.org.selectors import user_county
+from xinfang.pages import user_county_or_404
 from xinfang.workdays import selectors as calendar_selectors
 from xinfang.workdays import services as calendar_services
 from xinfang.workdays.calendar import package_years
@@ -37,13 +37,6 @@ def _rules_url() -> str:
 
 def _calendar_url() -> str:
     return reverse("deadlines:calendar")
-
-
-def _county(request) -> Region:
-    county = user_county(request.user)
-    if county is None:
-        raise Http404
-    return county
 
 
 def _rule_set(request, county: Region, pk: int) -> RuleSet:
@@ -77,7 +70,7 @@ def _add_service_error(form, exc: ApplicationError) -> None:
 def rules(request):
     """The county's rule sets: the current versions with their milestones, the older versions with how many cases
     still run under each, and how days are counted."""
-    county = _county(request)
+    county = user_county_or_404(request.user)
     services.default_rule_set(county)  # a county starts with the statutory rules, created the first time
     current = selectors.rule_set_overview(user=request.user, county=county)
     return render(request, "deadlines/config/rules.html", {
@@ -94,7 +87,7 @@ def _category_queryset(request, county: Region, selected=()):
 @login_required
 @permission_required("deadlines.add_ruleset", raise_exception=True)
 def rule_set_new(request):
-    county = _county(request)
+    county = user_county_or_404(request.user)
     form = RuleSetForm(request.POST or None, category_queryset=_category_queryset(request, county))
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,7 +105,7 @@ def rule_set_new(request):
 @login_required
 @permission_required("deadlines.change_ruleset", raise_exception=True)
 def rule_set_edit(request, pk):
-    county = _county(request)
+    county = user_county_or_404(request.user)
     rule_set = _rule_set(request, county, pk)
     if not rule_set.is_current:
         return _to_current(request, rule_set, "deadlines:rule_set_edit")
@@ -148,7 +141,7 @@ def _to_current(request, rule_set: RuleSet, url_name: str, **kwargs):
 @permission_required("deadlines.change_ruleset", raise_exception=True)
 def milestone_edit(request, pk, code=None):
     """Change a milestone (``code`` given) or add one to the rule set (the form asks for its code)."""
-    county = _county(request)
+    county = user_county_or_404(request.user)
     rule_set = _rule_set(request, county, pk)
     if not rule_set.is_current:
         return _to_current(request, rule_set, "deadlines:milestone_edit" if code else "deadlines:milestone_new",
@@ -183,7 +176,7 @@ def milestone_edit(request, pk, code=None):
 @permission_required("deadlines.change_ruleset", raise_exception=True)
 def milestone_toggle(request, pk, code):
     """Switch a milestone on or off (the 3/7/21 rule, say) in one click."""
-    county = _county(request)
+    county = user_county_or_404(request.user)
     rule_set = _rule_set(request, county, pk)
     milestone = get_object_or_404(rule_set.milestones.all(), code=code)
     try:
@@ -233,7 +226,7 @@ def _calendar_context(request, county: Region, month: date, form=None) -> dict:
 @permission_required("workdays.view_calendarday", raise_exception=True)
 def calendar(request):
     """The county's working-day calendar, a month at a time, its overrides and the years still to enter."""
-    county = _county(request)
+    county = user_county_or_404(request.user)
     return render(request, "deadlines/config/calendar.html",
                   _calendar_context(request, county, _month(request.GET.get("month"))))
 
@@ -242,7 +235,7 @@ def calendar(request):
 @require_POST
 @permission_required("workdays.add_calendarday", raise_exception=True)
 def calendar_day_add(request):
-    county = _county(request)
+    county = user_county_or_404(request.user)
     form, status = CalendarDayForm(request.POST), 400
     if form.is_valid():
         day = form.cleaned_data["date"]
@@ -267,7 +260,7 @@ def calendar_day_add(request):
 @require_POST
 @permission_required("workdays.delete_calendarday", raise_exception=True)
 def calendar_day_delete(request, pk):
-    county = _county(request)
+    county = user_county_or_404(request.user)
     day = get_object_or_404(calendar_selectors.calendar_day_list(user=request.user, county_id=county.pk), pk=pk)
     try:
         calendar_services.calendar_day_delete(actor=request.user, day=day)
@@ -282,7 +275,7 @@ def calendar_day_delete(request, pk):
 @require_POST
 @permission_required("workdays.add_calendaryear", raise_exception=True)
 def calendar_year_confirm(request):
-    county = _county(request)
+    county = user_county_or_404(request.user)
     form = YearForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("年份无效。"))

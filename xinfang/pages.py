@@ -55,3 +55,13 @@ def get_or_404(queryset, pk):
     if obj is None:
         raise Http404
     return obj
+
+
+def user_county_or_404(user):
+    """The county a county admin's (or clerk's) settings pages are about; a user above county level has none here."""
+    from xinfang.org.selectors import user_county
+
+    county = user_county(user)
+    if county is None:
+        raise Http404
+    return county

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,9 +24,8 @@ from cases import selectors as case_selectors
 from cases.choices import Satisfaction
 from xinfang.dates import parse_day
 from xinfang.errors import ApplicationError, ValidationFailed
-from xinfang.org.models import Region
 from xinfang.org.selectors import user_county
-from xinfang.pages import PAGE_SIZE, filtered_page, get_or_404, redirect_back
+from xinfang.pages import PAGE_SIZE, filtered_page, get_or_404, redirect_back, user_county_or_404
 
 from .. import selectors, services
 from ..choices import LinkChannel, ReturnVisitStatus
@@ -51,13 +49,6 @@ def _service_error(form, exc: ApplicationError) -> None:
             placed = True
     if not placed:
         form.add_error(None, str(exc.message))
-
-
-def _county(request) -> Region:
-    county = user_county(request.user)
-    if county is None:
-        raise Http404
-    return county
 
 
 # Field visits ---------------------------------------------------------------------------------------------
@@ -323,7 +314,7 @@ def _county_rules(request, county):
 @permission_required("visits.add_dutyrule", raise_exception=True)
 def duty_rules(request):
     """The county's duty rules, current versions first with their history, and the form for a new one."""
-    county = _county(request)
+    county = user_county_or_404(request.user)
     form = DutyRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -344,7 +335,7 @@ def duty_rules(request):
 @login_required
 @permission_required("visits.change_dutyrule", raise_exception=True)
 def duty_rule_edit(request, pk):
-    county = _county(request)
+    county = user_county_or_404(request.user)
     rule = get_or_404(_county_rules(request, county), pk)
     form = DutyRuleForm(request.POST or None, initial=DutyRuleForm.initial_from(rule))
     if request.method == "POST" and form.is_valid():
@@ -364,7 +355,7 @@ def duty_rule_edit(request, pk):
 @require_POST
 @permission_required("visits.change_dutyrule", raise_exception=True)
 def duty_rule_retire(request, pk):
-    county = _county(request)
+    county = user_county_or_404(request.user)
     rule = get_or_404(_county_rules(request, county), pk)
     try:
         services.duty_rule_retire(actor=request.user, rule=rule)
@@ -451,7 +442,7 @@ def stats(request):
 @login_required
 @permission_required("visits.change_visitsettings", raise_exception=True)
 def visit_settings(request):
-    county = _county(request)
+    county = user_county_or_404(request.user)
     rules = services.visit_settings_for(county)
     form = VisitSettingsForm(request.POST or None,
                              initial={name: getattr(rules, name) for name in services.VISIT_SETTINGS_FIELDS})
