@@ -11,16 +11,10 @@ the return-visit list, and the backlog promotion (first run and steady state). T
 """
 
 import argparse
-import os
 import random
-import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.settings.test")  # plain static storage
+from common import county_with_cases, time_pages
 
 
 def add_visit_records(county, seed: int) -> None:
@@ -93,40 +87,16 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    county = county_with_cases(args.count, "bench/visits.py")
     from django.utils import timezone
 
-    if connection.vendor != "postgresql":
-        sys.exit("bench/visits.py measures PostgreSQL: set DATABASE_URL")
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
-    from cases.demo import generate_cases
     from cases.models import Case
     from visits import services
-    from xinfang.org.models import Region, User
 
-    if not Region.objects.filter(code="340822000000").exists():
-        call_command("seed_demo", "--cases", "0", verbosity=0)
-    county = Region.objects.get(code="340822000000")
-    have = Case.objects.filter(county=county).count()
-    if have < args.count:
-        print(f"generating {args.count - have} cases …", flush=True)
-        generate_cases(county=county, count=args.count - have, seed=have + 1)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
     add_visit_records(county, seed=7)
 
     today = timezone.localdate()
     year_ago = today.replace(year=today.year - 1)
-    client = Client()
-    client.force_login(User.objects.get(username="caseworker"), backend="django.contrib.auth.backends.ModelBackend")
     scenarios = [
         ("page: statistics, last twelve months", f"/visits/stats/?start={year_ago}&end={today}"),
         ("api: statistics, last twelve months", f"/api/v1/visit-stats/?start={year_ago}&end={today}"),
@@ -141,19 +111,7 @@ def main():
         ("page: my work (with return visits)", "/cases/mine/"),
     ]
     print(f"\n{Case.objects.count():,} cases in PostgreSQL; median of {args.runs} runs (after one warm-up)\n")
-    print(f"{'scenario':52} {'median ms':>10} {'max ms':>8} {'queries':>8}")
-    for label, url in scenarios:
-        if client.get(url).status_code != 200:
-            print(f"{label:52} {'(not 200)':>10}")
-            continue
-        times = []
-        for _ in range(args.runs):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        print(f"{label:52} {statistics.median(times):10.0f} {max(times):8.0f} {len(queries):8d}")
+    time_pages(scenarios, runs=args.runs)
 
     started = time.perf_counter()
     promoted = services.backlog_promote()
