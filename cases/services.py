@@ -331,6 +331,10 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
         message += _("重复信访，原事项 %(number)s。") % {"number": data.repeat_of.number}
     timeline_event(case, actor, "register", message, {"status": [None, case.status]})
     _clock(case, ClockEvent.RECEIVED, actor, at=case.received_at)
+    if case.repeat_of_id:
+        from dossiers.services import dossier_relapse  # dossiers sit on top of cases
+
+        dossier_relapse(case=case, actor=actor)
     return case
 
 

@@ -21,6 +21,9 @@ class ClockEvent(models.TextChoices):
     REVIEW_REQUESTED = "review_requested", _("申请复查")
     RE_REVIEW_REQUESTED = "re_review_requested", _("申请复核")
     APPEAL_DECIDED = "appeal_decided", _("作出复查（复核）意见")
+    # A backlog dossier's measures (dossiers.services): each measure is one clock with its own deadline.
+    MEASURE_SET = "measure_set", _("确定化解措施")
+    MEASURE_DONE = "measure_done", _("化解措施完成")
 
 
 class DayKind(models.TextChoices):

@@ -153,6 +153,8 @@ class Deadline(models.Model):
                              related_name="+")
     started_at = models.DateTimeField(_("起算时间"))
     started_on = models.DateField(_("起算日"))
+    # A clock granted its own number of days instead of its milestone's (a backlog measure's deadline).
+    granted_days = models.PositiveSmallIntegerField(_("时限（天）"), null=True, blank=True)
     extra_days = models.PositiveSmallIntegerField(_("延期天数"), default=0)
     suspended_days = models.PositiveSmallIntegerField(_("中止天数"), default=0)
     suspended_since = models.DateField(_("中止起始日"), null=True, blank=True)

@@ -40,6 +40,7 @@ from .choices import (
 from .models import Card, Deadline, Milestone, Notification, RuleSet, Supervision, SupervisionCounter, Suspension
 
 E = ClockEvent
+MEASURE = "measure"  # the milestone code of backlog measures
 
 # The rule set a county starts with (信访工作条例 2022 and the 3/7/21 rule for first petitions). Its admin edits it
 # in the product; these are only the starting values, copied into the county's own rows.
@@ -64,6 +65,10 @@ DEFAULT_MILESTONES = [
      Party.OFFICE, False, False),
     ("re_review", gettext_lazy("复核"), E.RE_REVIEW_REQUESTED, E.APPEAL_DECIDED, 30, DayKind.CALENDAR,
      AppliesTo.ALL, Party.OFFICE, False, False),
+    # A backlog dossier's measure (三定: owner, action, deadline): each clock is granted its own days
+    # (Deadline.granted_days); the milestone holds the card thresholds. Started only by clock_start_granted.
+    (MEASURE, gettext_lazy("化解措施"), E.MEASURE_SET, E.MEASURE_DONE, 30, DayKind.CALENDAR, AppliesTo.ALL,
+     Party.LEAD, False, False),
 ]
 
 MILESTONE_FIELDS = ("name", "start_event", "end_event", "days", "day_kind", "applies_to", "party", "extendable",
@@ -246,7 +251,7 @@ def _local(at: datetime) -> date:
 
 def compute_dates(deadline: Deadline, milestone: Milestone, rule_set: RuleSet, cal: WorkCalendar) -> None:
     """Fill a clock's due, warn, second-red and escalation dates from its start and the days it is granted."""
-    total = milestone.days + deadline.extra_days + deadline.suspended_days
+    total = (deadline.granted_days or milestone.days) + deadline.extra_days + deadline.suspended_days
     due, unconfirmed = cal.due_date(deadline.started_on, total, milestone.day_kind)
     if milestone.warn_percent:
         # A share of the period, counted in the milestone's own kind of days (a working-day clock warns on a
@@ -325,23 +330,8 @@ def clock_event(*, case: Case, event: str, at: datetime, actor: User | None = No
     if unit is not None:
         ending = ending.filter(unit=unit)
     today = _local(at)
-    cal = None
     for deadline in ending.select_related("milestone").select_for_update(of=("self",)):
-        if deadline.suspended_since is not None:
-            # Met while suspended: the days it lost count before judging whether it was late.
-            cal = cal or calendar_for(case.county_id)
-            deadline.suspended_days += cal.days_between(deadline.suspended_since, today, deadline.milestone.day_kind)
-            deadline.suspended_since = None
-            compute_dates(deadline, deadline.milestone, case.rule_set, cal)
-            deadline.save(update_fields=["suspended_days", "suspended_since", "due_on", "warn_on", "red2_on",
-                                         "escalate_on", "calendar_unconfirmed"])
-        late = today > deadline.due_on
-        Deadline.objects.filter(pk=deadline.pk).update(met_at=at, met_late=late, suspended_since=None)
-        _clear_cards(Q(deadline=deadline), ClearReason.MET)
-        if late:
-            _timeline(case, actor, "deadline_late",
-                      _("“%(name)s”超期完成（到期日 %(due)s）。") % {"name": deadline.milestone.name,
-                                                              "due": deadline.due_on.isoformat()})
+        _meet(deadline, case, at, actor)
     starting = [m for m in Milestone.objects.filter(rule_set=case.rule_set_id, start_event=event, is_active=True)
                 if _applies(m, case)]
     if starting:
@@ -380,6 +370,62 @@ def clock_event(*, case: Case, event: str, at: datetime, actor: User | None = No
                 {d.milestone.code + (f"@{d.unit_id}" if d.unit_id else ""): [None, d.due_on.isoformat()]
                  for d in created})
     refresh_case_due([case.pk])
+
+
+def _meet(deadline: Deadline, case: Case, at: datetime, actor: User | None) -> None:
+    """Meet one running clock at ``at``: late or not, its cards cleared, a late one on the timeline."""
+    today = _local(at)
+    if deadline.suspended_since is not None:
+        # Met while suspended: the days it lost count before judging whether it was late.
+        cal = calendar_for(case.county_id)
+        deadline.suspended_days += cal.days_between(deadline.suspended_since, today, deadline.milestone.day_kind)
+        deadline.suspended_since = None
+        compute_dates(deadline, deadline.milestone, case.rule_set, cal)
+        deadline.save(update_fields=["suspended_days", "suspended_since", "due_on", "warn_on", "red2_on",
+                                     "escalate_on", "calendar_unconfirmed"])
+    late = today > deadline.due_on
+    Deadline.objects.filter(pk=deadline.pk).update(met_at=at, met_late=late, suspended_since=None)
+    deadline.met_at, deadline.met_late = at, late
+    _clear_cards(Q(deadline=deadline), ClearReason.MET)
+    if late:
+        _timeline(case, actor, "deadline_late",
+                  _("“%(name)s”超期完成（到期日 %(due)s）。") % {"name": deadline.milestone.name,
+                                                          "due": deadline.due_on.isoformat()})
+
+
+def clock_start_granted(*, case: Case, code: str, days: int, unit: Unit | None, at: datetime, actor: User | None,
+                        what: str) -> Deadline:
+    """Start one clock of milestone ``code`` granted its own ``days`` (a backlog measure: owner, action, deadline),
+    for ``unit``. The milestone is added to the case's rule set if it predates it. It raises cards like any clock."""
+    rule_set = case.rule_set or rule_set_for(case)
+    milestone = Milestone.objects.filter(rule_set=rule_set, code=code).first()
+    if milestone is None:
+        spec = next(m for m in DEFAULT_MILESTONES if m[0] == code)
+        _code, name, start, end, default_days, kind, applies, party, extendable, restart = spec
+        with translation.override(settings.LANGUAGE_CODE):
+            milestone = Milestone.objects.create(
+                rule_set=rule_set, code=code, name=str(name), start_event=start, end_event=end, days=default_days,
+                day_kind=kind, applies_to=applies, party=party, extendable=extendable, restart_on_reassign=restart,
+                sort_order=len(DEFAULT_MILESTONES) * 10)
+    deadline = Deadline(case=case, milestone=milestone, unit=unit, started_at=at, started_on=_local(at),
+                        granted_days=days)
+    compute_dates(deadline, milestone, rule_set, calendar_for(case.county_id))
+    deadline.save()
+    _timeline(case, actor, "deadline_start", _("开始计时：%(name)s（%(what)s）%(unit)s，%(due)s 到期") % {
+        "name": milestone.name, "what": what[:60], "unit": _("（%(unit)s）") % {"unit": unit.name} if unit else "",
+        "due": deadline.due_on.isoformat()}, {f"{code}#{deadline.pk}": [None, deadline.due_on.isoformat()]})
+    refresh_case_due([case.pk])
+    return deadline
+
+
+def clock_meet(*, deadline: Deadline, at: datetime, actor: User | None) -> Deadline:
+    """Meet one clock (a measure done): late or not, its cards cleared, the case's due dates refreshed."""
+    deadline = Deadline.objects.select_related("milestone", "case__rule_set").select_for_update(of=("self",)).get(
+        pk=deadline.pk)
+    if deadline.met_at is None and deadline.stopped_at is None:
+        _meet(deadline, deadline.case, at, actor)
+        refresh_case_due([deadline.case_id])
+    return deadline
 
 
 def clock_stop(*, case: Case, at: datetime, reason: str, unit: Unit | None = None, end_event: str = "") -> int:

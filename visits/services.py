@@ -24,6 +24,7 @@ from cases import services as case_services
 from cases.choices import OPEN_STATUSES, BacklogSource, CaseStatus, Channel, EvaluationMethod, Satisfaction
 from cases.models import Case, Category, Evaluation, Petitioner, TimelineEvent
 from deadlines.choices import ClockEvent
+from dossiers.services import dossiers_for_promoted
 from xinfang import personal_data, sms
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
 from xinfang.org.choices import RegionLevel, Role
@@ -870,6 +871,7 @@ def backlog_promote(*, now: datetime | None = None) -> int:
                     case_id=pk, kind="backlog", at=now,
                     message=_("首次回访不满意已满%(n)s个月仍未化解，转为信访积案。") % {"n": n},
                     changes={"backlog_source": [None, BacklogSource.UNSATISFIED]}) for pk in ids])
+                dossiers_for_promoted(case_ids=ids, at=now)  # each gets its dossier (一案一策一专班)
                 promoted += len(ids)
     return promoted
 

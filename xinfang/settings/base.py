@@ -95,6 +95,7 @@ LOCAL_APPS = [
     "cases",
     "deadlines",
     "visits",
+    "dossiers",
     "scoring",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
