@@ -20,7 +20,6 @@ from xinfang.org.scoping import Scoping
 from .choices import ClaimKind, ClaimStatus, ListingStatus, MemberRole, OwnerRole, Stage
 
 
-
 def _dossier_worked_by(unit_id: int) -> Q:
     """A dossier is also seen by the units of its task force and of its measures' owners (drawn from anywhere)."""
     return Q(Exists(TaskForceMember.objects.filter(dossier=OuterRef("pk"), unit_id=unit_id))) | Q(

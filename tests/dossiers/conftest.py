@@ -28,7 +28,7 @@ def commissioner(county):
 
 
 @pytest.fixture
-def dossier(case, leader):
+def dossier(case, leader):  # noqa: F811 - the case fixture, used
     """王县长 designates the letter as a backlog case."""
     return ds.dossier_designate(actor=leader, case=case, reason="多年重复信访，涉及多个部门")
 

@@ -18,7 +18,6 @@ from xinfang.errors import Conflict, NotPermitted, ValidationFailed
 
 from .conftest import at, ready
 
-
 # Becoming backlog ---------------------------------------------------------------------------------------------
 
 def test_a_leader_designates_a_case_with_a_reason(dossier, case, leader):
