@@ -13,6 +13,22 @@ from .choices import OPEN_STATUSES, CaseStatus, Channel
 from .models import Case
 
 
+CARD_CHOICES = [("red", _("已超期（红牌）")), ("yellow", _("即将到期（黄牌）")), ("any", _("红牌或黄牌"))]
+
+
+def card_condition(value: str, prefix: str = "") -> Q:
+    """Cases (or rows hanging off a case by ``prefix``, e.g. "case__") whose card is ``value`` now: from the case's
+    stored earliest due and warn dates, so right between two sweeps (Case.card_colour)."""
+    today = timezone.localdate()
+    if value == "red":
+        return Q(**{f"{prefix}due_on__lt": today})
+    if value == "yellow":
+        return Q(**{f"{prefix}warn_on__lte": today, f"{prefix}due_on__gte": today})
+    if value == "any":
+        return Q(**{f"{prefix}warn_on__lte": today})
+    return Q()
+
+
 class UrgencyOrderingFilter(django_filters.OrderingFilter):
     """Ordering where "due_on" means urgency: the earliest due date first and cases with no running clock last,
     on every database (the cases_case_due index stores NULLs last, so PostgreSQL reads it in order)."""
@@ -44,8 +60,7 @@ class CaseFilterSet(django_filters.FilterSet):
     is_skip_level = django_filters.BooleanFilter(label=_("越级访"))
     is_to_province = django_filters.BooleanFilter(label=_("赴省访"))
     is_to_beijing = django_filters.BooleanFilter(label=_("进京访"))
-    card = django_filters.ChoiceFilter(label=_("红黄牌"), method="filter_card", choices=[
-        ("red", _("已超期（红牌）")), ("yellow", _("即将到期（黄牌）")), ("any", _("红牌或黄牌"))])
+    card = django_filters.ChoiceFilter(label=_("红黄牌"), method="filter_card", choices=CARD_CHOICES)
     ordering = UrgencyOrderingFilter(
         label=_("排序"),
         fields=(("received_at", "received_at"), ("number", "number"), ("due_on", "due_on")),
@@ -77,15 +92,7 @@ class CaseFilterSet(django_filters.FilterSet):
         return qs.filter(status__in=OPEN_STATUSES) if value else qs.exclude(status__in=OPEN_STATUSES)
 
     def filter_card(self, qs, name, value):
-        """From the case's stored earliest due and warn dates: right between two sweeps (Case.card_colour)."""
-        today = timezone.localdate()
-        if value == "red":
-            return qs.filter(due_on__lt=today)
-        if value == "yellow":
-            return qs.filter(warn_on__lte=today, due_on__gte=today)
-        if value == "any":
-            return qs.filter(warn_on__lte=today)
-        return qs
+        return qs.filter(card_condition(value))
 
     def filter_category(self, qs, name, value):
         return qs.filter(Q(category_id=value) | Q(category__parent_id=value))

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("cases.api.urls")),
     path("", include("deadlines.api.urls")),
     path("", include("visits.api.urls")),
+    path("", include("dossiers.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("deadlines/", include("deadlines.urls")),
     path("visits/", include("visits.urls")),
+    path("dossiers/", include("dossiers.urls")),
     # Public pages, no login: a county's reception schedule, and the petitioner's one-time answer link.
     path("public/schedule/<str:code>/", visit_schedule_views.public_schedule, name="public_schedule"),
     path("r/<str:token>/", visit_field_views.answer, name="answer"),

@@ -36,6 +36,9 @@ NAV_ITEMS = [
     NavItem(_("会议"), "visits:meeting_list", "visits.view_meeting", _("接访走访")),
     NavItem(_("工作制度落实"), "visits:compliance", "visits.view_compliance", _("接访走访")),
     NavItem(_("接访走访统计"), "visits:stats", "visits.view_visit_stats", _("接访走访")),
+    NavItem(_("积案看板"), "dossiers:board", "dossiers.view_dossier", _("积案")),
+    NavItem(_("我包案的事项"), "dossiers:mine", "dossiers.designate_backlog", _("积案")),
+    NavItem(_("揭榜挂帅"), "dossiers:listings", "dossiers.view_listing", _("积案")),
     NavItem(_("行政区划"), "org:region_list", "org.view_region", _("组织")),
     NavItem(_("单位"), "org:unit_list", "org.view_unit", _("组织")),
     NavItem(_("用户"), "org:user_list", "org.view_jurisdiction", _("组织")),
@@ -46,6 +49,7 @@ NAV_ITEMS = [
     NavItem(_("接访日程规则"), "visits:schedule_rules", "visits.manage_schedule", _("设置")),
     NavItem(_("工作制度"), "visits:duty_rules", "visits.add_dutyrule", _("设置")),
     NavItem(_("接访走访规则"), "visits:visit_settings", "visits.change_visitsettings", _("设置")),
+    NavItem(_("积案规则"), "dossiers:settings", "dossiers.change_backlogsettings", _("设置")),
     NavItem(_("审计记录"), "org:audit_list", "org.view_auditevent", _("设置")),
 ]
 

@@ -1,0 +1,3 @@
+"""PLACEHOLDER: the dossiers API routes (to be written)."""
+
+urlpatterns = []
