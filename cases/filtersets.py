@@ -12,7 +12,6 @@ from . import selectors
 from .choices import OPEN_STATUSES, CaseStatus, Channel
 from .models import Case
 
-
 CARD_CHOICES = [("red", _("已超期（红牌）")), ("yellow", _("即将到期（黄牌）")), ("any", _("红牌或黄牌"))]
 
 
