@@ -133,6 +133,9 @@ class Command(BaseCommand):
         from visits.demo import seed_visits
 
         seed_visits(county=county, seed=SEED)
+        from dossiers.demo import seed_dossiers
+
+        seed_dossiers(county=county, seed=SEED)
         sweep()
 
         self.stdout.write(self.style.SUCCESS(
