@@ -92,3 +92,12 @@ def cadre_record(*, user, cadre: User) -> dict:
     return {"entries": list(entries), "total": entries.aggregate(total=Sum("points"))["total"] or 0,
             "claims": list(claims),
             "finished": sum(1 for c in claims if c.status == ClaimStatus.APPROVED and c.finished_at)}
+
+
+def part_list(*, user, model):
+    """The measures, escalations or task-force members of the dossiers the user may see, or the claims on the
+    listings the user may see: the API's endpoints on one part (another county's id answers 404)."""
+    if model is Claim:
+        return Claim.objects.filter(listing__in=scoped(Listing.objects.all(), user)).select_related(
+            "listing__dossier__case", "claimant", "recommended_by")
+    return model.objects.filter(dossier__in=scoped(Dossier.objects.all(), user)).select_related("dossier__case")
