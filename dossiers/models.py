@@ -211,7 +211,8 @@ class SignOff(models.Model):
 class Listing(models.Model):
     """揭榜挂帅: a hard case published on the county's board for a cadre to claim; finishing it earns ``points``."""
 
-    scoping = Scoping(region="dossier__case__region")
+    # The board is the county's: every cadre of the county (a township's too) sees and may claim its listings.
+    scoping = Scoping(region="dossier__case__county", include_ancestors=True)
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("积案"), on_delete=models.PROTECT, related_name="listings")
     status = models.CharField(_("状态"), max_length=10, choices=ListingStatus.choices, default=ListingStatus.OPEN)

@@ -19,7 +19,8 @@ def dossier_list(*, user):
         Dossier.objects.select_related("case", "case__lead_petitioner", "case__region", "case__lead_unit")
         .prefetch_related(Prefetch("owners", queryset=DossierOwner.objects.select_related("user")))
         .annotate(n_measures=Count("measures", distinct=True),
-                  n_open_measures=Count("measures", filter=Q(measures__done_at__isnull=True), distinct=True)),
+                  n_open_measures=Count("measures", filter=Q(measures__done_at__isnull=True), distinct=True))
+        .order_by("-opened_at", "-id"),  # the annotation drops the model's default order
         user,
     )
 

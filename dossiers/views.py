@@ -91,7 +91,7 @@ def _age_days(dossier, today) -> int:
 def board(request):
     """Counts by stage and the dossiers through their FilterSet (the same one the API uses)."""
     # Meta.ordering does not apply to the list's GROUP BY (its measure counts): order it here.
-    dossiers = selectors.dossier_list(user=request.user).order_by("-opened_at", "-id")
+    dossiers = selectors.dossier_list(user=request.user)
     context = filtered_page(request, DossierFilterSet, dossiers)
     today = timezone.localdate()
     for dossier in context["page"]:

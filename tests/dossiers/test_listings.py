@@ -70,3 +70,17 @@ def test_a_dossier_is_on_the_board_once(dossier, county_admin):
     ds.listing_publish(actor=county_admin, dossier=dossier)
     with pytest.raises(Conflict):
         ds.listing_publish(actor=county_admin, dossier=dossier)
+
+
+def test_a_township_commissioner_claims_a_listed_case_of_another_township(register, leader, county_admin,
+                                                                         commissioner, county):
+    elsewhere = register(region=county.villages[2])  # 河口镇; the commissioner works in 城关镇
+    dossier = ds.dossier_designate(actor=leader, case=elsewhere, reason="跨镇疑难积案")
+    listing = ds.listing_publish(actor=county_admin, dossier=dossier)
+
+    claim = ds.claim_submit(actor=commissioner, listing=listing, kind="self", statement="我熟悉情况")
+    ds.claim_decide(actor=leader, claim=claim, approve=True)
+
+    from dossiers import selectors
+
+    assert selectors.dossier_list(user=commissioner).filter(pk=dossier.pk).exists()  # heads its task force now
