@@ -43,6 +43,9 @@ class Party(models.TextChoices):
     OFFICE = "office", _("信访部门")
     LEAD = "lead", _("主办单位")
     ASSIST = "assist", _("协办单位")
+    # A clock of its own (a backlog measure's owner): the case's workflow neither stops, suspends nor hands it over;
+    # only the dossier's services start and meet it.
+    OWN = "own", _("措施责任人")
 
 
 class CardColour(models.TextChoices):

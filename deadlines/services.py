@@ -68,7 +68,7 @@ DEFAULT_MILESTONES = [
     # A backlog dossier's measure (三定: owner, action, deadline): each clock is granted its own days
     # (Deadline.granted_days); the milestone holds the card thresholds. Started only by clock_start_granted.
     (MEASURE, gettext_lazy("化解措施"), E.MEASURE_SET, E.MEASURE_DONE, 30, DayKind.CALENDAR, AppliesTo.ALL,
-     Party.LEAD, False, False),
+     Party.OWN, False, False),
 ]
 
 MILESTONE_FIELDS = ("name", "start_event", "end_event", "days", "day_kind", "applies_to", "party", "extendable",
@@ -252,18 +252,20 @@ def _local(at: datetime) -> date:
 def compute_dates(deadline: Deadline, milestone: Milestone, rule_set: RuleSet, cal: WorkCalendar) -> None:
     """Fill a clock's due, warn, second-red and escalation dates from its start and the days it is granted."""
     total = (deadline.granted_days or milestone.days) + deadline.extra_days + deadline.suspended_days
-    due, unconfirmed = cal.due_date(deadline.started_on, total, milestone.day_kind)
+    # A clock granted its own days was given a date: they are calendar days, whatever the milestone counts in.
+    kind = DayKind.CALENDAR if deadline.granted_days else milestone.day_kind
+    due, unconfirmed = cal.due_date(deadline.started_on, total, kind)
     if milestone.warn_percent:
         # A share of the period, counted in the milestone's own kind of days (a working-day clock warns on a
         # working day).
-        span = cal.days_between(deadline.started_on, due, milestone.day_kind)
+        span = cal.days_between(deadline.started_on, due, kind)
         elapsed = math.ceil(span * milestone.warn_percent / 100)
-        warn = min(due, cal.due_date(deadline.started_on, elapsed, milestone.day_kind)[0] if elapsed
+        warn = min(due, cal.due_date(deadline.started_on, elapsed, kind)[0] if elapsed
                    else deadline.started_on)
     else:
         warn = cal.workdays_before(due, milestone.warn_days)
     deadline.due_on, deadline.warn_on = due, max(warn, deadline.started_on)
-    deadline.red2_on = cal.due_date(due, milestone.days, milestone.day_kind)[0] if milestone.second_red else None
+    deadline.red2_on = cal.due_date(due, milestone.days, kind)[0] if milestone.second_red else None
     deadline.escalate_on = cal.due_date(due, rule_set.escalate_after_days, WORKING)[0]
     deadline.calendar_unconfirmed = unconfirmed
 
@@ -293,6 +295,8 @@ def _applies(milestone: Milestone, case: Case) -> bool:
 
 
 def _units_for(milestone: Milestone, case: Case, unit: Unit | None) -> list[Unit | None]:
+    if milestone.party == Party.OWN:
+        return []  # started only by clock_start_granted, for its owner's unit
     if milestone.party == Party.OFFICE:
         return [office_unit(case)]
     if milestone.party == Party.LEAD:
@@ -397,7 +401,9 @@ def clock_start_granted(*, case: Case, code: str, days: int, unit: Unit | None, 
                         what: str) -> Deadline:
     """Start one clock of milestone ``code`` granted its own ``days`` (a backlog measure: owner, action, deadline),
     for ``unit``. The milestone is added to the case's rule set if it predates it. It raises cards like any clock."""
-    rule_set = case.rule_set or rule_set_for(case)
+    # The county admin's current thresholds, not the version the case started under: a measure is set today.
+    rule_set = (RuleSet.objects.filter(county=case.county, lineage=case.rule_set.lineage, is_current=True).first()
+                if case.rule_set_id else None) or rule_set_for(case)
     milestone = Milestone.objects.filter(rule_set=rule_set, code=code).first()
     if milestone is None:
         spec = next(m for m in DEFAULT_MILESTONES if m[0] == code)
@@ -436,6 +442,9 @@ def clock_stop(*, case: Case, at: datetime, reason: str, unit: Unit | None = Non
         running = running.filter(unit=unit)
     if end_event:
         running = running.filter(milestone__end_event=end_event)
+    else:
+        # A backlog measure outlives the procedural end of the case: its dossier settles it.
+        running = running.exclude(milestone__party=Party.OWN)
     ids = list(running.values_list("pk", flat=True))
     stopped = Deadline.objects.filter(pk__in=ids).update(stopped_at=at, stop_reason=reason[:100],
                                                          suspended_since=None)
@@ -540,9 +549,10 @@ def suspension_decide(*, actor: User, suspension: Suspension, approve: bool, not
         raise Conflict(_("该中止计时申请已审批。"), code="already_decided")
     suspension.refresh_from_db()
     if approve:
-        Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True).update(
-            suspended_since=suspension.started_on)
-        _clear_cards(Q(case=case), ClearReason.SUSPENDED)
+        suspending = (Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True)
+                      .exclude(milestone__party=Party.OWN))  # a measure's clock is the dossier's, not the case's
+        _clear_cards(Q(deadline__in=list(suspending.values_list("pk", flat=True))), ClearReason.SUSPENDED)
+        suspending.update(suspended_since=suspension.started_on)
         refresh_case_due([case.pk])
         _timeline(case, actor, "suspension_start", _("批准中止计时，自 %(day)s 起停止计时。%(note)s") % {
             "day": suspension.started_on.isoformat(), "note": note.strip()})

@@ -19,11 +19,12 @@ from cases.choices import BacklogSource, UpperSource
 from cases.models import Case
 from deadlines import services as clocks
 from scoring.services import points_award
-from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
+from xinfang.dates import refuse_future
+from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail, invalid, require_perm
 from xinfang.org.choices import RegionLevel, Role
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.scoping import scoped
-from xinfang.org.services import audit_record, require_own_county
+from xinfang.org.services import audit_record, require_own_county, require_visible
 
 from .choices import LIVE_STAGES, ClaimKind, ClaimStatus, ListingStatus, MemberRole, OwnerRole, Stage
 from .models import (
@@ -44,23 +45,9 @@ MEASURE_MAX_DAYS = 365
 
 # Helpers --------------------------------------------------------------------------------------------------
 
-def _require(actor: User, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise NotPermitted()
-
-
-def _invalid(field_name: str, message) -> ValidationFailed:
-    return ValidationFailed(message, code="invalid", detail={field_name: [str(message)]})
-
-
-def _visible(actor: User, obj, message=None, code: str = "not_found") -> None:
-    if obj is None or not scoped(type(obj).objects.filter(pk=obj.pk), actor).exists():
-        raise NotFound(message or _("未找到该对象。"), code=code)
-
-
 def _person(actor: User, user: User, field_name: str) -> None:
     if not scoped(User.objects.filter(pk=user.pk, is_active=True), actor).exists():
-        raise _invalid(field_name, _("“%(name)s”不在您的辖区内。") % {"name": user.display_name})
+        raise invalid(field_name, _("“%(name)s”不在您的辖区内。") % {"name": user.display_name})
 
 
 def _is_leader(user: User) -> bool:
@@ -100,7 +87,7 @@ def backlog_settings_update(*, actor: User, county: Region, **values) -> Backlog
             setattr(rules, name, values[name])
     if not isinstance(rules.dual_owner_sources, list) or any(
             s not in UpperSource.values for s in rules.dual_owner_sources):
-        raise _invalid("dual_owner_sources", _("请选择交办来源。"))
+        raise invalid("dual_owner_sources", _("请选择交办来源。"))
     full_clean_or_fail(rules)
     rules.save()
     after = {name: getattr(rules, name) for name in SETTINGS_FIELDS}
@@ -139,11 +126,11 @@ def _open(case: Case, *, source: str, actor: User | None, reason: str = "", batc
 @transaction.atomic
 def dossier_designate(*, actor: User, case: Case, reason: str) -> Dossier:
     """A leader designates a case as a backlog case (领导指定), with a reason."""
-    _require(actor, "dossiers.designate_backlog")
-    _visible(actor, case, _("未找到该信访事项。"), "case_not_found")
+    require_perm(actor, "dossiers.designate_backlog")
+    require_visible(actor, case, _("未找到该信访事项。"), "case_not_found")
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid("reason", _("指定积案须写明理由。"))
+        raise invalid("reason", _("指定积案须写明理由。"))
     if Dossier.objects.filter(case=case).exists():
         raise Conflict(_("该事项已是信访积案。"), code="already_backlog")
     return _open(case, source=BacklogSource.DESIGNATED, actor=actor, reason=reason)
@@ -152,10 +139,10 @@ def dossier_designate(*, actor: User, case: Case, reason: str) -> Dossier:
 @transaction.atomic
 def dossier_from_above(*, actor: User, case: Case) -> Dossier:
     """A case assigned from above as backlog (上级交办积案): its source and batch come from the case."""
-    _require(actor, "dossiers.manage_dossier")
-    _visible(actor, case, _("未找到该信访事项。"), "case_not_found")
+    require_perm(actor, "dossiers.manage_dossier")
+    require_visible(actor, case, _("未找到该信访事项。"), "case_not_found")
     if not case.upper_source:
-        raise _invalid("case", _("该事项不是上级交办的事项。"))
+        raise invalid("case", _("该事项不是上级交办的事项。"))
     if Dossier.objects.filter(case=case).exists():
         raise Conflict(_("该事项已是信访积案。"), code="already_backlog")
     return _open(case, source=BacklogSource.FROM_ABOVE, actor=actor, batch=case.upper_batch)
@@ -165,10 +152,10 @@ def dossier_from_above(*, actor: User, case: Case) -> Dossier:
 def batch_from_above(*, actor: User, upper_source: str, batch: str) -> int:
     """A whole batch assigned from above as backlog (a central batch of 31 cases): every case of it in the actor's
     jurisdiction without a dossier gets one. Returns how many."""
-    _require(actor, "dossiers.manage_dossier")
+    require_perm(actor, "dossiers.manage_dossier")
     batch = (batch or "").strip()
     if upper_source not in UpperSource.values or not batch:
-        raise _invalid("batch", _("请选择交办来源并填写批次。"))
+        raise invalid("batch", _("请选择交办来源并填写批次。"))
     cases = list(scoped(Case.objects.filter(upper_source=upper_source, upper_batch=batch, dossier__isnull=True),
                         actor).select_related("owner"))
     if not cases:
@@ -193,9 +180,12 @@ def dossiers_for_promoted(*, case_ids: list[int], at: datetime) -> int:
 
 # Owners, task force, plan, measures -----------------------------------------------------------------------
 
-def _manage(actor: User, dossier: Dossier) -> None:
-    _require(actor, "dossiers.manage_dossier")
-    _visible(actor, dossier, _("未找到该积案。"), "dossier_not_found")
+def _manage(actor: User, dossier: Dossier) -> Dossier:
+    """The actor may manage dossiers and sees this one; returns it read afresh and locked for the transaction, so
+    stage checks and writes of concurrent requests queue instead of racing."""
+    require_perm(actor, "dossiers.manage_dossier")
+    require_visible(actor, dossier, _("未找到该积案。"), "dossier_not_found")
+    return Dossier.objects.select_for_update().select_related("case__county").get(pk=dossier.pk)
 
 
 def dual_owners_required(dossier: Dossier) -> bool:
@@ -207,7 +197,7 @@ def dual_owners_required(dossier: Dossier) -> bool:
 @transaction.atomic
 def owners_set(*, actor: User, dossier: Dossier, primary: User, second: User | None = None) -> Dossier:
     """Name the owning leader, and a second for 双包案. The first is the case's owner (包案领导) too."""
-    _manage(actor, dossier)
+    dossier = _manage(actor, dossier)
     if dossier.stage == Stage.CLOSED:
         raise Conflict(_("积案已销号。"), code="stage_not_allowed")
     for user, name in ((primary, "primary"), (second, "second")):
@@ -215,15 +205,14 @@ def owners_set(*, actor: User, dossier: Dossier, primary: User, second: User | N
             continue
         _person(actor, user, name)
         if not _is_leader(user):
-            raise _invalid(name, _("“%(name)s”不是领导，不能包案。") % {"name": user.display_name})
+            raise invalid(name, _("“%(name)s”不是领导，不能包案。") % {"name": user.display_name})
     if second is not None and second.pk == primary.pk:
-        raise _invalid("second", _("第二包案领导不能与第一包案领导相同。"))
+        raise invalid("second", _("第二包案领导不能与第一包案领导相同。"))
     if second is None and dual_owners_required(dossier):
-        raise _invalid("second", _("本县规定该来源的积案须双包案，请指定第二包案领导。"))
+        raise invalid("second", _("本县规定该来源的积案须双包案，请指定第二包案领导。"))
     DossierOwner.objects.filter(dossier=dossier).delete()
-    DossierOwner.objects.create(dossier=dossier, user=primary, role=OwnerRole.PRIMARY)
-    if second is not None:
-        DossierOwner.objects.create(dossier=dossier, user=second, role=OwnerRole.SECOND)
+    DossierOwner.objects.bulk_create([DossierOwner(dossier=dossier, user=primary, role=OwnerRole.PRIMARY)] + (
+        [DossierOwner(dossier=dossier, user=second, role=OwnerRole.SECOND)] if second is not None else []))
     case_services.case_set_owner(actor=actor, case=dossier.case, owner=primary, reason=_("积案包案"))
     names = primary.display_name + (_("、%(name)s（双包案）") % {"name": second.display_name} if second else "")
     case_services.timeline_event(dossier.case, actor, "dossier_owners", _("包案领导：%(names)s") % {"names": names})
@@ -233,9 +222,9 @@ def owners_set(*, actor: User, dossier: Dossier, primary: User, second: User | N
 @transaction.atomic
 def member_add(*, actor: User, dossier: Dossier, user: User, role: str = MemberRole.MEMBER) -> TaskForceMember:
     """Add a person (of any unit in the jurisdiction) to the task force (专班)."""
-    _manage(actor, dossier)
+    dossier = _manage(actor, dossier)
     if role not in MemberRole.values:
-        raise _invalid("role", _("请选择专班职责。"))
+        raise invalid("role", _("请选择专班职责。"))
     _person(actor, user, "user")
     if role == MemberRole.HEAD:
         TaskForceMember.objects.filter(dossier=dossier, role=MemberRole.HEAD).update(role=MemberRole.MEMBER)
@@ -259,7 +248,7 @@ def member_remove(*, actor: User, member: TaskForceMember) -> None:
 def plan_update(*, actor: User, dossier: Dossier, plan: str, facts: str, difficulty: str, persuasion: str
                 ) -> Dossier:
     """The resolution plan (化解方案) and the three commitments (三包: facts, difficulties, persuasion)."""
-    _manage(actor, dossier)
+    dossier = _manage(actor, dossier)
     if dossier.stage == Stage.CLOSED:
         raise Conflict(_("积案已销号。"), code="stage_not_allowed")
     Dossier.objects.filter(pk=dossier.pk).update(
@@ -276,17 +265,17 @@ def plan_update(*, actor: User, dossier: Dossier, plan: str, facts: str, difficu
 def measure_add(*, actor: User, dossier: Dossier, owner: User, action: str, due_on: date) -> Measure:
     """A measure of the plan (三定: owner, action, deadline). Its deadline runs on the deadline engine, so the sweep
     raises a yellow and then a red card on the owner's unit when it is late."""
-    _manage(actor, dossier)
+    dossier = _manage(actor, dossier)
     if dossier.stage not in LIVE_STAGES:
         raise Conflict(_("积案当前为“%(stage)s”，不能增加措施。") % {"stage": dossier.get_stage_display()},
                        code="stage_not_allowed")
     action = (action or "").strip()
     if not action:
-        raise _invalid("action", _("请填写措施内容。"))
+        raise invalid("action", _("请填写措施内容。"))
     _person(actor, owner, "owner")
     today = timezone.localdate()
     if not today < due_on <= today + timedelta(days=MEASURE_MAX_DAYS):
-        raise _invalid("due_on", _("完成时限应在今天之后一年以内。"))
+        raise invalid("due_on", _("完成时限应在今天之后一年以内。"))
     measure = Measure.objects.create(dossier=dossier, owner=owner, action=action[:300], due_on=due_on,
                                      created_by=actor)
     deadline = clocks.clock_start_granted(case=dossier.case, code=clocks.MEASURE, days=(due_on - today).days,
@@ -299,7 +288,7 @@ def measure_add(*, actor: User, dossier: Dossier, owner: User, action: str, due_
 @transaction.atomic
 def measure_done(*, actor: User, measure: Measure, note: str = "") -> Measure:
     """The measure is done: its clock is met (late or not) and its cards cleared."""
-    _visible(actor, measure.dossier, _("未找到该积案。"), "dossier_not_found")
+    require_visible(actor, measure.dossier, _("未找到该积案。"), "dossier_not_found")
     if actor.pk != measure.owner_id and not actor.has_perm("dossiers.manage_dossier"):
         raise NotPermitted()
     now = timezone.now()
@@ -336,7 +325,7 @@ def plan_gaps(dossier: Dossier) -> list[str]:
 @transaction.atomic
 def dossier_start(*, actor: User, dossier: Dossier) -> Dossier:
     """Put the plan in force (建档 → 化解中): it needs the owning leader(s), a task force, measures and the 三包."""
-    _manage(actor, dossier)
+    dossier = _manage(actor, dossier)
     gaps = plan_gaps(dossier)
     if gaps:
         raise ValidationFailed(_("化解方案尚不完整，还缺：%(gaps)s。") % {"gaps": _("、").join(gaps)},
@@ -348,12 +337,12 @@ def dossier_start(*, actor: User, dossier: Dossier) -> Dossier:
 @transaction.atomic
 def progress_update(*, actor: User, dossier: Dossier, progress: int, note: str) -> Dossier:
     """Record how far the resolution has come (a percentage and a line), e.g. after a weekly review (逐件过堂)."""
-    _manage(actor, dossier)
+    dossier = _manage(actor, dossier)
     note = (note or "").strip()
     if not 0 <= progress <= 100:
-        raise _invalid("progress", _("化解进度应在0至100之间。"))
+        raise invalid("progress", _("化解进度应在0至100之间。"))
     if not note:
-        raise _invalid("note", _("请填写进展情况。"))
+        raise invalid("note", _("请填写进展情况。"))
     if not Dossier.objects.filter(pk=dossier.pk, stage__in=LIVE_STAGES).update(
             progress=progress, progress_note=note[:300], version=F("version") + 1):
         raise Conflict(_("积案已化解或销号。"), code="stage_not_allowed")
@@ -366,10 +355,10 @@ def progress_update(*, actor: User, dossier: Dossier, progress: int, note: str) 
 @transaction.atomic
 def escalation_request(*, actor: User, dossier: Dossier, reason: str) -> Escalation:
     """提级会审: take the dossier to a joint review one level up (the city above the county)."""
-    _manage(actor, dossier)
+    dossier = _manage(actor, dossier)
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid("reason", _("请写明提级会审的理由。"))
+        raise invalid("reason", _("请写明提级会审的理由。"))
     county = dossier.case.county
     upper = county.parent if county.level == RegionLevel.COUNTY else county
     _move(dossier, allowed=[Stage.RESOLVING], to_stage=Stage.ESCALATED, actor=actor, kind="dossier_escalation",
@@ -381,13 +370,14 @@ def escalation_request(*, actor: User, dossier: Dossier, reason: str) -> Escalat
 def escalation_record(*, actor: User, escalation: Escalation, outcome: str, held_at: datetime | None = None
                       ) -> Escalation:
     """The joint review was held: its outcome is recorded and the dossier goes back to 化解中 under it."""
-    _manage(actor, escalation.dossier)
+    escalation.dossier = _manage(actor, escalation.dossier)
     outcome = (outcome or "").strip()
     if not outcome:
-        raise _invalid("outcome", _("请填写会审意见。"))
+        raise invalid("outcome", _("请填写会审意见。"))
     held_at = held_at or timezone.now()
-    if held_at > timezone.now() + timedelta(minutes=5):
-        raise _invalid("held_at", _("会审时间不能晚于现在。"))
+    refuse_future(held_at, "held_at", _("会审时间不能晚于现在。"))
+    if held_at < escalation.requested_at:
+        raise invalid("held_at", _("会审时间不能早于提请时间。"))
     if not Escalation.objects.filter(pk=escalation.pk, held_at__isnull=True).update(
             held_at=held_at, outcome=outcome, recorded_by=actor):
         raise Conflict(_("该提级会审已记录意见。"), code="escalation_held")
@@ -402,10 +392,10 @@ def sign_off(*, actor: User, dossier: Dossier, petitioner_stopped: bool, note: s
              ) -> SignOff:
     """督导验收: the dossier is resolved (化解中 → 已化解待销号) once every measure is done; the sign-off records
     whether the petitioner has stopped (息诉息访) and the agreement, if any."""
-    _manage(actor, dossier)
+    dossier = _manage(actor, dossier)
     note = (note or "").strip()
     if not note:
-        raise _invalid("note", _("请填写验收意见。"))
+        raise invalid("note", _("请填写验收意见。"))
     open_measures = list(dossier.measures.filter(done_at__isnull=True).values_list("action", flat=True))
     if open_measures:
         raise Conflict(_("还有措施未完成：%(items)s。") % {"items": _("；").join(a[:30] for a in open_measures)},
@@ -415,6 +405,11 @@ def sign_off(*, actor: User, dossier: Dossier, petitioner_stopped: bool, note: s
           message=_("督导验收：%(stopped)s。%(note)s") % {
               "stopped": _("已息诉息访") if petitioner_stopped else _("尚未息诉息访"), "note": note[:200]},
           resolved_at=now, progress=100)
+    # Resolved without a claimant: the case leaves the board, and claims waiting for approval lapse.
+    open_listings = list(dossier.listings.filter(status=ListingStatus.OPEN).values_list("pk", flat=True))
+    Listing.objects.filter(pk__in=open_listings).update(status=ListingStatus.WITHDRAWN)
+    Claim.objects.filter(listing__in=open_listings, status=ClaimStatus.PENDING).update(
+        status=ClaimStatus.REJECTED, decided_at=now)
     return SignOff.objects.create(dossier=dossier, petitioner_stopped=petitioner_stopped,
                                   agreement=(agreement or "").strip(), note=note, signed_by=actor)
 
@@ -423,7 +418,7 @@ def sign_off(*, actor: User, dossier: Dossier, petitioner_stopped: bool, note: s
 def dossier_close(*, actor: User, dossier: Dossier, note: str = "") -> Dossier:
     """销号: an owning leader approves the closure of a resolved dossier. A claimed 揭榜挂帅 listing is finished
     with it and its points are written to the claimant's ledger."""
-    _visible(actor, dossier, _("未找到该积案。"), "dossier_not_found")
+    require_visible(actor, dossier, _("未找到该积案。"), "dossier_not_found")
     if not dossier.owners.filter(user=actor).exists():
         raise NotPermitted(_("销号须由包案领导审批。"), code="not_owner")
     now = timezone.now()
@@ -455,7 +450,8 @@ def dossier_relapse(*, case: Case, actor: User | None) -> Dossier | None:
     dossier = _move(dossier, allowed=[Stage.RESOLVED, Stage.CLOSED], to_stage=Stage.RESOLVING, actor=actor,
                     kind="dossier_relapse",
                     message=_("信访人就同一事项再次信访（%(number)s），积案反弹，重新化解。") % {"number": case.number},
-                    relapse_count=F("relapse_count") + 1, reopened_at=now, closed_at=None, closed_by=None)
+                    relapse_count=F("relapse_count") + 1, reopened_at=now, closed_at=None, closed_by=None,
+                    resolved_at=None, progress=0)
     case_services.timeline_event(case, actor, "dossier_relapse", _("积案 %(number)s 反弹。") % {
         "number": dossier.case.number})
     return dossier
@@ -467,21 +463,26 @@ def dossier_relapse(*, case: Case, actor: User | None) -> Dossier | None:
 def listing_publish(*, actor: User, dossier: Dossier, points: int | None = None, claim_days: int | None = None,
                     note: str = "") -> Listing:
     """A county admin puts a hard case on the 揭榜挂帅 board, with the points it earns and the days to finish it."""
-    _require(actor, "dossiers.publish_listing")
-    _visible(actor, dossier, _("未找到该积案。"), "dossier_not_found")
+    require_perm(actor, "dossiers.publish_listing")
+    require_visible(actor, dossier, _("未找到该积案。"), "dossier_not_found")
+    dossier = Dossier.objects.select_for_update().select_related("case__county").get(pk=dossier.pk)
     if dossier.stage not in LIVE_STAGES:
         raise Conflict(_("已化解或销号的积案不能上榜。"), code="stage_not_allowed")
     rules = settings_for(dossier.case.county)
     points = rules.claim_points if points is None else points
     claim_days = rules.claim_days if claim_days is None else claim_days
     if not 1 <= claim_days <= 365:
-        raise _invalid("claim_days", _("办结时限应在1至365天之间。"))
+        raise invalid("claim_days", _("办结时限应在1至365天之间。"))
     if not 0 <= points <= 1000:
-        raise _invalid("points", _("积分应在0至1000之间。"))
+        raise invalid("points", _("积分应在0至1000之间。"))
     if Listing.objects.filter(dossier=dossier, status__in=[ListingStatus.OPEN, ListingStatus.CLAIMED]).exists():
         raise Conflict(_("该积案已在榜上。"), code="already_listed")
-    listing = Listing.objects.create(dossier=dossier, points=points, claim_days=claim_days,
-                                     note=(note or "").strip()[:300], published_by=actor)
+    try:
+        with transaction.atomic():
+            listing = Listing.objects.create(dossier=dossier, points=points, claim_days=claim_days,
+                                             note=(note or "").strip()[:300], published_by=actor)
+    except IntegrityError as exc:  # a concurrent publication of the same dossier
+        raise Conflict(_("该积案已在榜上。"), code="already_listed") from exc
     case_services.timeline_event(dossier.case, actor, "listing", _("列入揭榜挂帅榜单（%(points)s分，%(days)s天）。") % {
         "points": points, "days": claim_days})
     return listing
@@ -489,8 +490,9 @@ def listing_publish(*, actor: User, dossier: Dossier, points: int | None = None,
 
 @transaction.atomic
 def listing_withdraw(*, actor: User, listing: Listing) -> Listing:
-    _require(actor, "dossiers.publish_listing")
-    _visible(actor, listing, _("未找到该榜单。"), "listing_not_found")
+    require_perm(actor, "dossiers.publish_listing")
+    require_visible(actor, listing, _("未找到该榜单。"), "listing_not_found")
+    require_visible(actor, listing.dossier, _("未找到该积案。"), "dossier_not_found")
     if not Listing.objects.filter(pk=listing.pk, status=ListingStatus.OPEN).update(status=ListingStatus.WITHDRAWN):
         raise Conflict(_("已揭榜的榜单不能撤榜。"), code="listing_not_open")
     listing.refresh_from_db()
@@ -503,21 +505,23 @@ def listing_withdraw(*, actor: User, listing: Listing) -> Listing:
 def claim_submit(*, actor: User, listing: Listing, kind: str, statement: str, recommended_by: Unit | None = None
                  ) -> Claim:
     """A cadre claims a listing: self-nominated, or recommended by a department."""
-    _require(actor, "dossiers.claim_listing")
-    _visible(actor, listing, _("未找到该榜单。"), "listing_not_found")
+    require_perm(actor, "dossiers.claim_listing")
+    require_visible(actor, listing, _("未找到该榜单。"), "listing_not_found")
     listing = Listing.objects.select_for_update().select_related("dossier__case").get(pk=listing.pk)
+    if listing.dossier.stage not in LIVE_STAGES:
+        raise Conflict(_("该积案已化解或销号，不能再揭榜。"), code="stage_not_allowed")
     if listing.status != ListingStatus.OPEN:
         raise Conflict(_("该榜单已被揭榜或已撤榜。"), code="listing_not_open")
     statement = (statement or "").strip()
     if not statement:
-        raise _invalid("statement", _("请填写揭榜承诺。"))
+        raise invalid("statement", _("请填写揭榜承诺。"))
     if kind == ClaimKind.RECOMMENDED:
         if recommended_by is None or not scoped(Unit.objects.filter(pk=recommended_by.pk), actor).exists():
-            raise _invalid("recommended_by", _("单位推荐须选择推荐单位。"))
+            raise invalid("recommended_by", _("单位推荐须选择推荐单位。"))
     elif kind == ClaimKind.SELF:
         recommended_by = None
     else:
-        raise _invalid("kind", _("请选择自荐或单位推荐。"))
+        raise invalid("kind", _("请选择自荐或单位推荐。"))
     if Claim.objects.filter(listing=listing, claimant=actor, status=ClaimStatus.PENDING).exists():
         raise Conflict(_("您已揭榜，正在等待审批。"), code="already_claimed")
     claim = Claim.objects.create(listing=listing, claimant=actor, kind=kind, recommended_by=recommended_by,
@@ -532,9 +536,11 @@ def claim_submit(*, actor: User, listing: Listing, kind: str, statement: str, re
 def claim_decide(*, actor: User, claim: Claim, approve: bool, note: str = "") -> Claim:
     """A leader approves a claim (the claimant now owns the case, heads its task force and has ``claim_days`` to
     finish it; other claims lapse) or rejects it."""
-    _require(actor, "dossiers.approve_claim")
+    require_perm(actor, "dossiers.approve_claim")
     listing = claim.listing
-    _visible(actor, listing, _("未找到该榜单。"), "listing_not_found")
+    require_visible(actor, listing, _("未找到该榜单。"), "listing_not_found")
+    # Approving makes the claimant head of the task force: only a leader who sees the dossier itself may.
+    require_visible(actor, listing.dossier, _("未找到该积案。"), "dossier_not_found")
     now = timezone.now()
     if not approve:
         if not Claim.objects.filter(pk=claim.pk, status=ClaimStatus.PENDING).update(
@@ -542,6 +548,8 @@ def claim_decide(*, actor: User, claim: Claim, approve: bool, note: str = "") ->
             raise Conflict(_("该揭榜已审批。"), code="claim_decided")
         claim.refresh_from_db()
         return claim
+    if not Dossier.objects.filter(pk=listing.dossier_id, stage__in=LIVE_STAGES).exists():
+        raise Conflict(_("该积案已化解或销号，不能再揭榜。"), code="stage_not_allowed")
     if not Listing.objects.filter(pk=listing.pk, status=ListingStatus.OPEN).update(status=ListingStatus.CLAIMED):
         raise Conflict(_("该榜单已被揭榜或已撤榜。"), code="listing_not_open")
     due_on = timezone.localdate() + timedelta(days=listing.claim_days)

@@ -8,6 +8,7 @@ selectors)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -162,7 +163,7 @@ def batch(request):
             else:
                 messages.success(request, _("已为“%(batch)s”的%(n)s件事项建立积案档案。") % {
                     "batch": data["batch"], "n": n})
-                return redirect(reverse("dossiers:board") + "?" + f"batch={data['batch']}")
+                return redirect(reverse("dossiers:board") + "?" + urlencode({"batch": data["batch"]}))
         else:
             status = 400
     return render(request, "dossiers/batch.html", {"form": form}, status=status)

@@ -3,6 +3,7 @@ the ledger itself is append-only from the start."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
@@ -36,11 +37,14 @@ class PointEntry(models.Model):
         verbose_name = _("积分记录")
         verbose_name_plural = _("积分记录")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # One award per rule and source (a listing finished earns its points once); corrections stand beside it.
+            models.UniqueConstraint(fields=["source_type", "source_id", "rule"], name="scoring_entry_once_per_source",
+                                    condition=Q(corrects__isnull=True) & ~Q(source_id="")),
+        ]
         indexes = [
             # A cadre's record page and their ranking by period.
             models.Index(fields=["user", "-created_at"], name="scoring_entry_user_time"),
-            # One award per rule and source (services.points_award checks it).
-            models.Index(fields=["source_type", "source_id", "rule"], name="scoring_entry_source"),
         ]
 
     def __str__(self):

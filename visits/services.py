@@ -26,11 +26,12 @@ from cases.models import Case, Category, Evaluation, Petitioner, TimelineEvent
 from deadlines.choices import ClockEvent
 from dossiers.services import dossiers_for_promoted
 from xinfang import personal_data, sms
-from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
+from xinfang.dates import refuse_future
+from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail, invalid, require_perm
 from xinfang.org.choices import RegionLevel, Role
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.scoping import scoped
-from xinfang.org.services import audit_record, require_own_county
+from xinfang.org.services import audit_record, require_own_county, require_visible
 from xinfang.workdays.selectors import calendar_for
 
 from .choices import (
@@ -60,30 +61,7 @@ from .models import (
     VisitSettings,
 )
 
-FUTURE_SLACK = timedelta(minutes=5)  # clocks of phones and desks differ a little
-
-
 # Helpers --------------------------------------------------------------------------------------------------
-
-def _require(actor: User, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise NotPermitted()
-
-
-def _invalid(field_name: str, message) -> ValidationFailed:
-    return ValidationFailed(message, code="invalid", detail={field_name: [str(message)]})
-
-
-def _visible(actor: User, obj, message=None, code: str = "not_found") -> None:
-    """An object outside the actor's jurisdiction does not exist for them (404)."""
-    if obj is None or not scoped(type(obj).objects.filter(pk=obj.pk), actor).exists():
-        raise NotFound(message or _("未找到该对象。"), code=code)
-
-
-def _not_in_future(value: datetime, field_name: str, message) -> None:
-    if value > timezone.now() + FUTURE_SLACK:
-        raise _invalid(field_name, message)
-
 
 def _county_of(region: Region) -> Region:
     """The county a region belongs to, or the region itself above county level (a city leader's schedule)."""
@@ -199,26 +177,26 @@ def _require_own_region(actor: User, region: Region) -> None:
 
 def _check_place(actor: User, region: Region, leader: User | None, departments) -> None:
     if not scoped(Region.objects.filter(pk=region.pk), actor).exists():
-        raise _invalid("region", _("接访区划不在您的辖区内。"))
+        raise invalid("region", _("接访区划不在您的辖区内。"))
     if leader is not None and not scoped(User.objects.filter(pk=leader.pk, is_active=True), actor).exists():
-        raise _invalid("leader", _("接访领导不在您的辖区内。"))
+        raise invalid("leader", _("接访领导不在您的辖区内。"))
     visible_units = scoped(Unit.objects.filter(pk__in=[u.pk for u in departments]), actor).count()
     if visible_units != len({u.pk for u in departments}):
-        raise _invalid("departments", _("参加部门不在您的辖区内。"))
+        raise invalid("departments", _("参加部门不在您的辖区内。"))
 
 
 @transaction.atomic
 def schedule_create(*, actor: User, data: ScheduleInput) -> ReceptionSchedule:
     """A recurring reception rule, expanded at once ``schedule_horizon_weeks`` ahead. A date on which the leader
     already receives elsewhere refuses the whole rule (nothing is saved), naming the clashing dates."""
-    _require(actor, "visits.manage_schedule")
+    require_perm(actor, "visits.manage_schedule")
     _check_place(actor, data.region, data.leader, data.departments)
     if data.kind in (SlotKind.REGULAR, SlotKind.DUTY) and data.leader is None:
-        raise _invalid("leader", _("领导接访和坐班接访须指定接访领导。"))
+        raise invalid("leader", _("领导接访和坐班接访须指定接访领导。"))
     if data.level not in RegionLevel.values:
-        raise _invalid("level", _("请选择接访层级。"))
+        raise invalid("level", _("请选择接访层级。"))
     if data.frequency == Frequency.MONTHLY and data.week_of_month is None:
-        raise _invalid("week_of_month", _("每月的规则须指定第几个星期几。"))
+        raise invalid("week_of_month", _("每月的规则须指定第几个星期几。"))
     if data.frequency == Frequency.WEEKLY:
         data.week_of_month = None
     schedule = ReceptionSchedule(
@@ -229,9 +207,9 @@ def schedule_create(*, actor: User, data: ScheduleInput) -> ReceptionSchedule:
         created_by=actor)
     full_clean_or_fail(schedule)
     if schedule.interval < 1:
-        raise _invalid("interval", _("间隔至少为1。"))
+        raise invalid("interval", _("间隔至少为1。"))
     if schedule.ends_on and schedule.ends_on < schedule.starts_on:
-        raise _invalid("ends_on", _("截止日期不能早于起始日期。"))
+        raise invalid("ends_on", _("截止日期不能早于起始日期。"))
     schedule.save()
     schedule.departments.set(data.departments)
     schedule_expand(schedule=schedule, strict=True)
@@ -295,8 +273,8 @@ def schedules_extend() -> int:
 @transaction.atomic
 def schedule_deactivate(*, actor: User, schedule: ReceptionSchedule) -> ReceptionSchedule:
     """Stop a rule: no more slots are generated, and its future slots that nobody booked are cancelled."""
-    _require(actor, "visits.manage_schedule")
-    _visible(actor, schedule)
+    require_perm(actor, "visits.manage_schedule")
+    require_visible(actor, schedule)
     _require_own_region(actor, schedule.region)
     ReceptionSchedule.objects.filter(pk=schedule.pk).update(is_active=False)
     booked = Appointment.objects.filter(slot__schedule=schedule, status__in=HOLDING_PLACE).values("slot")
@@ -325,10 +303,10 @@ class SlotInput:
 @transaction.atomic
 def slot_create(*, actor: User, data: SlotInput) -> ReceptionSlot:
     """A one-off reception slot. The leader may not receive twice at one time (409 slot_overlap)."""
-    _require(actor, "visits.manage_schedule")
+    require_perm(actor, "visits.manage_schedule")
     _check_place(actor, data.region, data.leader, data.departments)
     if data.kind in (SlotKind.REGULAR, SlotKind.DUTY) and data.leader is None:
-        raise _invalid("leader", _("领导接访和坐班接访须指定接访领导。"))
+        raise invalid("leader", _("领导接访和坐班接访须指定接访领导。"))
     slot = ReceptionSlot(region=data.region, level=data.level, kind=data.kind, leader=data.leader,
                          title=data.title.strip(), place=data.place.strip(), starts_at=data.starts_at,
                          ends_at=data.ends_at, capacity=data.capacity, is_public=data.is_public, created_by=actor)
@@ -348,12 +326,12 @@ def slot_create(*, actor: User, data: SlotInput) -> ReceptionSlot:
 @transaction.atomic
 def slot_cancel(*, actor: User, slot: ReceptionSlot, reason: str) -> ReceptionSlot:
     """Cancel a slot with a reason; its bookings are cancelled with it (and the cases say so)."""
-    _require(actor, "visits.manage_schedule")
-    _visible(actor, slot)
+    require_perm(actor, "visits.manage_schedule")
+    require_visible(actor, slot)
     _require_own_region(actor, slot.region)
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid("reason", _("请填写取消原因。"))
+        raise invalid("reason", _("请填写取消原因。"))
     if not ReceptionSlot.objects.filter(pk=slot.pk, cancelled_at__isnull=True).update(
             cancelled_at=timezone.now(), cancel_reason=reason[:200]):
         raise Conflict(_("该接访时段已取消。"), code="slot_cancelled")
@@ -369,15 +347,15 @@ def slot_cancel(*, actor: User, slot: ReceptionSlot, reason: str) -> ReceptionSl
 def campaign_create(*, actor: User, region: Region, title: str, topic: str, starts_at: datetime, ends_at: datetime,
                     place: str, capacity: int = 20) -> Campaign:
     """集中接访: one slot at the same time in every county under ``region`` (or in ``region`` if it is a county)."""
-    _require(actor, "visits.manage_schedule")
+    require_perm(actor, "visits.manage_schedule")
     _check_place(actor, region, None, [])
     if region.level > RegionLevel.COUNTY:
-        raise _invalid("region", _("集中接访由县级及以上组织。"))
+        raise invalid("region", _("集中接访由县级及以上组织。"))
     campaign = Campaign(region=region, title=title.strip(), topic=topic.strip(), starts_at=starts_at,
                         ends_at=ends_at, created_by=actor)
     full_clean_or_fail(campaign)
     if ends_at <= starts_at:
-        raise _invalid("ends_at", _("结束时间应晚于开始时间。"))
+        raise invalid("ends_at", _("结束时间应晚于开始时间。"))
     campaign.save()
     counties = Region.objects.filter(path__startswith=region.path, level=RegionLevel.COUNTY).order_by("path")
     slots = [ReceptionSlot(campaign=campaign, region=county, level=RegionLevel.COUNTY, kind=SlotKind.CAMPAIGN,
@@ -400,27 +378,27 @@ def appointment_book(*, actor: User, slot: ReceptionSlot, topic: str = "", case:
                      ) -> Appointment:
     """Book a petitioner, or a case's lead petitioner, into a slot. The slot's capacity holds (its row is locked
     while places are counted); a person holds one booking per slot and none at an overlapping time."""
-    _require(actor, "visits.add_appointment")
-    _visible(actor, slot, _("未找到该接访时段。"), "slot_not_found")
+    require_perm(actor, "visits.add_appointment")
+    require_visible(actor, slot, _("未找到该接访时段。"), "slot_not_found")
     if case is not None:
-        _visible(actor, case, _("未找到该信访事项。"), "case_not_found")
+        require_visible(actor, case, _("未找到该信访事项。"), "case_not_found")
         petitioner = petitioner or case.lead_petitioner
         topic = topic or case.summary
     if head_count < 1:
-        raise _invalid("head_count", _("人数至少为1。"))
+        raise invalid("head_count", _("人数至少为1。"))
     topic = (topic or "").strip()
     if not topic:
-        raise _invalid("topic", _("请填写反映事项。"))
+        raise invalid("topic", _("请填写反映事项。"))
     if petitioner is not None:
-        _visible(actor, petitioner, _("未找到该信访人。"), "petitioner_not_found")
+        require_visible(actor, petitioner, _("未找到该信访人。"), "petitioner_not_found")
     elif petitioner_data is not None:
         county = _county_of(slot.region) if slot.region.level >= RegionLevel.COUNTY else None
         county = county or (actor.unit.region.ancestor_at(RegionLevel.COUNTY) if actor.unit_id else None)
         if county is None:
-            raise _invalid("petitioner", _("请在县级及以下登记信访人。"))
+            raise invalid("petitioner", _("请在县级及以下登记信访人。"))
         petitioner = case_services.petitioner_upsert(actor=actor, county=county, data=petitioner_data)
     else:
-        raise _invalid("petitioner", _("请选择信访人或信访事项。"))
+        raise invalid("petitioner", _("请选择信访人或信访事项。"))
 
     slot = ReceptionSlot.objects.select_for_update().get(pk=slot.pk)
     # The person's row too: two clerks booking one person into two overlapping slots at once queue here.
@@ -468,8 +446,8 @@ def _appointment_set(appointment: Appointment, status: str, actor: User, message
 @transaction.atomic
 def appointment_cancel(*, actor: User, appointment: Appointment, reason: str = "") -> Appointment:
     """Cancel a booking (its place is freed)."""
-    _require(actor, "visits.add_appointment")
-    _visible(actor, appointment)
+    require_perm(actor, "visits.add_appointment")
+    require_visible(actor, appointment)
     _appointment_set(appointment, AppointmentStatus.CANCELLED, actor,
                      _("取消预约：%(reason)s") % {"reason": reason.strip() or "-"})
     return appointment
@@ -478,8 +456,8 @@ def appointment_cancel(*, actor: User, appointment: Appointment, reason: str = "
 @transaction.atomic
 def appointment_no_show(*, actor: User, appointment: Appointment) -> Appointment:
     """The petitioner did not come."""
-    _require(actor, "visits.add_appointment")
-    _visible(actor, appointment)
+    require_perm(actor, "visits.add_appointment")
+    require_visible(actor, appointment)
     if appointment.slot.starts_at > timezone.now():
         raise Conflict(_("接访尚未开始，不能登记未到。"), code="slot_not_started")
     _appointment_set(appointment, AppointmentStatus.NO_SHOW, actor, _("预约接访未到。"))
@@ -515,51 +493,51 @@ def _is_leader(user: User) -> bool:
 def reception_record(*, actor: User, data: ReceptionInput) -> Reception:
     """Record a leader's reception. It opens a new case (channel 领导接访) or links an existing open one, and the
     receiving leader becomes the case's owner (谁接访谁包案). A booked appointment is marked attended."""
-    _require(actor, "visits.add_reception")
-    _not_in_future(data.received_at, "received_at", _("接访时间不能晚于现在。"))
+    require_perm(actor, "visits.add_reception")
+    refuse_future(data.received_at, "received_at", _("接访时间不能晚于现在。"))
     raised, decided = (data.raised or "").strip(), (data.decided or "").strip()
     if not raised:
-        raise _invalid("raised", _("请填写反映问题。"))
+        raise invalid("raised", _("请填写反映问题。"))
     if not decided:
-        raise _invalid("decided", _("请填写处理意见。"))
+        raise invalid("decided", _("请填写处理意见。"))
     if data.head_count < 1:
-        raise _invalid("head_count", _("人数至少为1。"))
+        raise invalid("head_count", _("人数至少为1。"))
     slot, appointment, leader = data.slot, data.appointment, data.leader
     if appointment is not None:
-        _visible(actor, appointment, _("未找到该预约。"), "appointment_not_found")
+        require_visible(actor, appointment, _("未找到该预约。"), "appointment_not_found")
         if appointment.status != AppointmentStatus.BOOKED:
             raise Conflict(_("该预约已不是“已预约”状态。"), code="appointment_not_booked")
         slot = slot or appointment.slot
         if appointment.slot_id != slot.pk:
-            raise _invalid("appointment", _("该预约不属于此接访时段。"))
+            raise invalid("appointment", _("该预约不属于此接访时段。"))
     if slot is not None:
-        _visible(actor, slot, _("未找到该接访时段。"), "slot_not_found")
+        require_visible(actor, slot, _("未找到该接访时段。"), "slot_not_found")
     # A leader from above (a city leader's slot) is known through the slot; others must be in the jurisdiction.
     if not (slot is not None and slot.leader_id == leader.pk) and not scoped(
             User.objects.filter(pk=leader.pk), actor).exists():
-        raise _invalid("leader", _("接访领导不在您的辖区内。"))
+        raise invalid("leader", _("接访领导不在您的辖区内。"))
     if not _is_leader(leader):
-        raise _invalid("leader", _("“%(name)s”不是领导，不能记为接访领导。") % {"name": leader.display_name})
+        raise invalid("leader", _("“%(name)s”不是领导，不能记为接访领导。") % {"name": leader.display_name})
 
     if appointment is not None and appointment.case_id and data.case is not None \
             and appointment.case_id != data.case.pk:
-        raise _invalid("case", _("该预约属于信访事项 %(number)s，不能记入其他事项。") % {
+        raise invalid("case", _("该预约属于信访事项 %(number)s，不能记入其他事项。") % {
             "number": appointment.case.number})
     case, opened = data.case or (appointment.case if appointment else None), False
     if case is not None:
-        _visible(actor, case, _("未找到该信访事项。"), "case_not_found")
+        require_visible(actor, case, _("未找到该信访事项。"), "case_not_found")
         if case.status not in OPEN_STATUSES:
             raise Conflict(_("该事项已%(status)s，请登记新的信访事项。") % {"status": case.get_status_display()},
                            code="case_not_open")
         petitioner = case.lead_petitioner
     else:
         if data.category is None or data.region is None:
-            raise _invalid("category", _("登记新事项须选择类别和问题属地。"))
+            raise invalid("category", _("登记新事项须选择类别和问题属地。"))
         petitioner = data.petitioner or (appointment.petitioner if appointment else None)
         if petitioner is not None:
-            _visible(actor, petitioner, _("未找到该信访人。"), "petitioner_not_found")
+            require_visible(actor, petitioner, _("未找到该信访人。"), "petitioner_not_found")
         elif data.petitioner_data is None:
-            raise _invalid("petitioner", _("请填写信访人。"))
+            raise invalid("petitioner", _("请填写信访人。"))
         case = case_services.case_register(actor=actor, data=case_services.CaseInput(
             channel=Channel.LEADER_RECEPTION, received_at=data.received_at, lead=petitioner,
             petitioner=data.petitioner_data or case_services.PetitionerInput(name=petitioner.name),
@@ -605,22 +583,22 @@ class FieldVisitInput:
 def field_visit_record(*, actor: User, data: FieldVisitInput) -> FieldVisit:
     """Record a field visit by one or several cadres (the recorder when none is named). It is a night visit when it
     began within the county's night hours."""
-    _require(actor, "visits.record_field_visit")
+    require_perm(actor, "visits.record_field_visit")
     if data.kind not in VisitKind.values:
-        raise _invalid("kind", _("请选择走访类型。"))
-    _not_in_future(data.visited_at, "visited_at", _("走访时间不能晚于现在。"))
+        raise invalid("kind", _("请选择走访类型。"))
+    refuse_future(data.visited_at, "visited_at", _("走访时间不能晚于现在。"))
     if not (data.summary or "").strip():
-        raise _invalid("summary", _("请填写走访情况。"))
+        raise invalid("summary", _("请填写走访情况。"))
     if not scoped(Region.objects.filter(pk=data.region.pk), actor).exists():
-        raise _invalid("region", _("走访地点不在您的辖区内。"))
+        raise invalid("region", _("走访地点不在您的辖区内。"))
     cadres = {u.pk: u for u in (data.cadres or [actor])}
     if scoped(User.objects.filter(pk__in=cadres, is_active=True), actor).count() != len(cadres):
-        raise _invalid("cadres", _("走访干部不在您的辖区内。"))
+        raise invalid("cadres", _("走访干部不在您的辖区内。"))
     case_ids = {c.pk for c in data.cases}
     if scoped(Case.objects.filter(pk__in=case_ids), actor).count() != len(case_ids):
         raise NotFound(_("未找到相关信访事项。"), code="case_not_found")
     if data.petitioner is not None:
-        _visible(actor, data.petitioner, _("未找到该信访人。"), "petitioner_not_found")
+        require_visible(actor, data.petitioner, _("未找到该信访人。"), "petitioner_not_found")
     visit = FieldVisit(kind=data.kind, region=data.region, visited_at=data.visited_at,
                        is_night=is_night(data.visited_at, visit_settings_for(data.region)),
                        household=data.household.strip(), petitioner=data.petitioner, summary=data.summary.strip(),
@@ -686,19 +664,19 @@ def return_visit_record(*, actor: User, case: Case, result: str, method: str, no
                         visited_at: datetime | None = None) -> ReturnVisit:
     """Record a return visit on a replied case: by visit (also a 上门回访 field visit) or by phone. The result drives
     the case (不满意: handled again). A case not yet replied is refused (409 not_replied)."""
-    _visible(actor, case, _("未找到该信访事项。"), "case_not_found")
+    require_visible(actor, case, _("未找到该信访事项。"), "case_not_found")
     if not (actor.has_perm("visits.change_returnvisit") or actor.has_perm("cases.handle_case")):
         raise NotPermitted()
     if method not in (EvaluationMethod.VISIT, EvaluationMethod.PHONE):
-        raise _invalid("method", _("请选择上门回访或电话回访。"))
+        raise invalid("method", _("请选择上门回访或电话回访。"))
     visited_at = visited_at or timezone.now()
-    _not_in_future(visited_at, "visited_at", _("回访时间不能晚于现在。"))
+    refuse_future(visited_at, "visited_at", _("回访时间不能晚于现在。"))
     if case.status != CaseStatus.REPLIED:
         raise Conflict(_("该事项当前为“%(status)s”，尚未答复，不能回访。") % {"status": case.get_status_display()},
                        code="not_replied")
     note = (note or "").strip()
     if result == Satisfaction.UNSATISFIED and not note:
-        raise _invalid("note", _("不满意的，请记录信访人的意见。"))
+        raise invalid("note", _("不满意的，请记录信访人的意见。"))
     visit = None
     if method == EvaluationMethod.VISIT:
         visit = FieldVisit.objects.create(
@@ -715,11 +693,11 @@ def return_visit_record(*, actor: User, case: Case, result: str, method: str, no
 @transaction.atomic
 def return_visit_assign(*, actor: User, return_visit: ReturnVisit, assignee: User) -> ReturnVisit:
     """Give a pending return visit to another person in the jurisdiction (a commissioner, a grid worker)."""
-    _require(actor, "cases.route_case")
-    _visible(actor, return_visit)
+    require_perm(actor, "cases.route_case")
+    require_visible(actor, return_visit)
     if not scoped(User.objects.filter(pk=assignee.pk, is_active=True), actor).exists() \
             or not assignee.has_perm("visits.change_returnvisit"):
-        raise _invalid("assignee", _("请选择辖区内可以回访的人员。"))
+        raise invalid("assignee", _("请选择辖区内可以回访的人员。"))
     if not ReturnVisit.objects.filter(pk=return_visit.pk, status=ReturnVisitStatus.PENDING).update(assignee=assignee):
         raise Conflict(_("该回访已完成或已撤销。"), code="return_visit_closed")
     return_visit.refresh_from_db()
@@ -743,20 +721,20 @@ def answer_link_create(*, actor: User, return_visit: ReturnVisit, channel: str) 
     """A one-time link for the petitioner to answer the return visit. By SMS it is sent to the lead petitioner's
     phone (after commit, by Celery); as a QR code it is printed on the reply letter. Returns the link and its token,
     which is never stored (only its hash)."""
-    _visible(actor, return_visit)
+    require_visible(actor, return_visit)
     if not (actor.has_perm("visits.change_returnvisit") or actor.has_perm("cases.handle_case")):
         raise NotPermitted()
     if return_visit.status != ReturnVisitStatus.PENDING or return_visit.case.status != CaseStatus.REPLIED:
         raise Conflict(_("该回访已完成或已撤销。"), code="return_visit_closed")
     if channel not in LinkChannel.values:
-        raise _invalid("channel", _("请选择短信或二维码。"))
+        raise invalid("channel", _("请选择短信或二维码。"))
     phone = ""
     if channel == LinkChannel.SMS:
         phone = return_visit.case.lead_petitioner.phone_plain
         if not phone:
-            raise _invalid("channel", _("信访人没有登记电话，请改用二维码。"))
+            raise invalid("channel", _("信访人没有登记电话，请改用二维码。"))
     if channel == LinkChannel.SMS and not settings.SMS_BACKEND:
-        raise _invalid("channel", _("本系统未配置短信网关，请改用二维码。"))
+        raise invalid("channel", _("本系统未配置短信网关，请改用二维码。"))
     if channel == LinkChannel.QR:
         # A reprinted letter replaces the last one: only the newest QR code works.
         AnswerLink.objects.filter(return_visit=return_visit, channel=LinkChannel.QR, used_at__isnull=True,
@@ -830,7 +808,7 @@ def answer_link_submit(*, token: str, result: str, note: str = "") -> ReturnVisi
         error, message, code = ANSWER_REFUSALS[state]
         raise error(_(message), code=code)
     if result not in Satisfaction.values:
-        raise _invalid("result", _("请选择满意、基本满意或不满意。"))
+        raise invalid("result", _("请选择满意、基本满意或不满意。"))
     if not AnswerLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=timezone.now()):
         raise Conflict(_(ANSWER_REFUSALS["used"][1]), code="link_used")
     case = Case.objects.select_for_update().get(pk=link.return_visit.case_id)
@@ -894,17 +872,17 @@ class MeetingInput:
 @transaction.atomic
 def meeting_record(*, actor: User, data: MeetingInput) -> Meeting:
     """Record a meeting that was held (调度会 …): attendees, decisions, the cases discussed (on their timelines)."""
-    _require(actor, "visits.add_meeting")
+    require_perm(actor, "visits.add_meeting")
     if data.kind not in MeetingKind.values:
-        raise _invalid("kind", _("请选择会议类型。"))
-    _not_in_future(data.held_at, "held_at", _("召开时间不能晚于现在。"))
+        raise invalid("kind", _("请选择会议类型。"))
+    refuse_future(data.held_at, "held_at", _("召开时间不能晚于现在。"))
     if not scoped(Region.objects.filter(pk=data.region.pk), actor).exists():
-        raise _invalid("region", _("区划不在您的辖区内。"))
+        raise invalid("region", _("区划不在您的辖区内。"))
     people = {u.pk for u in data.attendees} | ({data.chair.pk} if data.chair else set())
     if not data.attendees:
-        raise _invalid("attendees", _("请选择参会人员。"))
+        raise invalid("attendees", _("请选择参会人员。"))
     if scoped(User.objects.filter(pk__in=people), actor).count() != len(people):
-        raise _invalid("attendees", _("参会人员不在您的辖区内。"))
+        raise invalid("attendees", _("参会人员不在您的辖区内。"))
     case_ids = {c.pk for c in data.cases}
     if scoped(Case.objects.filter(pk__in=case_ids), actor).count() != len(case_ids):
         raise NotFound(_("未找到研究的信访事项。"), code="case_not_found")

@@ -38,3 +38,18 @@ def validate_moment(value) -> None:
 
 
 MOMENT_VALIDATORS = [validate_moment]
+
+
+FUTURE_SLACK_MINUTES = 5  # clocks of phones and desks differ a little
+
+
+def refuse_future(value, field_name: str, message) -> None:
+    """A moment that has not happened yet (a visit, a reception, a review held) is refused (400)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from xinfang.errors import invalid
+
+    if value > timezone.now() + timedelta(minutes=FUTURE_SLACK_MINUTES):
+        raise invalid(field_name, message)

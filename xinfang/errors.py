@@ -54,3 +54,14 @@ def full_clean_or_fail(obj) -> None:
         obj.full_clean()
     except ValidationError as exc:
         raise ValidationFailed(_("提交的数据有误。"), code="invalid", detail=exc.message_dict) from exc
+
+
+def require_perm(actor, permission: str) -> None:
+    """A service's first line: the actor holds ``permission`` or the request is refused (403)."""
+    if not actor.has_perm(permission):
+        raise NotPermitted()
+
+
+def invalid(field_name: str, message) -> ValidationFailed:
+    """Bad input on one field (400), the message also under the field's name in ``detail``."""
+    return ValidationFailed(message, code="invalid", detail={field_name: [str(message)]})

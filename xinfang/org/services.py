@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xinfang.errors import Conflict, NotPermitted, ValidationFailed, full_clean_or_fail
+from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
 
 from .choices import CODE_PREFIX_LENGTH, RegionLevel, Role, UnitKind
 from .models import PATH_SEPARATOR, ApiClient, AuditEvent, Heartbeat, Region, Unit, User
@@ -28,6 +28,12 @@ def require_own_county(*, actor, county: Region, permission: str, message=None) 
         raise NotPermitted()
     if county.level != RegionLevel.COUNTY or not scoped(Region.objects.filter(pk=county.pk), actor).exists():
         raise NotPermitted(message or _("只能修改本县的规则。"), code="county_out_of_jurisdiction")
+
+
+def require_visible(actor, obj, message=None, code: str = "not_found") -> None:
+    """An object outside the actor's jurisdiction does not exist for them (404), whatever its kind."""
+    if obj is None or not scoped(type(obj).objects.filter(pk=obj.pk), actor).exists():
+        raise NotFound(message or _("未找到该对象。"), code=code)
 
 
 def audit_record(*, actor, action: str, obj, region: Region | None = None, changes: dict | None = None,
