@@ -8,13 +8,14 @@ a service's refusal becomes ``{code, message, detail}`` with its status.
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xinfang.api.schema import ERROR_RESPONSES
-from xinfang.errors import NotFound, NotPermitted
+from xinfang.api.views import ScopedViewSet, validated
+from xinfang.errors import NotFound, require_perm
 from xinfang.org.selectors import user_list
 from xinfang.workdays.api.views import caller_county
 
@@ -51,36 +52,6 @@ from .serializers import (
     SignOffSerializer,
 )
 
-
-def _require(user, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise NotPermitted()
-
-
-def _valid(serializer_class, data, request, **kwargs) -> dict:
-    serializer = serializer_class(data=data, context={"request": request}, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-class _DossiersViewSet(viewsets.GenericViewSet):
-    """Reading (the actions in ``read_actions``) asks for ``view_permission``; writes are checked by the services.
-    Ids are numbers: anything else is a 404, not a database error."""
-
-    view_permission: str = ""
-    read_actions = ("list", "retrieve")
-    lookup_value_regex = r"\d+"
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if self.action in self.read_actions:
-            _require(request.user, self.view_permission)
-
-    def _one(self, pk, status_code=status.HTTP_200_OK) -> Response:
-        """The object as the list reads it, freshly from its selector."""
-        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data, status=status_code)
-
-
 # Dossiers -------------------------------------------------------------------------------------------------------
 
 @extend_schema_view(
@@ -89,7 +60,7 @@ class _DossiersViewSet(viewsets.GenericViewSet):
     retrieve=extend_schema(summary="积案档案详情（包案、专班、方案措施、会审、验收、揭榜）",
                            responses={200: DossierDetailSerializer, **ERROR_RESPONSES}),
 )
-class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _DossiersViewSet):
+class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Backlog dossiers (一案一策一专班). The actions change one dossier each through one service and answer with the
     dossier as its detail reads, or with the part they made (201)."""
 
@@ -125,7 +96,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Dossiers
                    responses={201: DossierDetailSerializer, **ERROR_RESPONSES})
     @action(detail=False, methods=["post"])
     def designate(self, request):
-        data = _valid(DesignateSerializer, request.data, request)
+        data = validated(DesignateSerializer, request.data, request)
         dossier = services.dossier_designate(actor=request.user, case=data["case"], reason=data["reason"])
         return self._detail(dossier.pk, status.HTTP_201_CREATED)
 
@@ -133,7 +104,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Dossiers
                    responses={201: DossierDetailSerializer, **ERROR_RESPONSES})
     @action(detail=False, methods=["post"], url_path="from-above", url_name="from-above")
     def from_above(self, request):
-        data = _valid(FromAboveSerializer, request.data, request)
+        data = validated(FromAboveSerializer, request.data, request)
         dossier = services.dossier_from_above(actor=request.user, case=data["case"])
         return self._detail(dossier.pk, status.HTTP_201_CREATED)
 
@@ -141,7 +112,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Dossiers
                    responses={200: BatchResultSerializer, **ERROR_RESPONSES})
     @action(detail=False, methods=["post"])
     def batch(self, request):
-        data = _valid(BatchSerializer, request.data, request)
+        data = validated(BatchSerializer, request.data, request)
         opened = services.batch_from_above(actor=request.user, upper_source=data["upper_source"],
                                            batch=data["batch"])
         return Response(BatchResultSerializer({"opened": opened}).data)
@@ -153,7 +124,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Dossiers
     @action(detail=True, methods=["post"])
     def owners(self, request, pk=None):
         dossier = self.get_object()
-        data = _valid(OwnersSerializer, request.data, request)
+        data = validated(OwnersSerializer, request.data, request)
         services.owners_set(actor=request.user, dossier=dossier, primary=data["primary"], second=data["second"])
         return self._detail(dossier.pk)
 
@@ -162,7 +133,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Dossiers
     @action(detail=True, methods=["post"])
     def members(self, request, pk=None):
         dossier = self.get_object()
-        data = _valid(MemberAddSerializer, request.data, request)
+        data = validated(MemberAddSerializer, request.data, request)
         member = services.member_add(actor=request.user, dossier=dossier, user=data["user"], role=data["role"])
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
@@ -181,7 +152,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Dossiers
     @action(detail=True, methods=["post"])
     def plan(self, request, pk=None):
         dossier = self.get_object()
-        data = _valid(PlanSerializer, request.data, request)
+        data = validated(PlanSerializer, request.data, request)
         services.plan_update(actor=request.user, dossier=dossier, **data)
         return self._detail(dossier.pk)
 
@@ -190,7 +161,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Dossiers
     @action(detail=True, methods=["post"])
     def measures(self, request, pk=None):
         dossier = self.get_object()
-        data = _valid(MeasureAddSerializer, request.data, request)
+        data = validated(MeasureAddSerializer, request.data, request)
         measure = services.measure_add(actor=request.user, dossier=dossier, **data)
         return Response(MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
 
@@ -208,7 +179,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Dossiers
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         dossier = self.get_object()
-        data = _valid(ProgressSerializer, request.data, request)
+        data = validated(ProgressSerializer, request.data, request)
         services.progress_update(actor=request.user, dossier=dossier, **data)
         return self._detail(dossier.pk)
 
@@ -217,7 +188,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Dossiers
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         dossier = self.get_object()
-        data = _valid(EscalateSerializer, request.data, request)
+        data = validated(EscalateSerializer, request.data, request)
         escalation = services.escalation_request(actor=request.user, dossier=dossier, reason=data["reason"])
         return Response(EscalationSerializer(escalation).data, status=status.HTTP_201_CREATED)
 
@@ -226,7 +197,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Dossiers
     @action(detail=True, methods=["post"], url_path="sign-off", url_name="sign-off")
     def sign_off(self, request, pk=None):
         dossier = self.get_object()
-        data = _valid(SignOffInputSerializer, request.data, request)
+        data = validated(SignOffInputSerializer, request.data, request)
         signed = services.sign_off(actor=request.user, dossier=dossier, **data)
         return Response(SignOffSerializer(signed).data, status=status.HTTP_201_CREATED)
 
@@ -235,7 +206,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Dossiers
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         dossier = self.get_object()
-        data = _valid(NoteSerializer, request.data, request)
+        data = validated(NoteSerializer, request.data, request)
         services.dossier_close(actor=request.user, dossier=dossier, note=data["note"])
         return self._detail(dossier.pk)
 
@@ -244,13 +215,13 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Dossiers
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         dossier = self.get_object()
-        data = _valid(PublishSerializer, request.data, request)
+        data = validated(PublishSerializer, request.data, request)
         listing = services.listing_publish(actor=request.user, dossier=dossier, **data)
         listing = selectors.listing_list(user=request.user).get(pk=listing.pk)
         return Response(ListingSerializer(listing).data, status=status.HTTP_201_CREATED)
 
 
-class MeasureViewSet(_DossiersViewSet):
+class MeasureViewSet(ScopedViewSet):
     """A measure of a dossier's plan (added on the dossier: POST /api/v1/dossiers/{id}/measures/)."""
 
     serializer_class = MeasureSerializer
@@ -263,12 +234,12 @@ class MeasureViewSet(_DossiersViewSet):
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None):
         measure = self.get_object()
-        data = _valid(NoteSerializer, request.data, request)
+        data = validated(NoteSerializer, request.data, request)
         services.measure_done(actor=request.user, measure=measure, note=data["note"])
         return self._one(measure.pk)
 
 
-class EscalationViewSet(_DossiersViewSet):
+class EscalationViewSet(ScopedViewSet):
     """A 提级会审 (requested on the dossier: POST /api/v1/dossiers/{id}/escalate/)."""
 
     serializer_class = EscalationSerializer
@@ -282,7 +253,7 @@ class EscalationViewSet(_DossiersViewSet):
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
         escalation = self.get_object()
-        data = _valid(EscalationRecordSerializer, request.data, request)
+        data = validated(EscalationRecordSerializer, request.data, request)
         services.escalation_record(actor=request.user, escalation=escalation, **data)
         return self._one(escalation.pk)
 
@@ -293,7 +264,7 @@ class EscalationViewSet(_DossiersViewSet):
     list=extend_schema(summary="揭榜挂帅榜单", responses={200: ListingSerializer(many=True), **ERROR_RESPONSES}),
     retrieve=extend_schema(summary="揭榜挂帅榜单详情", responses={200: ListingSerializer, **ERROR_RESPONSES}),
 )
-class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _DossiersViewSet):
+class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """The county's 揭榜挂帅 board (listings are published on the dossier: POST /api/v1/dossiers/{id}/publish/)."""
 
     serializer_class = ListingSerializer
@@ -308,7 +279,7 @@ class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Dossiers
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         listing = self.get_object()
-        data = _valid(ClaimSubmitSerializer, request.data, request)
+        data = validated(ClaimSubmitSerializer, request.data, request)
         claim = services.claim_submit(actor=request.user, listing=listing, **data)
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
@@ -319,7 +290,7 @@ class ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Dossiers
         return self._one(listing.pk)
 
 
-class ClaimViewSet(_DossiersViewSet):
+class ClaimViewSet(ScopedViewSet):
     """A claim on a listing (made on the listing: POST /api/v1/listings/{id}/claim/)."""
 
     serializer_class = ClaimSerializer
@@ -332,7 +303,7 @@ class ClaimViewSet(_DossiersViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         claim = self.get_object()
-        data = _valid(ClaimDecideSerializer, request.data, request)
+        data = validated(ClaimDecideSerializer, request.data, request)
         services.claim_decide(actor=request.user, claim=claim, **data)
         return self._one(claim.pk)
 
@@ -344,7 +315,7 @@ class CadreRecordView(APIView):
 
     @extend_schema(summary="干部积分与揭榜记录", responses={200: CadreRecordSerializer, **ERROR_RESPONSES})
     def get(self, request, user_id: int):
-        _require(request.user, "scoring.view_pointentry")
+        require_perm(request.user, "scoring.view_pointentry")
         cadre = user_list(user=request.user).filter(pk=user_id).first()
         if cadre is None:
             raise NotFound(_("未找到该干部。"), code="user_not_found")
@@ -357,12 +328,12 @@ class BacklogSettingsView(APIView):
 
     @extend_schema(summary="本县信访积案规则", responses={200: BacklogSettingsSerializer, **ERROR_RESPONSES})
     def get(self, request):
-        _require(request.user, "dossiers.view_backlogsettings")
+        require_perm(request.user, "dossiers.view_backlogsettings")
         return Response(BacklogSettingsSerializer(services.settings_for(caller_county(request.user))).data)
 
     @extend_schema(summary="修改本县信访积案规则", request=BacklogSettingsSerializer,
                    responses={200: BacklogSettingsSerializer, **ERROR_RESPONSES})
     def patch(self, request):
-        data = _valid(BacklogSettingsSerializer, request.data, request, partial=True)
+        data = validated(BacklogSettingsSerializer, request.data, request, partial=True)
         rules = services.backlog_settings_update(actor=request.user, county=caller_county(request.user), **data)
         return Response(BacklogSettingsSerializer(rules).data)

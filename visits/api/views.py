@@ -13,13 +13,14 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xinfang.api.schema import ERROR_RESPONSES
-from xinfang.errors import NotPermitted
+from xinfang.api.views import ScopedViewSet, validated
+from xinfang.errors import require_perm
 from xinfang.workdays.api.views import caller_county
 
 from .. import selectors, services
@@ -66,36 +67,10 @@ from .serializers import (
 )
 
 
-def _require(user, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise NotPermitted()
-
-
-def _valid(serializer_class, data, request, **kwargs) -> dict:
-    serializer = serializer_class(data=data, context={"request": request}, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _input(dataclass, data: dict):
     """The service's input dataclass from validated data (the serializer's fields are named like its own)."""
     names = {f.name for f in dataclass_fields(dataclass)}
     return dataclass(**{k: v for k, v in data.items() if k in names})
-
-
-class _VisitsViewSet(viewsets.GenericViewSet):
-    """Reading (list, retrieve) asks for ``view_permission``; writes are checked by the services."""
-
-    view_permission: str = ""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if self.action in ("list", "retrieve"):
-            _require(request.user, self.view_permission)
-
-    def _one(self, pk, status_code=status.HTTP_200_OK) -> Response:
-        """The object as the list reads it (annotations and all), freshly from its selector."""
-        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data, status=status_code)
 
 
 # Schedules, campaigns, slots, appointments ---------------------------------------------------------------------
@@ -104,7 +79,7 @@ class _VisitsViewSet(viewsets.GenericViewSet):
     list=extend_schema(summary="接访日程规则列表", responses={200: ScheduleSerializer(many=True), **ERROR_RESPONSES}),
     retrieve=extend_schema(summary="接访日程规则详情", responses={200: ScheduleSerializer, **ERROR_RESPONSES}),
 )
-class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsViewSet):
+class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Recurring reception rules (every Thursday afternoon …); creating one generates its dated slots at once."""
 
     serializer_class = ScheduleSerializer
@@ -116,7 +91,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsV
     @extend_schema(summary="新建接访日程规则（立即生成接访时段）", request=ScheduleWriteSerializer,
                    responses={201: ScheduleSerializer, **ERROR_RESPONSES})
     def create(self, request, *args, **kwargs):
-        data = _valid(ScheduleWriteSerializer, request.data, request)
+        data = validated(ScheduleWriteSerializer, request.data, request)
         schedule = services.schedule_create(actor=request.user, data=_input(services.ScheduleInput, data))
         return self._one(schedule.pk, status.HTTP_201_CREATED)
 
@@ -131,7 +106,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsV
 @extend_schema_view(
     list=extend_schema(summary="集中接访活动列表", responses={200: CampaignSerializer(many=True), **ERROR_RESPONSES}),
 )
-class CampaignViewSet(mixins.ListModelMixin, _VisitsViewSet):
+class CampaignViewSet(mixins.ListModelMixin, ScopedViewSet):
     """集中接访: one topic at one time in every county under a region (each county gets a slot)."""
 
     serializer_class = CampaignSerializer
@@ -143,7 +118,7 @@ class CampaignViewSet(mixins.ListModelMixin, _VisitsViewSet):
     @extend_schema(summary="组织集中接访（各县各生成一个接访时段）", request=CampaignWriteSerializer,
                    responses={201: CampaignSerializer, **ERROR_RESPONSES})
     def create(self, request, *args, **kwargs):
-        data = _valid(CampaignWriteSerializer, request.data, request)
+        data = validated(CampaignWriteSerializer, request.data, request)
         campaign = services.campaign_create(actor=request.user, **data)
         return self._one(campaign.pk, status.HTTP_201_CREATED)
 
@@ -153,7 +128,7 @@ class CampaignViewSet(mixins.ListModelMixin, _VisitsViewSet):
                        responses={200: SlotSerializer(many=True), **ERROR_RESPONSES}),
     retrieve=extend_schema(summary="接访时段详情", responses={200: SlotSerializer, **ERROR_RESPONSES}),
 )
-class SlotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsViewSet):
+class SlotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Dated receptions of the jurisdiction and of the levels above it; booking takes one of a slot's places."""
 
     serializer_class = SlotSerializer
@@ -167,7 +142,7 @@ class SlotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsViewS
     @extend_schema(summary="新建单次接访时段", request=SlotWriteSerializer,
                    responses={201: SlotSerializer, **ERROR_RESPONSES})
     def create(self, request, *args, **kwargs):
-        data = _valid(SlotWriteSerializer, request.data, request)
+        data = validated(SlotWriteSerializer, request.data, request)
         slot = services.slot_create(actor=request.user, data=_input(services.SlotInput, data))
         return self._one(slot.pk, status.HTTP_201_CREATED)
 
@@ -176,7 +151,7 @@ class SlotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsViewS
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         slot = self.get_object()
-        data = _valid(SlotCancelSerializer, request.data, request)
+        data = validated(SlotCancelSerializer, request.data, request)
         services.slot_cancel(actor=request.user, slot=slot, reason=data["reason"])
         return self._one(slot.pk)
 
@@ -185,7 +160,7 @@ class SlotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsViewS
     @action(detail=True, methods=["post"])
     def book(self, request, pk=None):
         slot = self.get_object()
-        data = _valid(BookSerializer, request.data, request)
+        data = validated(BookSerializer, request.data, request)
         appointment = services.appointment_book(
             actor=request.user, slot=slot, topic=data["topic"], case=data["case"], petitioner=data["petitioner"],
             petitioner_data=petitioner_data_from(data), head_count=data["head_count"])
@@ -197,7 +172,7 @@ class SlotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsViewS
     list=extend_schema(summary="约访列表", responses={200: AppointmentSerializer(many=True), **ERROR_RESPONSES}),
     retrieve=extend_schema(summary="约访详情", responses={200: AppointmentSerializer, **ERROR_RESPONSES}),
 )
-class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsViewSet):
+class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Bookings into slots (made on the slot: POST /api/v1/reception-slots/{id}/book/)."""
 
     serializer_class = AppointmentSerializer
@@ -212,7 +187,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Visi
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         appointment = self.get_object()
-        data = _valid(AppointmentCancelSerializer, request.data, request)
+        data = validated(AppointmentCancelSerializer, request.data, request)
         services.appointment_cancel(actor=request.user, appointment=appointment, reason=data["reason"])
         return self._one(appointment.pk)
 
@@ -229,7 +204,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Visi
     list=extend_schema(summary="领导接访记录列表", responses={200: ReceptionSerializer(many=True), **ERROR_RESPONSES}),
     retrieve=extend_schema(summary="领导接访记录详情", responses={200: ReceptionSerializer, **ERROR_RESPONSES}),
 )
-class ReceptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsViewSet):
+class ReceptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Leaders' receptions. Recording one links an open case or opens a new one (channel 领导接访), and the
     receiving leader becomes the case's owner (谁接访谁包案)."""
 
@@ -244,7 +219,7 @@ class ReceptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Visits
     @extend_schema(summary="登记领导接访（关联或新登记信访事项，谁接访谁包案）", request=ReceptionWriteSerializer,
                    responses={201: ReceptionSerializer, **ERROR_RESPONSES})
     def create(self, request, *args, **kwargs):
-        data = _valid(ReceptionWriteSerializer, request.data, request)
+        data = validated(ReceptionWriteSerializer, request.data, request)
         data["petitioner_data"] = petitioner_data_from(data)
         reception = services.reception_record(actor=request.user, data=_input(services.ReceptionInput, data))
         return self._one(reception.pk, status.HTTP_201_CREATED)
@@ -254,7 +229,7 @@ class ReceptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Visits
     list=extend_schema(summary="下访走访列表", responses={200: FieldVisitSerializer(many=True), **ERROR_RESPONSES}),
     retrieve=extend_schema(summary="下访走访详情", responses={200: FieldVisitSerializer, **ERROR_RESPONSES}),
 )
-class FieldVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsViewSet):
+class FieldVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """下访, 带案下访, 走访 and 上门回访; ``is_night`` is fixed by the county's night hours when recorded."""
 
     serializer_class = FieldVisitSerializer
@@ -267,7 +242,7 @@ class FieldVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Visit
     @extend_schema(summary="登记下访走访", request=FieldVisitWriteSerializer,
                    responses={201: FieldVisitSerializer, **ERROR_RESPONSES})
     def create(self, request, *args, **kwargs):
-        data = _valid(FieldVisitWriteSerializer, request.data, request)
+        data = validated(FieldVisitWriteSerializer, request.data, request)
         visit = services.field_visit_record(actor=request.user, data=_input(services.FieldVisitInput, data))
         return self._one(visit.pk, status.HTTP_201_CREATED)
 
@@ -276,7 +251,7 @@ class FieldVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Visit
     list=extend_schema(summary="会议列表", responses={200: MeetingSerializer(many=True), **ERROR_RESPONSES}),
     retrieve=extend_schema(summary="会议详情", responses={200: MeetingSerializer, **ERROR_RESPONSES}),
 )
-class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsViewSet):
+class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Meetings on petition work (调度会, 联席会议 …) with their attendees and the cases discussed."""
 
     serializer_class = MeetingSerializer
@@ -289,7 +264,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsVi
     @extend_schema(summary="登记会议", request=MeetingWriteSerializer,
                    responses={201: MeetingSerializer, **ERROR_RESPONSES})
     def create(self, request, *args, **kwargs):
-        data = _valid(MeetingWriteSerializer, request.data, request)
+        data = validated(MeetingWriteSerializer, request.data, request)
         meeting = services.meeting_record(actor=request.user, data=_input(services.MeetingInput, data))
         return self._one(meeting.pk, status.HTTP_201_CREATED)
 
@@ -310,7 +285,7 @@ class ReturnVisitApiFilterSet(ReturnVisitFilterSet):
     list=extend_schema(summary="回访列表", responses={200: ReturnVisitSerializer(many=True), **ERROR_RESPONSES}),
     retrieve=extend_schema(summary="回访详情", responses={200: ReturnVisitSerializer, **ERROR_RESPONSES}),
 )
-class ReturnVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsViewSet):
+class ReturnVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Return visits on replied cases, due by the case's 答复后回访 clock; ``mine=true`` lists the caller's own."""
 
     serializer_class = ReturnVisitSerializer
@@ -324,7 +299,7 @@ class ReturnVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Visi
                    responses={201: ReturnVisitSerializer, **ERROR_RESPONSES})
     @action(detail=False, methods=["post"])
     def record(self, request):
-        data = _valid(ReturnVisitRecordSerializer, request.data, request)
+        data = validated(ReturnVisitRecordSerializer, request.data, request)
         visit = services.return_visit_record(actor=request.user, **data)
         return self._one(visit.pk, status.HTTP_201_CREATED)
 
@@ -333,7 +308,7 @@ class ReturnVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Visi
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         visit = self.get_object()
-        data = _valid(ReturnVisitAssignSerializer, request.data, request)
+        data = validated(ReturnVisitAssignSerializer, request.data, request)
         services.return_visit_assign(actor=request.user, return_visit=visit, assignee=data["assignee"])
         return self._one(visit.pk)
 
@@ -342,7 +317,7 @@ class ReturnVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Visi
     @action(detail=True, methods=["post"])
     def link(self, request, pk=None):
         visit = self.get_object()
-        data = _valid(AnswerLinkCreateSerializer, request.data, request)
+        data = validated(AnswerLinkCreateSerializer, request.data, request)
         link, token = services.answer_link_create(actor=request.user, return_visit=visit, channel=data["channel"])
         # The token is never stored; an SMS link goes only to the phone, a QR link is shown once to print.
         url = services.answer_url(token) if link.channel == "qr" else None
@@ -357,7 +332,7 @@ class ReturnVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Visi
                        responses={200: DutyRuleSerializer(many=True), **ERROR_RESPONSES}),
     retrieve=extend_schema(summary="工作制度详情", responses={200: DutyRuleSerializer, **ERROR_RESPONSES}),
 )
-class DutyRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsViewSet):
+class DutyRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """The county's duty rules, every version. Changing a rule ends the current version yesterday and starts a new
     one today: the response to a PATCH is then that new version (another ``id``, the same ``lineage``)."""
 
@@ -371,7 +346,7 @@ class DutyRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsV
     @extend_schema(summary="新增工作制度（今日起生效）", request=DutyRuleWriteSerializer,
                    responses={201: DutyRuleSerializer, **ERROR_RESPONSES})
     def create(self, request, *args, **kwargs):
-        data = _valid(DutyRuleWriteSerializer, request.data, request)
+        data = validated(DutyRuleWriteSerializer, request.data, request)
         rule = services.duty_rule_create(actor=request.user, county=caller_county(request.user),
                                          data=duty_rule_input_from(data))
         return self._one(rule.pk, status.HTTP_201_CREATED)
@@ -380,7 +355,7 @@ class DutyRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _VisitsV
                    responses={200: DutyRuleSerializer, **ERROR_RESPONSES})
     def partial_update(self, request, *args, **kwargs):
         rule = self.get_object()
-        data = _valid(DutyRuleWriteSerializer, request.data, request, partial=True)
+        data = validated(DutyRuleWriteSerializer, request.data, request, partial=True)
         target = services.duty_rule_update(actor=request.user, rule=rule,
                                            data=duty_rule_input_from(data, instance=rule))
         return self._one(target.pk)
@@ -398,8 +373,8 @@ class DutyComplianceView(APIView):
     @extend_schema(summary="工作制度落实情况", parameters=[ComplianceQuerySerializer],
                    responses={200: ComplianceSerializer(many=True), **ERROR_RESPONSES})
     def get(self, request):
-        _require(request.user, "visits.view_compliance")
-        query = _valid(ComplianceQuerySerializer, request.query_params, request)
+        require_perm(request.user, "visits.view_compliance")
+        query = validated(ComplianceQuerySerializer, request.query_params, request)
         report = selectors.duty_compliance(user=request.user, county=caller_county(request.user),
                                            day=query.get("day") or timezone.localdate())
         return Response(ComplianceSerializer(report, many=True).data)
@@ -412,8 +387,8 @@ class VisitStatsView(APIView):
     @extend_schema(summary="接访走访统计", parameters=[StatsQuerySerializer],
                    responses={200: VisitStatsSerializer, **ERROR_RESPONSES})
     def get(self, request):
-        _require(request.user, "visits.view_visit_stats")
-        query = _valid(StatsQuerySerializer, request.query_params, request)
+        require_perm(request.user, "visits.view_visit_stats")
+        query = validated(StatsQuerySerializer, request.query_params, request)
         today = timezone.localdate()
         start = query.get("start") or today.replace(day=1)
         end = query.get("end") or selectors.period_bounds("month", start)[1]
@@ -431,12 +406,12 @@ class VisitSettingsView(APIView):
 
     @extend_schema(summary="本县接访走访规则", responses={200: VisitSettingsSerializer, **ERROR_RESPONSES})
     def get(self, request):
-        _require(request.user, "visits.view_visitsettings")
+        require_perm(request.user, "visits.view_visitsettings")
         return Response(VisitSettingsSerializer(self._settings(request)).data)
 
     @extend_schema(summary="修改本县接访走访规则", request=VisitSettingsSerializer,
                    responses={200: VisitSettingsSerializer, **ERROR_RESPONSES})
     def patch(self, request):
-        data = _valid(VisitSettingsSerializer, request.data, request, partial=True)
+        data = validated(VisitSettingsSerializer, request.data, request, partial=True)
         rules = services.visit_settings_update(actor=request.user, county=caller_county(request.user), **data)
         return Response(VisitSettingsSerializer(rules).data)
