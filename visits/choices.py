@@ -82,6 +82,7 @@ class MeetingKind(models.TextChoices):
     DISPATCH = "dispatch", _("调度会")
     JOINT = "joint", _("联席会议")
     CASE_REVIEW = "case_review", _("案件研判会")
+    BACKLOG_REVIEW = "backlog", _("积案逐件过堂")  # the weekly review of backlog dossiers
     OTHER = "other", _("其他会议")
 
 

@@ -273,7 +273,9 @@ def meeting_list(request):
 @login_required
 @permission_required("visits.add_meeting", raise_exception=True)
 def meeting_new(request):
-    form = MeetingForm(request.POST or None, user=request.user)
+    # From a dossier page: ?kind=backlog&case=<number> starts the weekly review (逐件过堂) of that case.
+    initial = {"kind": request.GET.get("kind", ""), "case_numbers": request.GET.get("case", "")}
+    form = MeetingForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
