@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case
 from xinfang.org.scoping import Scoping
 
+from .choices import BandMode, PeriodKind, UnitGroup
+
 
 class PointEntry(models.Model):
     """One line of the points ledger: who, how many points (positive or negative), by which rule, for what, when.
@@ -49,3 +51,89 @@ class PointEntry(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.points:+d} {self.rule}"
+
+
+class IndicatorScheme(models.Model):
+    """A county's petition-index rules, versioned: module weights, the rank-to-score table (排名赋分), the colour bands
+    of the five-colour map and the category group of the three main fields. A snapshot keeps the version it was
+    computed with; editing publishes a new version."""
+
+    scoping = Scoping(region="county", include_ancestors=True)
+
+    county = models.ForeignKey("org.Region", verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    is_current = models.BooleanField(_("现行版本"), default=True)
+    # {module code: weight}; weights need not add up to 100 (the index divides by their sum).
+    weights = models.JSONField(_("模块权重"))
+    # Score by rank: the first entry for rank 1, the second for rank 2 …; ranks beyond the table get its last entry.
+    rank_scores = models.JSONField(_("排名赋分表"))
+    band_mode = models.CharField(_("分色方式"), max_length=10, choices=BandMode.choices, default=BandMode.SHARE)
+    # Best first: [{"name": "绿", "colour": "#2e7d32", "share": 20} …] (share: % of units, by rank) or
+    # [{"name": …, "colour": …, "min_score": 90} …] (score: the index at least this).
+    bands = models.JSONField(_("五色分档"))
+    main_categories = models.ManyToManyField("cases.Category", verbose_name=_("三大领域类别"), blank=True,
+                                             related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("信访指数规则")
+        verbose_name_plural = _("信访指数规则")
+        ordering = ["county", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["county"], condition=Q(is_current=True), name="scoring_scheme_one_current"),
+            models.UniqueConstraint(fields=["county", "version"], name="scoring_scheme_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.county} v{self.version}"
+
+
+class RankingSnapshot(models.Model):
+    """The county's units ranked for one period (a daily bulletin, a weekly showcase, a monthly ranking, a quarterly
+    assessment). Immutable: generating the same period again returns this one."""
+
+    scoping = Scoping(region="county", include_ancestors=True)
+
+    county = models.ForeignKey("org.Region", verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类型"), max_length=10, choices=PeriodKind.choices)
+    period_start = models.DateField(_("统计起"))
+    period_end = models.DateField(_("统计止"))
+    scheme = models.ForeignKey(IndicatorScheme, verbose_name=_("指数规则"), on_delete=models.PROTECT,
+                               related_name="snapshots")
+    generated_at = models.DateTimeField(_("生成时间"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("排名快照")
+        verbose_name_plural = _("排名快照")
+        ordering = ["-period_start", "kind"]
+        constraints = [models.UniqueConstraint(fields=["county", "kind", "period_start"],
+                                               name="scoring_snapshot_once_per_period")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.period_start}"
+
+
+class RankingRow(models.Model):
+    """One unit in a snapshot: each module's value, rank and score, the index, the overall rank and the colour."""
+
+    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="rows")
+    group = models.CharField(_("类别"), max_length=12, choices=UnitGroup.choices)
+    unit = models.ForeignKey("org.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("org.Region", verbose_name=_("乡镇"), on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+")
+    values = models.JSONField(_("模块数据"))  # {module: {"value": …, "numerator": …, "denominator": …}}
+    ranks = models.JSONField(_("模块排名"))
+    scores = models.JSONField(_("模块得分"))
+    index = models.DecimalField(_("信访指数"), max_digits=7, decimal_places=2)
+    rank = models.PositiveIntegerField(_("排名"))
+    band = models.PositiveSmallIntegerField(_("色档"))  # 0 = best band
+    colour_name = models.CharField(_("颜色"), max_length=10)
+    colour = models.CharField(_("色值"), max_length=9)
+
+    class Meta:
+        verbose_name = _("排名")
+        verbose_name_plural = _("排名")
+        ordering = ["group", "rank"]
+        constraints = [models.UniqueConstraint(fields=["snapshot", "unit"], name="scoring_row_once")]

@@ -1,11 +1,19 @@
-"""Writes of the scoring app: the points ledger is append-only."""
+"""Writes of the scoring app: the append-only points ledger, the county's petition-index scheme (versioned) and
+the ranking snapshots behind the bulletins (日通报, 周亮晒, 月排名, 季考核), each generated once."""
+
+from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from cases.models import Case
-from xinfang.org.models import User
+from xinfang.errors import ValidationFailed
+from xinfang.org.choices import RegionLevel
+from xinfang.org.models import Region, User
+from xinfang.org.services import audit_record, require_own_county
 
-from .models import PointEntry
+from .choices import BandMode, Module, PeriodKind
+from .models import IndicatorScheme, PointEntry, RankingRow, RankingSnapshot
 
 
 def points_award(*, user: User, points: int, rule: str, reason: str, source=None, case: Case | None = None,
@@ -24,3 +32,126 @@ def points_award(*, user: User, points: int, rule: str, reason: str, source=None
                                              source_type=source_type, source_id=source_id, created_by=actor)
     except IntegrityError:  # a concurrent award of the same source: the database kept the first
         return earlier.get()
+
+
+# The petition index: the county's scheme and the snapshots ----------------------------------------------------
+
+DEFAULT_WEIGHTS = {"first": 20, "repeat": 15, "backlog": 20, "main_fields": 15, "skip_level": 15, "satisfaction": 15}
+DEFAULT_RANK_SCORES = [100 - 2 * i for i in range(21)]  # 100, 98 … 60
+DEFAULT_BANDS = [  # best first: the 东阳 five colours
+    {"name": "绿", "colour": "#2e7d32", "share": 20}, {"name": "蓝", "colour": "#1565c0", "share": 20},
+    {"name": "黄", "colour": "#f9a825", "share": 20}, {"name": "橙", "colour": "#ef6c00", "share": 20},
+    {"name": "红", "colour": "#c62828", "share": 20},
+]
+
+
+def scheme_for(county: Region) -> IndicatorScheme:
+    """The county's current petition-index scheme (version 1 from the defaults, the first time it is needed)."""
+    current = IndicatorScheme.objects.filter(county=county, is_current=True).first()
+    if current is not None:
+        return current
+    try:
+        with transaction.atomic():
+            return IndicatorScheme.objects.create(county=county, version=1, weights=DEFAULT_WEIGHTS,
+                                                  rank_scores=DEFAULT_RANK_SCORES, bands=DEFAULT_BANDS)
+    except IntegrityError:  # created meanwhile by another request
+        return IndicatorScheme.objects.get(county=county, is_current=True)
+
+
+def _check_scheme(weights: dict, rank_scores: list, band_mode: str, bands: list) -> None:
+    errors = {}
+    if set(weights) != set(Module.values) or any(not isinstance(w, int | float) or w < 0 for w in weights.values()) \
+            or not sum(weights.values()):
+        errors["weights"] = [_("六个模块都须有不小于0的权重，且不能全为0。")]
+    if not rank_scores or any(not isinstance(s, int | float) or s < 0 for s in rank_scores):
+        errors["rank_scores"] = [_("排名赋分表须为不小于0的分数列表。")]
+    key = "min_score" if band_mode == BandMode.SCORE else "share"
+    if band_mode not in BandMode.values or not bands or any(
+            not isinstance(b, dict) or not b.get("name") or not b.get("colour")
+            or not isinstance(b.get(key), int | float) for b in bands):
+        errors["bands"] = [_("每个色档须有名称、颜色和%(key)s。") % {"key": key}]
+    elif band_mode == BandMode.SHARE and sum(b["share"] for b in bands) != 100:
+        errors["bands"] = [_("按比例分色时，各色档比例之和须为100。")]
+    if errors:
+        raise ValidationFailed(_("提交的数据有误。"), code="invalid", detail=errors)
+
+
+@transaction.atomic
+def scheme_update(*, actor: User, county: Region, weights: dict, rank_scores: list, band_mode: str, bands: list,
+                  main_categories=None) -> IndicatorScheme:
+    """A county admin changes the petition-index rules: a new version becomes current; snapshots already generated
+    keep theirs (audited)."""
+    require_own_county(actor=actor, county=county, permission="scoring.change_indicatorscheme")
+    _check_scheme(weights, rank_scores, band_mode, bands)
+    current = IndicatorScheme.objects.select_for_update().get(pk=scheme_for(county).pk)
+    categories = list(main_categories) if main_categories is not None else list(current.main_categories.all())
+    if any(c.county_id != county.pk for c in categories):
+        raise ValidationFailed(_("请选择本县的信访类别。"), code="unknown_category")
+    IndicatorScheme.objects.filter(pk=current.pk).update(is_current=False)
+    scheme = IndicatorScheme.objects.create(county=county, version=current.version + 1, weights=weights,
+                                           rank_scores=rank_scores, band_mode=band_mode, bands=bands,
+                                           created_by=actor)
+    scheme.main_categories.set(categories)
+    audit_record(actor=actor, action="indicator_scheme.update", obj=scheme, region=county,
+                 changes={"version": [current.version, scheme.version]})
+    return scheme
+
+
+def period_of(kind: str, day: date) -> tuple[date, date]:
+    """The period of a bulletin that contains ``day``: the day, its week (Monday–Sunday), month or quarter."""
+    if kind == PeriodKind.DAY:
+        return day, day
+    from visits.selectors import period_bounds
+
+    return period_bounds(kind, day)
+
+
+@transaction.atomic
+def snapshot_generate(*, county: Region, kind: str, day: date) -> RankingSnapshot:
+    """The ranking of the period of ``kind`` containing ``day``, computed once and stored: generating it again
+    returns the same snapshot (a unique period per county and kind)."""
+    from .selectors import compute_ranking
+
+    if kind not in PeriodKind.values:
+        raise ValidationFailed(_("请选择通报类型。"), code="invalid")
+    start, end = period_of(kind, day)
+    existing = RankingSnapshot.objects.filter(county=county, kind=kind, period_start=start).first()
+    if existing is not None:
+        return existing
+    scheme = scheme_for(county)
+    try:
+        with transaction.atomic():
+            snapshot = RankingSnapshot.objects.create(county=county, kind=kind, period_start=start, period_end=end,
+                                                      scheme=scheme)
+    except IntegrityError:  # generated meanwhile by another worker
+        return RankingSnapshot.objects.get(county=county, kind=kind, period_start=start)
+    rows = []
+    for group, results in compute_ranking(county=county, scheme=scheme, start=start, end=end).items():
+        for r in results:
+            rows.append(RankingRow(
+                snapshot=snapshot, group=group, unit=r.unit, region=r.region, index=r.index, rank=r.rank,
+                band=r.band, colour_name=r.colour_name, colour=r.colour, ranks=r.ranks,
+                scores={m: str(s) for m, s in r.scores.items()},
+                values={m: {**v, "value": str(v["value"])} for m, v in r.values.items()}))
+    RankingRow.objects.bulk_create(rows)
+    return snapshot
+
+
+def bulletins_due(*, today: date) -> list[RankingSnapshot]:
+    """Beat, each morning: yesterday's daily bulletin; on Mondays last week's showcase; on the 1st last month's
+    ranking; on the first day of a quarter last quarter's assessment — for every county. Idempotent."""
+    from datetime import timedelta
+
+    yesterday = today - timedelta(days=1)
+    kinds = [PeriodKind.DAY]
+    if today.weekday() == 0:
+        kinds.append(PeriodKind.WEEK)
+    if today.day == 1:
+        kinds.append(PeriodKind.MONTH)
+        if today.month in (1, 4, 7, 10):
+            kinds.append(PeriodKind.QUARTER)
+    made = []
+    for county in Region.objects.filter(level=RegionLevel.COUNTY, units__isnull=False).distinct():
+        for kind in kinds:
+            made.append(snapshot_generate(county=county, kind=kind, day=yesterday))
+    return made

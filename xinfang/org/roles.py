@@ -16,7 +16,8 @@ _VIEW_VISITS = ["visits.view_receptionslot", "visits.view_receptionschedule", "v
                 "visits.view_fieldvisit", "visits.view_returnvisit", "visits.view_meeting", "visits.view_dutyrule",
                 "visits.view_appointment"]
 _VISIT_REPORTS = ["visits.view_compliance", "visits.view_visit_stats"]
-_VIEW_DOSSIERS = ["dossiers.view_dossier", "dossiers.view_listing", "scoring.view_pointentry"]
+_VIEW_DOSSIERS = ["dossiers.view_dossier", "dossiers.view_listing", "scoring.view_pointentry",
+                  "scoring.view_rankingsnapshot", "scoring.view_indicatorscheme"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CASEWORKER: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + [
@@ -45,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "visits.manage_schedule", "visits.view_visitsettings", "visits.change_visitsettings",
         "visits.add_dutyrule", "visits.change_dutyrule",
         "dossiers.publish_listing", "dossiers.view_backlogsettings", "dossiers.change_backlogsettings",
+        "scoring.change_indicatorscheme",
     ] + _BOARD + _VIEW_VISITS + _VISIT_REPORTS + _VIEW_DOSSIERS,
     Role.AUDITOR: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + _BOARD + [
         "org.view_auditevent", "cases.view_personaldataaccess",

@@ -238,6 +238,8 @@ CELERY_BEAT_SCHEDULE = {
     "backlog-promotion": {"task": "visits.tasks.promote_backlog", "schedule": crontab(hour=1, minute=30)},
     # Remind people short of a duty rule near the end of its period (visits.services.duty_reminders).
     "duty-reminders": {"task": "visits.tasks.remind_duties", "schedule": crontab(hour=9, minute=0)},
+    # Ranking snapshots: 日通报 daily, 周亮晒 on Mondays, 月排名 on the 1st, 季考核 each quarter (scoring.services).
+    "bulletins": {"task": "scoring.tasks.generate_bulletins", "schedule": crontab(hour=6, minute=30)},
 }
 # E-MAIL: the console by default (the demo prints mails); set EMAIL_URL-style settings in production.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -1,0 +1,39 @@
+"""Choices of the scoring app. Labels are Chinese source strings; locale/en translates them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Module(models.TextChoices):
+    """The six modules of the petition index (东阳: 信访指数), each ranked across the county's units."""
+
+    FIRST = "first", _("初信初访化解")  # the share of first petitions resolved (higher is better)
+    REPEAT = "repeat", _("重复信访")  # repeat petitions received (fewer is better)
+    BACKLOG = "backlog", _("积案化解")  # the share of backlog dossiers resolved (higher is better)
+    MAIN_FIELDS = "main_fields", _("三大领域信访")  # petitions in the county's main fields (fewer is better)
+    SKIP_LEVEL = "skip_level", _("越级访")  # skip-level, 赴省 and 进京 petitions (fewer is better)
+    SATISFACTION = "satisfaction", _("群众满意率")  # satisfied or basically satisfied (higher is better)
+
+
+# Whether a module's larger value ranks first.
+HIGHER_IS_BETTER = {Module.FIRST: True, Module.REPEAT: False, Module.BACKLOG: True, Module.MAIN_FIELDS: False,
+                    Module.SKIP_LEVEL: False, Module.SATISFACTION: True}
+
+
+class UnitGroup(models.TextChoices):
+    """Townships and departments are ranked separately (乡镇（街道） and 县直部门)."""
+
+    TOWNSHIP = "township", _("乡镇（街道）")
+    DEPARTMENT = "department", _("县直部门")
+
+
+class PeriodKind(models.TextChoices):
+    DAY = "day", _("日通报")
+    WEEK = "week", _("周亮晒")
+    MONTH = "month", _("月排名")
+    QUARTER = "quarter", _("季考核")
+
+
+class BandMode(models.TextChoices):
+    SHARE = "share", _("按排名比例")
+    SCORE = "score", _("按指数分数线")

@@ -1,0 +1,226 @@
+"""Reads of the scoring app: the six modules of the petition index computed for every township and department of a
+county in a handful of GROUP BY queries (never a loop over cases), then ranked, scored, indexed and coloured.
+
+Ranking rules (documented in docs/scoring.md):
+- a module ranks its units best first (a higher rate, or a lower count); equal values share the better rank
+  (competition ranking: 1, 2, 2, 4);
+- a module's score is the rank-to-score table's entry for that rank (ranks beyond the table get its last entry);
+- the petition index is the weighted mean of the module scores, rounded half up to two decimals;
+- the overall ranking is by index, highest first; equal indices are ordered by the satisfaction module's value, then
+  by the first-petition module's value (higher first), then by the unit's sort order and name — so it is strict and
+  the same on every run;
+- the colour is the band of the overall rank or of the index: by share, a band ends at the rank
+  ceil(units × cumulative share / 100), so 15 townships in five bands of 20 % are 3 per band and the best unit is
+  always in the best band; by score, the first band whose threshold the index reaches.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+
+from cases.choices import CaseStatus, Satisfaction
+from cases.models import Case
+from dossiers.choices import Stage
+from dossiers.models import Dossier
+from visits.selectors import day_range
+from xinfang.org.choices import RegionLevel, UnitKind
+from xinfang.org.models import Region, Unit
+from xinfang.org.scoping import scoped
+
+from .choices import HIGHER_IS_BETTER, BandMode, Module, UnitGroup
+from .models import IndicatorScheme, PointEntry, RankingRow, RankingSnapshot
+
+DEPARTMENT_KINDS = [UnitKind.DEPARTMENT, UnitKind.POLITICAL_LEGAL, UnitKind.ENTERPRISE, UnitKind.OTHER]
+NOT_HANDLED = [CaseStatus.NOT_ACCEPTED, CaseStatus.FORWARDED, CaseStatus.DIVERTED]
+RESOLVED = Q(status=CaseStatus.CLOSED, satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])
+CENT = Decimal("0.01")
+
+
+def rate(numerator: int, denominator: int) -> Decimal:
+    """A percentage rounded half up to two decimals (兰溪: 82 of 84 assigned cases resolved is 97.62). A unit with
+    nothing to count has nothing left undone: 100."""
+    if not denominator:
+        return Decimal("100.00")
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class UnitResult:
+    """One unit's modules, ranks, scores, index, overall rank and colour."""
+
+    group: str
+    unit: Unit
+    region: Region | None
+    values: dict = field(default_factory=dict)  # module → {"value", "numerator", "denominator"}
+    ranks: dict = field(default_factory=dict)
+    scores: dict = field(default_factory=dict)
+    index: Decimal = Decimal("0")
+    rank: int = 0
+    band: int = 0
+    colour_name: str = ""
+    colour: str = ""
+
+
+def _units(county: Region) -> dict[str, list[tuple[Unit, Region | None, str]]]:
+    """The ranked units: each township's party-government unit (keyed by the township's path) and the county's
+    departments (keyed by unit id)."""
+    townships = {}
+    for unit in (Unit.objects.filter(region__parent=county, region__level=RegionLevel.TOWNSHIP,
+                                     kind=UnitKind.TOWNSHIP, is_active=True)
+                 .select_related("region").order_by("region__code", "sort_order", "pk")):
+        townships.setdefault(unit.region.path, (unit, unit.region, unit.region.path))
+    departments = [(u, None, str(u.pk)) for u in Unit.objects.filter(region=county, kind__in=DEPARTMENT_KINDS,
+                                                                      is_active=True).order_by("sort_order", "name")]
+    return {UnitGroup.TOWNSHIP: list(townships.values()), UnitGroup.DEPARTMENT: departments}
+
+
+def _case_counts(county: Region, scheme: IndicatorScheme, start: date, end: date) -> dict[str, dict[str, dict]]:
+    """Every module counted from the cases received in the period: one GROUP BY by township and one by lead unit."""
+    lo, hi = day_range(start, end)
+    cases = Case.objects.filter(county=county, received_at__gte=lo, received_at__lt=hi).order_by()
+    main = list(scheme.main_categories.values_list("pk", flat=True))
+    first = Q(is_repeat=False) & ~Q(status__in=NOT_HANDLED)
+    counts = {
+        "first_total": Count("id", filter=first),
+        "first_resolved": Count("id", filter=first & RESOLVED),
+        "repeat": Count("id", filter=Q(is_repeat=True)),
+        "main_fields": Count("id", filter=Q(category__in=main) | Q(category__parent__in=main)),
+        "skip_level": Count("id", filter=Q(is_skip_level=True) | Q(is_to_province=True) | Q(is_to_beijing=True)),
+        "evaluated": Count("id", filter=~Q(satisfaction="")),
+        "satisfied": Count("id", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])),
+    }
+    township_key = Substr("region__path", 1, len(county.path) + 13)  # the township's path: 12 digits and "/"
+    by_township = {row.pop("key"): row for row in cases.annotate(key=township_key).values("key").annotate(**counts)}
+    by_unit = {str(row.pop("lead_unit_id")): row for row in cases.filter(lead_unit__isnull=False)
+               .values("lead_unit_id").annotate(**counts)}
+    return {UnitGroup.TOWNSHIP: by_township, UnitGroup.DEPARTMENT: by_unit}
+
+
+def _backlog_counts(county: Region, end: date) -> dict[str, dict[str, dict]]:
+    """Backlog dossiers opened by the end of the period, and those resolved (signed off or closed)."""
+    _lo, hi = day_range(end, end)
+    dossiers = Dossier.objects.filter(case__county=county, opened_at__lt=hi).order_by()
+    counts = {"backlog_total": Count("id"),
+              "backlog_resolved": Count("id", filter=Q(stage__in=[Stage.RESOLVED, Stage.CLOSED]))}
+    key = Substr("case__region__path", 1, len(county.path) + 13)
+    return {UnitGroup.TOWNSHIP: {r.pop("key"): r for r in dossiers.annotate(key=key).values("key").annotate(**counts)},
+            UnitGroup.DEPARTMENT: {str(r.pop("case__lead_unit_id")): r for r in dossiers
+                                   .filter(case__lead_unit__isnull=False).values("case__lead_unit_id")
+                                   .annotate(**counts)}}
+
+
+def _module_values(row: dict) -> dict:
+    def count(name):
+        n = row.get(name, 0)
+        return {"value": Decimal(n), "numerator": n, "denominator": None}
+
+    def share(num, den):
+        return {"value": rate(row.get(num, 0), row.get(den, 0)), "numerator": row.get(num, 0),
+                "denominator": row.get(den, 0)}
+
+    return {Module.FIRST: share("first_resolved", "first_total"), Module.REPEAT: count("repeat"),
+            Module.BACKLOG: share("backlog_resolved", "backlog_total"), Module.MAIN_FIELDS: count("main_fields"),
+            Module.SKIP_LEVEL: count("skip_level"), Module.SATISFACTION: share("satisfied", "evaluated")}
+
+
+def _competition_ranks(values: list[Decimal], higher_is_better: bool) -> list[int]:
+    """1, 2, 2, 4: equal values share the better rank."""
+    ordered = sorted(values, reverse=higher_is_better)
+    first_at = {}
+    for position, value in enumerate(ordered, start=1):
+        first_at.setdefault(value, position)
+    return [first_at[v] for v in values]
+
+
+def _bands(scheme: IndicatorScheme, results: list[UnitResult]) -> None:
+    n = len(results)
+    for result in results:
+        if scheme.band_mode == BandMode.SCORE:
+            band = next((i for i, b in enumerate(scheme.bands) if result.index >= Decimal(str(b["min_score"]))),
+                        len(scheme.bands) - 1)
+        else:
+            cumulative, band = Decimal(0), len(scheme.bands) - 1
+            for i, b in enumerate(scheme.bands):
+                cumulative += Decimal(str(b["share"]))
+                if result.rank <= (cumulative * n / 100).quantize(Decimal(1), rounding=ROUND_CEILING):
+                    band = i
+                    break
+        result.band, result.colour_name, result.colour = band, scheme.bands[band]["name"], scheme.bands[band]["colour"]
+
+
+def _rank_group(scheme: IndicatorScheme, results: list[UnitResult]) -> None:
+    table = [Decimal(str(s)) for s in scheme.rank_scores]
+    weights = {m: Decimal(str(scheme.weights.get(m, 0))) for m in Module.values}
+    total_weight = sum(weights.values()) or Decimal(1)
+    for module in Module.values:
+        ranks = _competition_ranks([r.values[module]["value"] for r in results], HIGHER_IS_BETTER[module])
+        for result, rank in zip(results, ranks, strict=True):
+            result.ranks[module] = rank
+            result.scores[module] = table[min(rank, len(table)) - 1]
+    for result in results:
+        weighted = sum(weights[m] * result.scores[m] for m in Module.values) / total_weight
+        result.index = weighted.quantize(CENT, rounding=ROUND_HALF_UP)
+    ordered = sorted(results, key=lambda r: (-r.index, -r.values[Module.SATISFACTION]["value"],
+                                             -r.values[Module.FIRST]["value"], r.unit.sort_order, r.unit.name))
+    for position, result in enumerate(ordered, start=1):
+        result.rank = position
+    results.sort(key=lambda r: r.rank)
+    _bands(scheme, results)
+
+
+def compute_ranking(*, county: Region, scheme: IndicatorScheme, start: date, end: date) -> dict[str, list]:
+    """Townships and departments of ``county`` ranked for [start, end] under ``scheme``: {group: [UnitResult]}.
+    Three GROUP BY queries over the cases and dossiers, whatever their number."""
+    units = _units(county)
+    cases = _case_counts(county, scheme, start, end)
+    backlog = _backlog_counts(county, end)
+    out = {}
+    for group, members in units.items():
+        results = []
+        for unit, region, key in members:
+            row = {**cases[group].get(key, {}), **backlog[group].get(key, {})}
+            results.append(UnitResult(group=group, unit=unit, region=region, values=_module_values(row)))
+        if results:
+            _rank_group(scheme, results)
+        out[group] = results
+    return out
+
+
+# Reads for pages and the API ------------------------------------------------------------------------------
+
+def snapshot_list(*, user):
+    return scoped(RankingSnapshot.objects.select_related("county", "scheme"), user)
+
+
+def snapshot_rows(snapshot: RankingSnapshot):
+    return snapshot.rows.select_related("unit", "region").order_by("group", "rank")
+
+
+def previous_snapshot(snapshot: RankingSnapshot) -> RankingSnapshot | None:
+    """The same kind of snapshot for the period before (环比)."""
+    return (RankingSnapshot.objects.filter(county=snapshot.county_id, kind=snapshot.kind,
+                                           period_start__lt=snapshot.period_start)
+            .order_by("-period_start").first())
+
+
+def rank_changes(snapshot: RankingSnapshot) -> dict[int, int]:
+    """Unit id → how many places it rose (positive) or fell since the previous snapshot of the same kind."""
+    before = previous_snapshot(snapshot)
+    if before is None:
+        return {}
+    earlier = dict(RankingRow.objects.filter(snapshot=before).values_list("unit_id", "rank"))
+    return {unit_id: earlier[unit_id] - rank for unit_id, rank in snapshot.rows.values_list("unit_id", "rank")
+            if unit_id in earlier}
+
+
+def cadre_ranking(*, user, start: date, end: date, limit: int = 50):
+    """Cadres of the user's jurisdiction by their points in the period (one GROUP BY over the ledger)."""
+    from django.db.models import Sum
+
+    lo, hi = day_range(start, end)
+    return (scoped(PointEntry.objects.filter(created_at__gte=lo, created_at__lt=hi), user).order_by()
+            .values("user_id", "user__name", "user__username", "user__unit__name")
+            .annotate(points=Sum("points"), entries=Count("id")).order_by("-points", "user_id")[:limit])
