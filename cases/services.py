@@ -616,7 +616,21 @@ def case_close(*, actor: User, case: Case, version: int, note: str = "") -> Case
     case = _transition(case, actor=actor, action="close", version=version, to_status=S.CLOSED,
                        closed_at=timezone.now(), message=note.strip() or _("办结。"))
     _clock(case, ClockEvent.CLOSED, actor, at=case.closed_at, stop=gettext_noop("已办结"))
+    _closure_points(case, actor)
     return case
+
+
+def _closure_points(case: Case, actor: User) -> None:
+    """积分制: the officer who replied earns the resolution's points, and loses some if a clock was met late."""
+    from scoring.choices import PointEvent  # scoring sits on top of cases
+    from scoring.services import points_on
+
+    reply = case.events.filter(kind="reply", actor__isnull=False).select_related("actor").order_by("-at").first()
+    if reply is None:
+        return
+    points_on(event=PointEvent.CASE_RESOLVED, case=case, users=[reply.actor], source=case, actor=actor)
+    if case.deadlines.filter(met_late=True).exists():
+        points_on(event=PointEvent.LATE_CLOSURE, case=case, users=[reply.actor], source=case, actor=actor)
 
 
 def case_set_owner(*, actor: User, case: Case, owner: User, reason: str) -> Case:

@@ -18,7 +18,8 @@ from cases import services as case_services
 from cases.choices import BacklogSource, UpperSource
 from cases.models import Case
 from deadlines import services as clocks
-from scoring.services import points_award
+from scoring.choices import PointEvent
+from scoring.services import points_award, points_on
 from xinfang.dates import refuse_future
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail, invalid, require_perm
 from xinfang.org.choices import RegionLevel, Role
@@ -428,6 +429,9 @@ def dossier_close(*, actor: User, dossier: Dossier, note: str = "") -> Dossier:
     listing = dossier.listings.filter(status=ListingStatus.CLAIMED).first()
     if listing is not None:
         _listing_finish(listing, actor=actor, at=now)
+    head = dossier.members.filter(role=MemberRole.HEAD).select_related("user").first()
+    points_on(event=PointEvent.BACKLOG_RESOLVED, case=dossier.case, source=dossier, actor=actor,
+              users=[head.user if head else dossier.owners.filter(role=OwnerRole.PRIMARY).first().user])
     return dossier
 
 
@@ -454,6 +458,8 @@ def dossier_relapse(*, case: Case, actor: User | None) -> Dossier | None:
                     resolved_at=None, progress=0)
     case_services.timeline_event(case, actor, "dossier_relapse", _("积案 %(number)s 反弹。") % {
         "number": dossier.case.number})
+    points_on(event=PointEvent.RELAPSE, case=dossier.case, source=case, actor=actor,
+              users=[o.user for o in dossier.owners.select_related("user")])
     return dossier
 
 

@@ -37,3 +37,14 @@ class PeriodKind(models.TextChoices):
 class BandMode(models.TextChoices):
     SHARE = "share", _("按排名比例")
     SCORE = "score", _("按指数分数线")
+
+
+class PointEvent(models.TextChoices):
+    """What earns (or costs) a cadre points (积分制); the county's point scheme gives each its base points."""
+
+    CASE_RESOLVED = "case_resolved", _("办结化解信访事项")  # the officer who replied, when the case closes satisfied
+    LATE_CLOSURE = "late_closure", _("超期办结")  # the same officer, when a clock of the case was met late
+    BACKLOG_RESOLVED = "backlog_resolved", _("化解信访积案")  # the task-force head (else the owner), at 销号
+    RETURN_VISIT = "return_visit", _("完成回访")  # whoever recorded the return visit
+    RECEPTION = "reception", _("领导接访")  # the receiving leader
+    RELAPSE = "relapse", _("积案反弹")  # the owning leaders, when a resolved backlog case comes back

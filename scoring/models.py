@@ -31,6 +31,8 @@ class PointEntry(models.Model):
     source_id = models.CharField(max_length=40, blank=True)
     corrects = models.ForeignKey("self", verbose_name=_("更正的记录"), on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="corrections")
+    # How the points were reached: the scheme version, the base points and each factor applied.
+    basis = models.JSONField(_("计分依据"), default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(_("记分时间"), db_default=Now())
@@ -51,6 +53,37 @@ class PointEntry(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.points:+d} {self.rule}"
+
+
+class PointScheme(models.Model):
+    """A county's point rules (积分制), versioned: base points per event, and the factors for the case's category,
+    its difficulty (a backlog case, a collective petition) and the level it was assigned from. An entry records the
+    version and factors it was computed with; editing publishes a new version."""
+
+    scoping = Scoping(region="county", include_ancestors=True)
+
+    county = models.ForeignKey("org.Region", verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    is_current = models.BooleanField(_("现行版本"), default=True)
+    points = models.JSONField(_("基础分"))  # {event: points}, negative for penalties
+    category_factors = models.JSONField(_("类别系数"), default=dict, blank=True)  # {category id: factor}
+    difficulty_factors = models.JSONField(_("难度系数"), default=dict, blank=True)  # {"backlog": …, "collective": …}
+    source_factors = models.JSONField(_("交办层级系数"), default=dict, blank=True)  # {upper source: factor}
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("积分规则")
+        verbose_name_plural = _("积分规则")
+        ordering = ["county", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["county"], condition=Q(is_current=True), name="scoring_points_one_current"),
+            models.UniqueConstraint(fields=["county", "version"], name="scoring_points_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.county} v{self.version}"
 
 
 class IndicatorScheme(models.Model):

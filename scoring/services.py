@@ -2,22 +2,23 @@
 the ranking snapshots behind the bulletins (日通报, 周亮晒, 月排名, 季考核), each generated once."""
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from xinfang.errors import ValidationFailed
+from xinfang.errors import Conflict, ValidationFailed, invalid, require_perm
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, User
-from xinfang.org.services import audit_record, require_own_county
+from xinfang.org.services import audit_record, require_own_county, require_visible
 
-from .choices import BandMode, Module, PeriodKind
-from .models import IndicatorScheme, PointEntry, RankingRow, RankingSnapshot
+from .choices import BandMode, Module, PeriodKind, PointEvent
+from .models import IndicatorScheme, PointEntry, PointScheme, RankingRow, RankingSnapshot
 
 
 def points_award(*, user: User, points: int, rule: str, reason: str, source=None, case: Case | None = None,
-                 actor: User | None = None) -> PointEntry:
+                 actor: User | None = None, basis: dict | None = None) -> PointEntry:
     """Add one line to the ledger for ``source`` under ``rule``, once: awarding the same source twice under the same
     rule returns the first line. Call inside the transaction of the event that earned it."""
     source_type = source._meta.label_lower if source is not None else ""
@@ -29,7 +30,8 @@ def points_award(*, user: User, points: int, rule: str, reason: str, source=None
     try:
         with transaction.atomic():
             return PointEntry.objects.create(user=user, points=points, rule=rule, reason=reason[:300], case=case,
-                                             source_type=source_type, source_id=source_id, created_by=actor)
+                                             source_type=source_type, source_id=source_id, created_by=actor,
+                                             basis=basis or {})
     except IntegrityError:  # a concurrent award of the same source: the database kept the first
         return earlier.get()
 
@@ -155,3 +157,107 @@ def bulletins_due(*, today: date) -> list[RankingSnapshot]:
         for kind in kinds:
             made.append(snapshot_generate(county=county, kind=kind, day=yesterday))
     return made
+
+
+# Points (积分制): the county's rules and the events that earn them ----------------------------------------------
+
+DEFAULT_POINTS = {PointEvent.CASE_RESOLVED: 2, PointEvent.LATE_CLOSURE: -2, PointEvent.BACKLOG_RESOLVED: 10,
+                  PointEvent.RETURN_VISIT: 1, PointEvent.RECEPTION: 1, PointEvent.RELAPSE: -5}
+DEFAULT_DIFFICULTY = {"backlog": 1.5, "collective": 1.2}
+DEFAULT_SOURCE = {"central": 2.0, "provincial": 1.5, "city": 1.2}
+
+
+def point_scheme_for(county: Region) -> PointScheme:
+    """The county's current point rules (version 1 from the defaults, the first time they are needed)."""
+    current = PointScheme.objects.filter(county=county, is_current=True).first()
+    if current is not None:
+        return current
+    try:
+        with transaction.atomic():
+            return PointScheme.objects.create(county=county, points=DEFAULT_POINTS,
+                                              difficulty_factors=DEFAULT_DIFFICULTY, source_factors=DEFAULT_SOURCE)
+    except IntegrityError:
+        return PointScheme.objects.get(county=county, is_current=True)
+
+
+@transaction.atomic
+def point_scheme_update(*, actor: User, county: Region, points: dict, category_factors: dict,
+                        difficulty_factors: dict, source_factors: dict) -> PointScheme:
+    """A county admin changes the point rules: a new version becomes current; entries keep the basis they were
+    computed with (audited)."""
+    require_own_county(actor=actor, county=county, permission="scoring.change_pointscheme")
+    errors = {}
+    if set(points) - set(PointEvent.values) or any(not isinstance(p, int) or abs(p) > 1000 for p in points.values()):
+        errors["points"] = [_("基础分须为-1000至1000之间的整数。")]
+    for name, factors in (("category_factors", category_factors), ("difficulty_factors", difficulty_factors),
+                          ("source_factors", source_factors)):
+        if any(not isinstance(f, int | float) or not 0 <= f <= 10 for f in factors.values()):
+            errors[name] = [_("系数须在0至10之间。")]
+    if errors:
+        raise ValidationFailed(_("提交的数据有误。"), code="invalid", detail=errors)
+    current = PointScheme.objects.select_for_update().get(pk=point_scheme_for(county).pk)
+    PointScheme.objects.filter(pk=current.pk).update(is_current=False)
+    scheme = PointScheme.objects.create(
+        county=county, version=current.version + 1, points=points, category_factors=category_factors,
+        difficulty_factors=difficulty_factors, source_factors=source_factors, created_by=actor)
+    audit_record(actor=actor, action="point_scheme.update", obj=scheme, region=county,
+                 changes={"version": [current.version, scheme.version]})
+    return scheme
+
+
+def points_for(*, event: str, case: Case) -> tuple[int, dict]:
+    """The points an event earns on ``case`` under its county's current rules, and their basis: the base points
+    times the case's category, difficulty and source-level factors, rounded half up (penalties keep their base)."""
+    scheme = point_scheme_for(case.county)
+    base = int(scheme.points.get(event, 0))
+    factors = {}
+    if base > 0:
+        category = str(case.category_id)
+        parent = str(case.category.parent_id) if case.category.parent_id else ""
+        if category in scheme.category_factors or parent in scheme.category_factors:
+            factors["category"] = scheme.category_factors.get(category, scheme.category_factors.get(parent))
+        if case.backlog_at is not None and "backlog" in scheme.difficulty_factors:
+            factors["backlog"] = scheme.difficulty_factors["backlog"]
+        if case.is_collective and "collective" in scheme.difficulty_factors:
+            factors["collective"] = scheme.difficulty_factors["collective"]
+        if case.upper_source and case.upper_source in scheme.source_factors:
+            factors["source"] = scheme.source_factors[case.upper_source]
+    value = Decimal(base)
+    for factor in factors.values():
+        value *= Decimal(str(factor))
+    points = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return points, {"scheme": scheme.version, "base": base, "factors": factors}
+
+
+def points_on(*, event: str, case: Case, users, source, actor: User | None = None) -> list[PointEntry]:
+    """Write the points of ``event`` on ``case`` for each of ``users`` (once per user, event and source), in the
+    transaction of the event itself."""
+    points, basis = points_for(event=event, case=case)
+    if not points:
+        return []
+    entries = []
+    for user in {u.pk: u for u in users if u is not None and not u.is_service_account}.values():
+        entries.append(points_award(user=user, points=points, rule=f"{event}:{user.pk}", source=source, case=case,
+                                    actor=actor, reason=f"{PointEvent(event).label}：{case.number}", basis=basis))
+    return entries
+
+
+@transaction.atomic
+def points_correct(*, actor: User, entry: PointEntry, reason: str) -> PointEntry:
+    """A correction is a counter-entry with the opposite points and a reason, never an edit; once per entry."""
+    require_perm(actor, "scoring.add_pointentry")
+    require_visible(actor, entry, _("未找到该积分记录。"), "entry_not_found")
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid("reason", _("更正须写明理由。"))
+    if entry.corrects_id is not None:
+        raise Conflict(_("更正记录不能再更正。"), code="correction_of_correction")
+    if PointEntry.objects.filter(corrects=entry).exists():
+        raise Conflict(_("该积分记录已更正。"), code="already_corrected")
+    correction = PointEntry.objects.create(
+        user=entry.user, points=-entry.points, rule=entry.rule, reason=_("更正：%(reason)s") % {"reason": reason},
+        case=entry.case, source_type=entry.source_type, source_id=entry.source_id, corrects=entry, created_by=actor,
+        basis={"corrects": entry.pk})
+    audit_record(actor=actor, action="points.correct", obj=correction, region=entry.case.county if entry.case_id
+                 else None, changes={"points": [entry.points, -entry.points]})
+    return correction

@@ -25,6 +25,8 @@ from cases.choices import OPEN_STATUSES, BacklogSource, CaseStatus, Channel, Eva
 from cases.models import Case, Category, Evaluation, Petitioner, TimelineEvent
 from deadlines.choices import ClockEvent
 from dossiers.services import dossiers_for_promoted
+from scoring.choices import PointEvent
+from scoring.services import points_on
 from xinfang import personal_data, sms
 from xinfang.dates import refuse_future
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail, invalid, require_perm
@@ -561,6 +563,7 @@ def reception_record(*, actor: User, data: ReceptionInput) -> Reception:
     reception.save()
     case_services.timeline_event(case, actor, "reception", _("%(leader)s接访：%(decided)s") % {
         "leader": leader.display_name, "decided": decided[:200]})
+    points_on(event=PointEvent.RECEPTION, case=case, users=[leader], source=reception, actor=actor)
     return reception
 
 
@@ -656,6 +659,8 @@ def return_visit_evaluated(*, case: Case, evaluation: Evaluation, actor: User | 
     visit.done_by = actor
     visit.field_visit = field_visit
     visit.save()
+    if actor is not None:
+        points_on(event=PointEvent.RETURN_VISIT, case=case, users=[actor], source=visit, actor=actor)
     return visit
 
 

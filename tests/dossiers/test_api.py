@@ -104,11 +104,12 @@ def test_a_claim_from_publication_to_points_through_the_api(api_as, resolving, c
                             {"petitioner_stopped": True, "note": "验收通过"}, format="json")
     api_as(leader).post(f"/api/v1/dossiers/{resolving.pk}/close/", format="json")
 
-    entry = PointEntry.objects.get(user=commissioner)
-    assert (entry.points, entry.rule, entry.case) == (20, "listing_finished", resolving.case)
+    entry = PointEntry.objects.get(user=commissioner, rule="listing_finished")
+    assert (entry.points, entry.case) == (20, resolving.case)
     assert api_as(caseworker).get(f"/api/v1/listings/{listing['id']}/").json()["status"] == "done"
     record = api_as(caseworker).get(f"/api/v1/cadres/{commissioner.pk}/record/").json()
-    assert (record["cadre"]["name"], record["total"], record["finished"]) == ("孙专员", 20, 1)
+    # 20 for the listing, and as the task force's head 10 × 1.5 (a backlog case) for resolving it.
+    assert (record["cadre"]["name"], record["total"], record["finished"]) == ("孙专员", 35, 1)
     assert [(c["case_number"], c["status"]) for c in record["claims"]] == [(resolving.case.number, "approved")]
 
 

@@ -31,8 +31,8 @@ def test_a_claim_from_publication_to_points(dossier, county_admin, commissioner,
     ds.sign_off(actor=caseworker, dossier=dossier, petitioner_stopped=True, note="验收通过")
     ds.dossier_close(actor=leader, dossier=dossier)
 
-    entry = PointEntry.objects.get(user=commissioner)
-    assert (entry.points, entry.rule, entry.case) == (20, "listing_finished", dossier.case)
+    entry = PointEntry.objects.get(user=commissioner, rule="listing_finished")
+    assert (entry.points, entry.case) == (20, dossier.case)
     assert Listing.objects.get(pk=listing.pk).status == "done"
     assert Claim.objects.get(pk=claim.pk).finished_at is not None
 

@@ -232,8 +232,9 @@ def test_a_listing_published_claimed_approved_and_closed_earns_the_cadre_points(
     act(client_as(leader), resolving, "close")
     record = client_as(caseworker).get(f"/dossiers/cadres/{commissioner.pk}/").content.decode()
 
-    assert PointEntry.objects.get(user=commissioner).points == 20
-    assert re.search(r'data-testid="total-points">20<', record)
+    assert PointEntry.objects.get(user=commissioner, rule="listing_finished").points == 20
+    # and as the task force's head, 10 × 1.5 (a backlog case) for resolving it
+    assert re.search(r'data-testid="total-points">35<', record)
     assert resolving.case.number in record
 
 

@@ -46,7 +46,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "visits.manage_schedule", "visits.view_visitsettings", "visits.change_visitsettings",
         "visits.add_dutyrule", "visits.change_dutyrule",
         "dossiers.publish_listing", "dossiers.view_backlogsettings", "dossiers.change_backlogsettings",
-        "scoring.change_indicatorscheme",
+        "scoring.change_indicatorscheme", "scoring.change_pointscheme", "scoring.add_pointentry",
+        "scoring.view_pointscheme",
     ] + _BOARD + _VIEW_VISITS + _VISIT_REPORTS + _VIEW_DOSSIERS,
     Role.AUDITOR: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + _BOARD + [
         "org.view_auditevent", "cases.view_personaldataaccess",

@@ -1,0 +1,94 @@
+"""积分制: events write points to the ledger under the county's rules — weighted by category, difficulty and source
+level — once per event; a correction is a counter-entry; cadres are ranked by their points."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from cases import services as cs
+from scoring import selectors as sel
+from scoring import services as ss
+from scoring.models import PointEntry
+from tests.visits.conftest import walk_to_replied
+from visits import services as vs
+from xinfang.errors import Conflict, NotPermitted, ValidationFailed
+
+
+def entries(user):
+    return sorted(PointEntry.objects.filter(user=user).values_list("rule", "points"))
+
+
+def test_closing_a_resolved_case_earns_the_replying_officer_points(case, caseworker, unit_officer, county):
+    replied = walk_to_replied(case, caseworker, unit_officer, county.housing)
+    case = cs.case_evaluate(actor=caseworker, case=replied, version=replied.version, result="satisfied",
+                            method="phone")
+    cs.case_close(actor=caseworker, case=case, version=case.version)
+
+    assert entries(unit_officer) == [(f"case_resolved:{unit_officer.pk}", 2)]
+    assert entries(caseworker) == [(f"return_visit:{caseworker.pk}", 1)]  # recorded the return visit
+    entry = PointEntry.objects.get(user=unit_officer)
+    assert entry.basis == {"scheme": 1, "base": 2, "factors": {}} and entry.case == case
+
+
+def test_the_county_weights_points_by_category_difficulty_and_source(register, caseworker, unit_officer,
+                                                                    county_admin, county, categories):
+    ss.point_scheme_update(actor=county_admin, county=county.region,
+                           points={"case_resolved": 4, "late_closure": -2},
+                           category_factors={str(categories["labour"].pk): 1.5}, difficulty_factors={},
+                           source_factors={"city": 2})
+    case = register(channel="from_above", upper_source="city", upper_batch="市交办")  # 欠薪, under 劳动社保
+    replied = walk_to_replied(case, caseworker, unit_officer, county.housing)
+    case = cs.case_evaluate(actor=caseworker, case=replied, version=replied.version, result="basic", method="phone")
+    cs.case_close(actor=caseworker, case=case, version=case.version)
+
+    entry = PointEntry.objects.get(user=unit_officer)
+    assert entry.points == 12  # 4 × 1.5 (劳动社保, the parent category) × 2 (assigned by the city)
+    assert entry.basis == {"scheme": 2, "base": 4, "factors": {"category": 1.5, "source": 2}}
+
+
+def test_a_leaders_reception_earns_points_once(caseworker, leader, case):
+    vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+        leader=leader, received_at=timezone.now(), raised="x", decided="y", case=case))
+    assert entries(leader) == [(f"reception:{leader.pk}", 1)]
+
+
+def test_a_correction_is_a_counter_entry_with_a_reason_once(caseworker, leader, county_admin, case):
+    vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+        leader=leader, received_at=timezone.now(), raised="x", decided="y", case=case))
+    entry = PointEntry.objects.get(user=leader)
+    with pytest.raises(NotPermitted):
+        ss.points_correct(actor=caseworker, entry=entry, reason="误记")
+    with pytest.raises(ValidationFailed):
+        ss.points_correct(actor=county_admin, entry=entry, reason=" ")
+    correction = ss.points_correct(actor=county_admin, entry=entry, reason="接访记录重复")
+    with pytest.raises(Conflict):
+        ss.points_correct(actor=county_admin, entry=entry, reason="再次")
+
+    assert (correction.points, correction.corrects) == (-1, entry)
+    entry.refresh_from_db()
+    assert entry.points == 1  # the original is never edited
+    assert sum(PointEntry.objects.filter(user=leader).values_list("points", flat=True)) == 0
+
+
+def test_cadres_are_ranked_by_their_points_in_the_period(caseworker, leader, county_admin, register, unit_officer,
+                                                         county):
+    for _ in range(3):
+        vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+            leader=leader, received_at=timezone.now(), raised="x", decided="y", case=register()))
+    replied = walk_to_replied(register(), caseworker, unit_officer, county.housing)
+    case = cs.case_evaluate(actor=caseworker, case=replied, version=replied.version, result="satisfied",
+                            method="phone")
+    cs.case_close(actor=caseworker, case=case, version=case.version)
+
+    today = timezone.localdate()
+    ranking = list(sel.cadre_ranking(user=caseworker, start=today - timedelta(days=1), end=today))
+    assert [(r["user_id"], r["points"]) for r in ranking][:2] == [(leader.pk, 3), (unit_officer.pk, 2)]
+    assert list(sel.cadre_ranking(user=caseworker, start=date(2020, 1, 1), end=date(2020, 12, 31))) == []
+
+
+def test_bad_point_rules_are_refused(county_admin, county):
+    with pytest.raises(ValidationFailed):
+        ss.point_scheme_update(actor=county_admin, county=county.region, points={"no_such_event": 1},
+                               category_factors={}, difficulty_factors={}, source_factors={})
+    assert ss.point_scheme_for(county.region).version == 1
