@@ -136,6 +136,17 @@ class Command(BaseCommand):
         from dossiers.demo import seed_dossiers
 
         seed_dossiers(county=county, seed=SEED)
+        # The bulletins beat would have made: last month's ranking, last week's showcase, yesterday's bulletin.
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from scoring.services import snapshot_generate
+
+        today = timezone.localdate()
+        for kind, day in (("month", today.replace(day=1) - timedelta(days=1)), ("week", today - timedelta(days=7)),
+                          ("day", today - timedelta(days=1))):
+            snapshot_generate(county=county, kind=kind, day=day)
         sweep()
 
         self.stdout.write(self.style.SUCCESS(
