@@ -224,3 +224,45 @@ def cadre_ranking(*, user, start: date, end: date, limit: int = 50):
     return (scoped(PointEntry.objects.filter(created_at__gte=lo, created_at__lt=hi), user).order_by()
             .values("user_id", "user__name", "user__username", "user__unit__name")
             .annotate(points=Sum("points"), entries=Count("id")).order_by("-points", "user_id")[:limit])
+
+
+# The pages and the API of the rankings (scoring/views.py, scoring/api/views.py) ----------------------------------
+
+GEOJSON_MAX_BYTES = 5 * 1024 * 1024
+
+
+def latest_snapshot(*, user, kind: str | None = None) -> RankingSnapshot | None:
+    """The newest snapshot the user may see (of ``kind`` if given): the five-colour map's default."""
+    snapshots = snapshot_list(user=user)
+    if kind:
+        snapshots = snapshots.filter(kind=kind)
+    return snapshots.order_by("-period_start", "-generated_at", "-pk").first()
+
+
+def scheme_versions(*, user, county: Region):
+    """Every version of the county's petition-index rules, newest first (the scheme page)."""
+    return (scoped(IndicatorScheme.objects.filter(county=county), user).select_related("created_by")
+            .prefetch_related("main_categories").order_by("-version"))
+
+
+def geojson_path(county: Region) -> str:
+    """Where the county's township boundaries (uploaded by its admin) live in the default storage."""
+    return f"scoring/geojson/{county.code}.json"
+
+
+def county_geojson(county: Region) -> dict | None:
+    """The county's uploaded township boundaries as a GeoJSON FeatureCollection, or None if none was uploaded
+    (or the stored file no longer parses)."""
+    import json
+
+    from django.core.files.storage import default_storage
+
+    path = geojson_path(county)
+    if not default_storage.exists(path):
+        return None
+    try:
+        with default_storage.open(path, "rb") as f:
+            data = json.loads(f.read().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("deadlines.api.urls")),
     path("", include("visits.api.urls")),
     path("", include("dossiers.api.urls")),
+    path("", include("scoring.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("deadlines/", include("deadlines.urls")),
     path("visits/", include("visits.urls")),
     path("dossiers/", include("dossiers.urls")),
+    path("scoring/", include("scoring.urls")),
     # Public pages, no login: a county's reception schedule, and the petitioner's one-time answer link.
     path("public/schedule/<str:code>/", visit_schedule_views.public_schedule, name="public_schedule"),
     path("r/<str:token>/", visit_field_views.answer, name="answer"),

@@ -39,6 +39,9 @@ NAV_ITEMS = [
     NavItem(_("积案看板"), "dossiers:board", "dossiers.view_dossier", _("积案")),
     NavItem(_("我包案的事项"), "dossiers:mine", "dossiers.designate_backlog", _("积案")),
     NavItem(_("揭榜挂帅"), "dossiers:listings", "dossiers.view_listing", _("积案")),
+    NavItem(_("排名快照"), "scoring:rankings", "scoring.view_rankingsnapshot", _("考核")),
+    NavItem(_("五色图"), "scoring:map", "scoring.view_rankingsnapshot", _("考核")),
+    NavItem(_("干部积分排行"), "scoring:cadres", "scoring.view_pointentry", _("考核")),
     NavItem(_("行政区划"), "org:region_list", "org.view_region", _("组织")),
     NavItem(_("单位"), "org:unit_list", "org.view_unit", _("组织")),
     NavItem(_("用户"), "org:user_list", "org.view_jurisdiction", _("组织")),
@@ -50,6 +53,7 @@ NAV_ITEMS = [
     NavItem(_("工作制度"), "visits:duty_rules", "visits.add_dutyrule", _("设置")),
     NavItem(_("接访走访规则"), "visits:visit_settings", "visits.change_visitsettings", _("设置")),
     NavItem(_("积案规则"), "dossiers:settings", "dossiers.change_backlogsettings", _("设置")),
+    NavItem(_("信访指数规则"), "scoring:scheme", "scoring.change_indicatorscheme", _("设置")),
     NavItem(_("审计记录"), "org:audit_list", "org.view_auditevent", _("设置")),
 ]
 

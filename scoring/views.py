@@ -1,0 +1,318 @@
+"""Pages of the unit rankings (信访指数): the snapshots, a bulletin (日通报, 周亮晒, 月排名, 季考核) with its arrows and
+its Excel file, the five-colour map (五色图) with the drill into one unit and its cases, the cadres by points, and the
+county's petition-index rules.
+
+Thin, like every page here: parse a form (forms.py), call one service or selector, render. A snapshot outside the
+jurisdiction is 404 (``selectors.snapshot_list``)."""
+
+import io
+import json
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import selectors as case_selectors
+from xinfang.dates import parse_day
+from xinfang.errors import ApplicationError
+from xinfang.org.selectors import user_county
+from xinfang.org.services import audit_record, require_own_county
+from xinfang.pages import PAGE_SIZE, form_error_text, get_or_404, user_county_or_404
+
+from . import selectors, services
+from .choices import Module, PeriodKind, UnitGroup
+from .exports import change_text, module_text, write_snapshot
+from .filtersets import RankingSnapshotFilterSet
+from .forms import BandFormSet, GenerateForm, GeoJSONForm, SchemeForm, band_initial
+
+VIEW = "scoring.view_rankingsnapshot"
+MANAGE = "scoring.change_indicatorscheme"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _snapshot_or_404(request, pk):
+    return get_or_404(selectors.snapshot_list(user=request.user), pk)
+
+
+def _table(snapshot, changes: dict, group: str | None = None) -> dict[str, list]:
+    """The snapshot's rows by group, each with its module cells and its arrow, ready for a template."""
+    tables = {g: [] for g in UnitGroup.values}
+    rows = selectors.snapshot_rows(snapshot)
+    if group:
+        rows = rows.filter(group=group)
+    for row in rows:
+        change = changes.get(row.unit_id)
+        row.change = change or 0
+        row.change_text = change_text(change)
+        row.cells = [{"module": m, "label": label, "text": module_text(m, row.values.get(m)),
+                      "rank": row.ranks.get(m), "score": row.scores.get(m)} for m, label in Module.choices]
+        tables[row.group].append(row)
+    return tables
+
+
+# The snapshots and a bulletin ------------------------------------------------------------------------------
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def rankings(request):
+    """The snapshots, newest first, by kind (the FilterSet the API uses); a form to generate one now."""
+    filterset = RankingSnapshotFilterSet(request.GET, queryset=selectors.snapshot_list(user=request.user)
+                                         .order_by("-period_start", "kind", "-pk"), request=request)
+    if filterset.is_valid():
+        rows = filterset.qs
+    else:
+        messages.error(request, _("筛选条件有误：%(errors)s") % {"errors": form_error_text(filterset.form)})
+        rows = filterset.queryset.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    can_generate = request.user.has_perm(MANAGE) and user_county(request.user) is not None
+    return render(request, "scoring/rankings.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(), "kinds": PeriodKind.choices,
+        "kind": request.GET.get("kind", ""), "generate_form": GenerateForm(auto_id="gen-%s") if can_generate else None})
+
+
+@login_required
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def generate(request):
+    """Generate the current period of a kind now (the beat does it each morning); generating twice changes nothing."""
+    county = user_county_or_404(request.user)
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("生成排名未完成：%(errors)s") % {"errors": form_error_text(form)})
+        return redirect("scoring:rankings")
+    kind, day = form.cleaned_data["kind"], form.cleaned_data["day"] or timezone.localdate()
+    try:
+        require_own_county(actor=request.user, county=county, permission=MANAGE)
+        existing = selectors.snapshot_list(user=request.user).filter(
+            county=county, kind=kind, period_start=services.period_of(kind, day)[0]).exists()
+        snapshot = services.snapshot_generate(county=county, kind=kind, day=day)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("scoring:rankings")
+    if existing:
+        messages.info(request, _("该周期的%(kind)s已生成，排名快照生成后不再变化。") % {
+            "kind": snapshot.get_kind_display()})
+    else:
+        messages.success(request, _("已生成%(kind)s（%(start)s至%(end)s）。") % {
+            "kind": snapshot.get_kind_display(), "start": snapshot.period_start.isoformat(),
+            "end": snapshot.period_end.isoformat()})
+    return redirect("scoring:snapshot", pk=snapshot.pk)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def snapshot(request, pk):
+    """The bulletin: townships and departments, each with its rank, arrow, modules, index and colour; printable."""
+    shot = _snapshot_or_404(request, pk)
+    previous = selectors.previous_snapshot(shot)
+    tables = _table(shot, selectors.rank_changes(shot))
+    return render(request, "scoring/snapshot.html", {
+        "snapshot": shot, "previous": previous, "scheme": shot.scheme, "modules": Module.choices,
+        "groups": [(group, label, tables[group]) for group, label in UnitGroup.choices]})
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def snapshot_xlsx(request, pk):
+    shot = _snapshot_or_404(request, pk)
+    out = io.BytesIO()
+    write_snapshot(shot, selectors.snapshot_rows(shot), selectors.rank_changes(shot), out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=_("%(kind)s-%(start)s.xlsx") % {"kind": shot.get_kind_display(),
+                                                                     "start": shot.period_start.isoformat()})
+    return response
+
+
+# The five-colour map and one unit ------------------------------------------------------------------------------
+
+def _map_features(geojson: dict, townships: list) -> dict:
+    """The uploaded boundaries with each matched feature renamed to its township's name, which the map's data items
+    carry: a feature matches by its ``code`` property (the division code) or its ``name`` (full or short)."""
+    by_code = {row.region.code: row for row in townships if row.region_id}
+    by_name = {row.region.name: row for row in townships if row.region_id}
+    features = []
+    for feature in geojson.get("features", []):
+        props = dict(feature.get("properties") or {})
+        code, name = str(props.get("code", "")), str(props.get("name", ""))
+        row = by_code.get(code) or by_name.get(name) or next(
+            (r for n, r in by_name.items() if len(name) >= 2 and n.endswith(name)), None)
+        if row is not None:
+            props["name"] = row.region.name
+        features.append({**feature, "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def ranking_map(request):
+    """五色图: the townships as coloured tiles (and on the county's own map once its boundaries are uploaded), and the
+    departments' table. ``?snapshot=`` picks a snapshot; the default is the latest monthly ranking, else the latest."""
+    wanted = request.GET.get("snapshot", "")
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404
+        shot = _snapshot_or_404(request, wanted)
+    else:
+        shot = (selectors.latest_snapshot(user=request.user, kind=PeriodKind.MONTH)
+                or selectors.latest_snapshot(user=request.user))
+    context = {"snapshot": shot, "can_upload": request.user.has_perm(MANAGE) and user_county(request.user)}
+    if shot is None:
+        return render(request, "scoring/map.html", context)
+    tables = _table(shot, selectors.rank_changes(shot))
+    townships = tables[UnitGroup.TOWNSHIP]
+    tiles = [{"name": row.region.name if row.region_id else row.unit.name, "unit": row.unit.name,
+              "code": row.region.code if row.region_id else "", "index": str(row.index), "rank": row.rank,
+              "colour": row.colour, "colour_name": row.colour_name, "change": row.change_text,
+              "url": reverse("scoring:unit_detail", args=[shot.pk, row.unit_id])} for row in townships]
+    geojson = selectors.county_geojson(shot.county)
+    chart = {"tiles": tiles, "bands": shot.scheme.bands,
+             "geojson": _map_features(geojson, townships) if geojson else None,
+             "labels": {"index": _("信访指数"), "rank": _("排名"), "colour": _("颜色")}}
+    context.update(townships=townships, departments=tables[UnitGroup.DEPARTMENT], chart=chart,
+                   has_geojson=geojson is not None, scheme=shot.scheme, modules=Module.choices,
+                   others=selectors.snapshot_list(user=request.user).order_by("-period_start", "kind")[:20],
+                   geojson_form=GeoJSONForm(auto_id="geo-%s"))
+    return render(request, "scoring/map.html", context)
+
+
+def _case_links(snapshot, row, main_categories) -> dict[str, list[tuple[str, str]]]:
+    """Each module's links to the case list (and the backlog board) filtered to the cases behind it."""
+    cases, dossiers = reverse("cases:list"), reverse("dossiers:board")
+    base = {"received_after": snapshot.period_start.isoformat(), "received_before": snapshot.period_end.isoformat()}
+    base.update({"region": row.region.code} if row.region_id else {"unit": row.unit_id})
+
+    def link(label, **extra):
+        return str(label), f"{cases}?{urlencode({**base, **extra})}"
+
+    backlog = [(_("积案看板"), f"{dossiers}?{urlencode({'region': row.region.code})}")] if row.region_id else []
+    return {
+        Module.FIRST: [link(_("初信初访"), is_repeat="false")],
+        Module.REPEAT: [link(_("重复信访"), is_repeat="true")],
+        Module.BACKLOG: backlog,
+        Module.MAIN_FIELDS: [link(category, category=category.pk) for category in main_categories],
+        Module.SKIP_LEVEL: [link(_("越级访"), is_skip_level="true"), link(_("赴省访"), is_to_province="true"),
+                            link(_("进京访"), is_to_beijing="true")],
+        Module.SATISFACTION: [link(_("全部事项"))],
+    }
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def unit_detail(request, pk, unit_id):
+    """One unit of a snapshot: each module's value, rank and score, and the cases behind it."""
+    shot = _snapshot_or_404(request, pk)
+    row = selectors.snapshot_rows(shot).filter(unit_id=unit_id).first()
+    if row is None:
+        raise Http404
+    change = selectors.rank_changes(shot).get(row.unit_id)
+    links = _case_links(shot, row, list(shot.scheme.main_categories.all()))
+    modules = [{"module": m, "label": label, "text": module_text(m, row.values.get(m)),
+                "numerator": (row.values.get(m) or {}).get("numerator"),
+                "denominator": (row.values.get(m) or {}).get("denominator"), "rank": row.ranks.get(m),
+                "score": row.scores.get(m), "weight": shot.scheme.weights.get(m, 0), "links": links[m]}
+               for m, label in Module.choices]
+    everything = {"received_after": shot.period_start.isoformat(), "received_before": shot.period_end.isoformat(),
+                  **({"region": row.region.code} if row.region_id else {"unit": row.unit_id})}
+    return render(request, "scoring/unit_detail.html", {
+        "snapshot": shot, "row": row, "modules": modules, "change_text": change_text(change), "change": change or 0,
+        "all_cases": f"{reverse('cases:list')}?{urlencode(everything)}"})
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def geojson_upload(request):
+    """The county admin uploads the townships' boundaries (GeoJSON) for the map; a new file replaces the old one."""
+    county = user_county_or_404(request.user)
+    form = GeoJSONForm(request.POST or None, request.FILES or None, auto_id="geo-%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            require_own_county(actor=request.user, county=county, permission=MANAGE)
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            # No model holds the file (one per county, replaced whole): the storage path is the record, the audit
+            # row says who changed it.
+            path = selectors.geojson_path(county)
+            with transaction.atomic():
+                audit_record(actor=request.user, action="ranking_map.geojson_upload", obj=county, region=county,
+                             changes={"features": [None, len(form.cleaned_data["file"]["features"])]})
+                default_storage.delete(path)
+                default_storage.save(path, ContentFile(json.dumps(form.cleaned_data["file"],
+                                                                  ensure_ascii=False).encode("utf-8")))
+            messages.success(request, _("已上传乡镇边界，五色图将按边界显示。"))
+            return redirect("scoring:map")
+    return render(request, "scoring/geojson.html", {"form": form, "county": county,
+                                                     "has_geojson": selectors.county_geojson(county) is not None},
+                  status=400 if form.errors else 200)
+
+
+# Cadres and the county's rules -------------------------------------------------------------------------------
+
+@login_required
+@permission_required("scoring.view_pointentry", raise_exception=True)
+def cadres(request):
+    """The cadres of the jurisdiction by their points in a period (this year by default)."""
+    today = timezone.localdate()
+    default_start = today.replace(month=1, day=1)
+    start, ok_start = parse_day(request.GET.get("start"), default_start)
+    end, ok_end = parse_day(request.GET.get("end"), today)
+    status = 200
+    if not (ok_start and ok_end):
+        messages.error(request, _("日期格式有误，请使用“年-月-日”；已显示今年以来的积分。"))
+        start, end, status = default_start, today, 400
+    elif end < start:
+        messages.error(request, _("截止日期不能早于起始日期；已显示今年以来的积分。"))
+        start, end, status = default_start, today, 400
+    rows = list(selectors.cadre_ranking(user=request.user, start=start, end=end))
+    return render(request, "scoring/cadres.html", {"rows": rows, "start": start, "end": end}, status=status)
+
+
+@login_required
+@permission_required("scoring.view_indicatorscheme", raise_exception=True)
+def scheme(request):
+    """The county's petition-index rules: the current version (a form for its admin) and the earlier versions."""
+    county = user_county_or_404(request.user)
+    current = services.scheme_for(county)
+    can_change = request.user.has_perm(MANAGE)
+    categories = case_selectors.category_choices(user=request.user).filter(county=county)
+    data = request.POST if request.method == "POST" else None  # the service refuses anyone but the county admin
+    form = SchemeForm(data, categories=categories, initial=SchemeForm.initial_from(current), auto_id="scheme-%s")
+    bands = BandFormSet(data, initial=None if data is not None else band_initial(current), prefix="band")
+    status = 200
+    if data is not None:
+        if form.is_valid() and bands.is_valid():
+            arguments = form.service_arguments()
+            try:
+                made = services.scheme_update(actor=request.user, county=county,
+                                              bands=bands.bands(arguments["band_mode"]), **arguments)
+            except ApplicationError as exc:
+                form.add_error(None, str(exc.message))
+                for errors in (exc.detail or {}).values():
+                    for error in errors:
+                        form.add_error(None, str(error))
+                status = exc.status
+            else:
+                messages.success(request, _("已发布信访指数规则第%(version)s版，之后生成的排名按新规则计算。") % {
+                    "version": made.version})
+                return redirect("scoring:scheme")
+        else:
+            status = 400
+    return render(request, "scoring/scheme.html", {
+        "form": form, "bands": bands, "county": county, "current": current, "can_change": can_change,
+        "current_bands": band_initial(current),
+        "versions": selectors.scheme_versions(user=request.user, county=county), "modules": Module.choices},
+        status=status)

@@ -1,0 +1,133 @@
+"""The rankings API: snapshots and their rows with arrows, generating a period (201, then 200), the cadres by
+points, and the county's petition-index rules (GET, PUT, PATCH), in the one error shape."""
+
+from datetime import date
+
+import pytest
+
+from scoring import services as ss
+from scoring.models import IndicatorScheme, PointEntry, RankingSnapshot
+from tests.scoring.test_pages import november, october  # noqa: F401 — shared fixtures
+from tests.scoring.test_rankings import arranged, land, wages  # noqa: F401 — shared fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_filters_by_kind(api_as, caseworker, county, november):  # noqa: F811
+    ss.snapshot_generate(county=county.region, kind="day", day=date(2026, 11, 10))
+    api = api_as(caseworker)
+
+    assert api.get("/api/v1/ranking-snapshots/").json()["count"] == 2
+    body = api.get("/api/v1/ranking-snapshots/?kind=month").json()
+    assert [(s["id"], s["kind"], s["period_end"]) for s in body["results"]] == [(november.pk, "month", "2026-11-30")]
+
+
+def test_the_list_reads_in_a_bounded_number_of_queries(api_as, caseworker, county, november,  # noqa: F811
+                                                       django_assert_max_num_queries):
+    for day in (1, 2, 3, 4, 5):
+        ss.snapshot_generate(county=county.region, kind="day", day=date(2026, 11, day))
+    api = api_as(caseworker)
+
+    with django_assert_max_num_queries(8):
+        assert api.get("/api/v1/ranking-snapshots/").json()["count"] == 6
+
+
+def test_a_snapshot_has_its_rows_indices_and_arrows(api_as, caseworker, county, october, november,  # noqa: F811
+                                                    arranged):  # noqa: F811
+    body = api_as(caseworker).get(f"/api/v1/ranking-snapshots/{november.pk}/").json()
+
+    assert body["previous"] == october.pk
+    townships = [(r["unit_name"], r["index"], r["rank"], r["change"], r["colour_name"]) for r in body["rows"]
+                 if r["group"] == "township"]
+    assert townships == [("河口镇党委政府", "100.00", 1, 1, "绿"), ("怀宁县城关镇党委政府", "98.40", 2, -1, "黄")]
+    chengguan = next(r for r in body["rows"] if r["unit"] == county.township_government.pk)
+    assert chengguan["region"] == county.townships[0].code
+    assert chengguan["values"]["first"] == {"value": "90.00", "numerator": 9, "denominator": 10}
+
+
+def test_the_rows_of_one_group(api_as, caseworker, county, november):  # noqa: F811
+    api = api_as(caseworker)
+
+    rows = api.get(f"/api/v1/ranking-snapshots/{november.pk}/rows/?group=department").json()
+    bad = api.get(f"/api/v1/ranking-snapshots/{november.pk}/rows/?group=village")
+
+    assert [(r["unit_name"], r["index"]) for r in rows] == [("县人力资源和社会保障局", "100.00"),
+                                                           ("怀宁县住房和城乡建设局", "99.20")]
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid"
+
+
+def test_another_countys_caseworker_gets_404(api_as, other_caseworker, county, november):  # noqa: F811
+    response = api_as(other_caseworker).get(f"/api/v1/ranking-snapshots/{november.pk}/")
+
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_the_county_admin_generates_a_period_201_then_200(api_as, county_admin, county, arranged):  # noqa: F811
+    api = api_as(county_admin)
+
+    first = api.post("/api/v1/ranking-snapshots/generate/", {"kind": "month", "day": "2026-11-15"}, format="json")
+    again = api.post("/api/v1/ranking-snapshots/generate/", {"kind": "month", "day": "2026-11-30"}, format="json")
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"] == RankingSnapshot.objects.get(kind="month").pk
+    assert len(first.json()["rows"]) == 4
+
+
+def test_a_caseworker_may_not_generate(api_as, caseworker, county):
+    response = api_as(caseworker).post("/api/v1/ranking-snapshots/generate/", {"kind": "day"}, format="json")
+
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+    assert not RankingSnapshot.objects.exists()
+
+
+def test_the_cadre_ranking(api_as, caseworker, unit_officer, county):
+    PointEntry.objects.create(user=unit_officer, points=8, rule="case_resolved", reason="办结化解")
+    PointEntry.objects.create(user=caseworker, points=3, rule="return_visit", reason="完成回访")
+    api = api_as(caseworker)
+
+    body = api.get("/api/v1/cadre-ranking/").json()
+    bad = api.get("/api/v1/cadre-ranking/?start=2026-11-30&end=2026-11-01")
+
+    assert [(r["user"], r["name"], r["points"], r["entries"]) for r in body] == [
+        (unit_officer.pk, "李承办", 8, 1), (caseworker.pk, "张信访", 3, 1)]
+    assert bad.status_code == 400 and "截止日期不能早于起始日期" in str(bad.json()["detail"])
+
+
+def test_the_scheme_is_read_and_a_put_publishes_version_two(api_as, county_admin, county, land):  # noqa: F811
+    api = api_as(county_admin)
+    current = api.get("/api/v1/indicator-scheme/").json()
+    assert (current["version"], current["band_mode"], current["bands"][0]) == (
+        1, "share", {"name": "绿", "colour": "#2e7d32", "share": 20})
+
+    response = api.put("/api/v1/indicator-scheme/", {
+        **{k: current[k] for k in ("weights", "band_mode", "bands")}, "rank_scores": [100, 90, 80],
+        "main_categories": [land.pk]}, format="json")
+
+    assert response.status_code == 200
+    assert (response.json()["version"], response.json()["rank_scores"], response.json()["main_categories"]) == (
+        2, [100, 90, 80], [land.pk])
+
+
+def test_a_patch_changes_only_what_it_gives(api_as, county_admin, county):
+    response = api_as(county_admin).patch("/api/v1/indicator-scheme/", {"rank_scores": [100, 99.5]}, format="json")
+
+    scheme = IndicatorScheme.objects.get(county=county.region, is_current=True)
+    assert response.status_code == 200
+    assert (scheme.version, scheme.rank_scores, scheme.weights) == (2, [100, 99.5], ss.DEFAULT_WEIGHTS)
+
+
+def test_bad_rules_are_refused_in_chinese(api_as, county_admin, county):
+    response = api_as(county_admin).patch("/api/v1/indicator-scheme/", {
+        "bands": [{"name": "优", "colour": "#0a0", "share": 60}, {"name": "差", "colour": "#a00", "share": 30}]},
+        format="json")
+
+    assert response.status_code == 400
+    assert response.json()["detail"]["bands"] == ["按比例分色时，各色档比例之和须为100。"]
+    assert IndicatorScheme.objects.filter(county=county.region).count() == 1
+
+
+def test_a_caseworker_reads_the_scheme_but_may_not_change_it(api_as, caseworker, county):
+    api = api_as(caseworker)
+
+    assert api.get("/api/v1/indicator-scheme/").status_code == 200
+    assert api.patch("/api/v1/indicator-scheme/", {"rank_scores": [100]}, format="json").status_code == 403
