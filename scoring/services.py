@@ -261,3 +261,35 @@ def points_correct(*, actor: User, entry: PointEntry, reason: str) -> PointEntry
     audit_record(actor=actor, action="points.correct", obj=correction, region=entry.case.county if entry.case_id
                  else None, changes={"points": [entry.points, -entry.points]})
     return correction
+
+
+def snapshot_request(*, actor: User, county: Region, kind: str, day: date) -> tuple[RankingSnapshot, bool]:
+    """Someone asks for a period's ranking now rather than waiting for the morning's beat: the county's rule keepers
+    only. Returns the snapshot and whether it was made by this request (generating twice changes nothing)."""
+    require_own_county(actor=actor, county=county, permission="scoring.change_indicatorscheme")
+    existed = RankingSnapshot.objects.filter(county=county, kind=kind, period_start=period_of(kind, day)[0]).exists()
+    snapshot = snapshot_generate(county=county, kind=kind, day=day)
+    if not existed:
+        audit_record(actor=actor, action="ranking.generate", obj=snapshot, region=county)
+    return snapshot, not existed
+
+
+@transaction.atomic
+def map_geojson_save(*, actor: User, county: Region, geojson: dict) -> None:
+    """The county admin's township boundaries for the five-colour map (one file per county, replaced whole): the
+    storage path is the record, the audit row says who changed it."""
+    import json
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from .selectors import geojson_path
+
+    require_own_county(actor=actor, county=county, permission="scoring.change_indicatorscheme")
+    if not isinstance(geojson, dict) or geojson.get("type") != "FeatureCollection" or not geojson.get("features"):
+        raise invalid("file", _("请上传包含乡镇边界的 GeoJSON（FeatureCollection）。"))
+    path = geojson_path(county)
+    audit_record(actor=actor, action="ranking_map.geojson_upload", obj=county, region=county,
+                 changes={"features": [None, len(geojson["features"])]})
+    default_storage.delete(path)
+    default_storage.save(path, ContentFile(json.dumps(geojson, ensure_ascii=False).encode("utf-8")))

@@ -6,15 +6,11 @@ Thin, like every page here: parse a form (forms.py), call one service or selecto
 jurisdiction is 404 (``selectors.snapshot_list``)."""
 
 import io
-import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +23,6 @@ from cases import selectors as case_selectors
 from xinfang.dates import parse_day
 from xinfang.errors import ApplicationError
 from xinfang.org.selectors import user_county
-from xinfang.org.services import audit_record, require_own_county
 from xinfang.pages import PAGE_SIZE, form_error_text, get_or_404, user_county_or_404
 
 from . import selectors, services
@@ -95,14 +90,11 @@ def generate(request):
         return redirect("scoring:rankings")
     kind, day = form.cleaned_data["kind"], form.cleaned_data["day"] or timezone.localdate()
     try:
-        require_own_county(actor=request.user, county=county, permission=MANAGE)
-        existing = selectors.snapshot_list(user=request.user).filter(
-            county=county, kind=kind, period_start=services.period_of(kind, day)[0]).exists()
-        snapshot = services.snapshot_generate(county=county, kind=kind, day=day)
+        snapshot, made = services.snapshot_request(actor=request.user, county=county, kind=kind, day=day)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("scoring:rankings")
-    if existing:
+    if not made:
         messages.info(request, _("该周期的%(kind)s已生成，排名快照生成后不再变化。") % {
             "kind": snapshot.get_kind_display()})
     else:
@@ -240,19 +232,10 @@ def geojson_upload(request):
     form = GeoJSONForm(request.POST or None, request.FILES or None, auto_id="geo-%s")
     if request.method == "POST" and form.is_valid():
         try:
-            require_own_county(actor=request.user, county=county, permission=MANAGE)
+            services.map_geojson_save(actor=request.user, county=county, geojson=form.cleaned_data["file"])
         except ApplicationError as exc:
             form.add_error(None, str(exc.message))
         else:
-            # No model holds the file (one per county, replaced whole): the storage path is the record, the audit
-            # row says who changed it.
-            path = selectors.geojson_path(county)
-            with transaction.atomic():
-                audit_record(actor=request.user, action="ranking_map.geojson_upload", obj=county, region=county,
-                             changes={"features": [None, len(form.cleaned_data["file"]["features"])]})
-                default_storage.delete(path)
-                default_storage.save(path, ContentFile(json.dumps(form.cleaned_data["file"],
-                                                                  ensure_ascii=False).encode("utf-8")))
             messages.success(request, _("已上传乡镇边界，五色图将按边界显示。"))
             return redirect("scoring:map")
     return render(request, "scoring/geojson.html", {"form": form, "county": county,

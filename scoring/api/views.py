@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 from xinfang.api.schema import ERROR_RESPONSES
 from xinfang.api.views import ScopedViewSet, validated
 from xinfang.errors import require_perm
-from xinfang.org.services import require_own_county
 from xinfang.workdays.api.views import caller_county
 
 from .. import selectors, services
@@ -80,14 +79,11 @@ class RankingSnapshotViewSet(mixins.ListModelMixin, ScopedViewSet):
     @action(detail=False, methods=["post"])
     def generate(self, request):
         data = validated(GenerateSerializer, request.data, request)
-        county = caller_county(request.user)
-        require_own_county(actor=request.user, county=county, permission=MANAGE)
         kind, day = data["kind"], data["day"] or timezone.localdate()
-        existed = self.get_queryset().filter(county=county, kind=kind,
-                                             period_start=services.period_of(kind, day)[0]).exists()
-        snapshot = services.snapshot_generate(county=county, kind=kind, day=day)
+        snapshot, made = services.snapshot_request(actor=request.user, county=caller_county(request.user), kind=kind,
+                                                   day=day)
         snapshot = self.get_queryset().get(pk=snapshot.pk)
-        return self._detail(snapshot, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+        return self._detail(snapshot, status.HTTP_201_CREATED if made else status.HTTP_200_OK)
 
 
 class CadreRankingView(APIView):
