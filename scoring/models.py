@@ -55,47 +55,52 @@ class PointEntry(models.Model):
         return f"{self.user} {self.points:+d} {self.rule}"
 
 
-class PointScheme(models.Model):
-    """A county's point rules (积分制), versioned: base points per event, and the factors for the case's category,
-    its difficulty (a backlog case, a collective petition) and the level it was assigned from. An entry records the
-    version and factors it was computed with; editing publishes a new version."""
+class CountyRuleVersion(models.Model):
+    """A version of a county's rules: one current version per county; editing publishes the next one, and what was
+    computed under an earlier version keeps it (services.current_version)."""
 
     scoping = Scoping(region="county", include_ancestors=True)
 
     county = models.ForeignKey("org.Region", verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(_("版本"), default=1)
     is_current = models.BooleanField(_("现行版本"), default=True)
-    points = models.JSONField(_("基础分"))  # {event: points}, negative for penalties
-    category_factors = models.JSONField(_("类别系数"), default=dict, blank=True)  # {category id: factor}
-    difficulty_factors = models.JSONField(_("难度系数"), default=dict, blank=True)  # {"backlog": …, "collective": …}
-    source_factors = models.JSONField(_("交办层级系数"), default=dict, blank=True)  # {upper source: factor}
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(_("创建时间"), db_default=Now())
 
     class Meta:
-        verbose_name = _("积分规则")
-        verbose_name_plural = _("积分规则")
+        abstract = True
         ordering = ["county", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["county"], condition=Q(is_current=True), name="scoring_points_one_current"),
-            models.UniqueConstraint(fields=["county", "version"], name="scoring_points_version"),
+            models.UniqueConstraint(fields=["county"], condition=Q(is_current=True),
+                                    name="%(app_label)s_%(class)s_one_current"),
+            models.UniqueConstraint(fields=["county", "version"], name="%(app_label)s_%(class)s_version"),
         ]
 
     def __str__(self):
         return f"{self.county} v{self.version}"
 
 
-class IndicatorScheme(models.Model):
+class PointScheme(CountyRuleVersion):
+    """A county's point rules (积分制), versioned: base points per event, and the factors for the case's category,
+    its difficulty (a backlog case, a collective petition) and the level it was assigned from. An entry records the
+    version and factors it was computed with; editing publishes a new version."""
+
+    points = models.JSONField(_("基础分"))  # {event: points}, negative for penalties
+    category_factors = models.JSONField(_("类别系数"), default=dict, blank=True)  # {category id: factor}
+    difficulty_factors = models.JSONField(_("难度系数"), default=dict, blank=True)  # {"backlog": …, "collective": …}
+    source_factors = models.JSONField(_("交办层级系数"), default=dict, blank=True)  # {upper source: factor}
+
+    class Meta(CountyRuleVersion.Meta):
+        verbose_name = _("积分规则")
+        verbose_name_plural = _("积分规则")
+
+
+class IndicatorScheme(CountyRuleVersion):
     """A county's petition-index rules, versioned: module weights, the rank-to-score table (排名赋分), the colour bands
     of the five-colour map and the category group of the three main fields. A snapshot keeps the version it was
     computed with; editing publishes a new version."""
 
-    scoping = Scoping(region="county", include_ancestors=True)
-
-    county = models.ForeignKey("org.Region", verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
-    version = models.PositiveIntegerField(_("版本"), default=1)
-    is_current = models.BooleanField(_("现行版本"), default=True)
     # {module code: weight}; weights need not add up to 100 (the index divides by their sum).
     weights = models.JSONField(_("模块权重"))
     # Score by rank: the first entry for rank 1, the second for rank 2 …; ranks beyond the table get its last entry.
@@ -106,21 +111,10 @@ class IndicatorScheme(models.Model):
     bands = models.JSONField(_("五色分档"))
     main_categories = models.ManyToManyField("cases.Category", verbose_name=_("三大领域类别"), blank=True,
                                              related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
-    created_at = models.DateTimeField(_("创建时间"), db_default=Now())
 
-    class Meta:
+    class Meta(CountyRuleVersion.Meta):
         verbose_name = _("信访指数规则")
         verbose_name_plural = _("信访指数规则")
-        ordering = ["county", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["county"], condition=Q(is_current=True), name="scoring_scheme_one_current"),
-            models.UniqueConstraint(fields=["county", "version"], name="scoring_scheme_version"),
-        ]
-
-    def __str__(self):
-        return f"{self.county} v{self.version}"
 
 
 class RankingSnapshot(models.Model):

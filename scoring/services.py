@@ -47,17 +47,22 @@ DEFAULT_BANDS = [  # best first: the 东阳 five colours
 ]
 
 
-def scheme_for(county: Region) -> IndicatorScheme:
-    """The county's current petition-index scheme (version 1 from the defaults, the first time it is needed)."""
-    current = IndicatorScheme.objects.filter(county=county, is_current=True).first()
+def current_version(model, county: Region, **defaults):
+    """The county's current version of a versioned rule (``model``): version 1 from ``defaults`` the first time."""
+    current = model.objects.filter(county=county, is_current=True).first()
     if current is not None:
         return current
     try:
         with transaction.atomic():
-            return IndicatorScheme.objects.create(county=county, version=1, weights=DEFAULT_WEIGHTS,
-                                                  rank_scores=DEFAULT_RANK_SCORES, bands=DEFAULT_BANDS)
+            return model.objects.create(county=county, version=1, **defaults)
     except IntegrityError:  # created meanwhile by another request
-        return IndicatorScheme.objects.get(county=county, is_current=True)
+        return model.objects.get(county=county, is_current=True)
+
+
+def scheme_for(county: Region) -> IndicatorScheme:
+    """The county's current petition-index scheme."""
+    return current_version(IndicatorScheme, county, weights=DEFAULT_WEIGHTS, rank_scores=DEFAULT_RANK_SCORES,
+                           bands=DEFAULT_BANDS)
 
 
 def _check_scheme(weights: dict, rank_scores: list, band_mode: str, bands: list) -> None:
@@ -169,15 +174,8 @@ DEFAULT_SOURCE = {"central": 2.0, "provincial": 1.5, "city": 1.2}
 
 def point_scheme_for(county: Region) -> PointScheme:
     """The county's current point rules (version 1 from the defaults, the first time they are needed)."""
-    current = PointScheme.objects.filter(county=county, is_current=True).first()
-    if current is not None:
-        return current
-    try:
-        with transaction.atomic():
-            return PointScheme.objects.create(county=county, points=DEFAULT_POINTS,
-                                              difficulty_factors=DEFAULT_DIFFICULTY, source_factors=DEFAULT_SOURCE)
-    except IntegrityError:
-        return PointScheme.objects.get(county=county, is_current=True)
+    return current_version(PointScheme, county, points=DEFAULT_POINTS, difficulty_factors=DEFAULT_DIFFICULTY,
+                           source_factors=DEFAULT_SOURCE)
 
 
 @transaction.atomic
