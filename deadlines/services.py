@@ -742,6 +742,10 @@ def _raise(colour: str, now: datetime, today: date) -> tuple[int, int]:
             notified = max(cursor.rowcount, 0)
             notified += _notify_daily(cursor, kind=NotificationKind.LEADER, now=now, today=today,
                                       who=[_LEADER_OF_RAISED])
+            if colour == CardColour.RED:
+                from scoring.services import points_for_red_cards  # 积分制: a red card costs its leader points
+
+                points_for_red_cards(at=now)
     return raised, notified
 
 

@@ -48,3 +48,4 @@ class PointEvent(models.TextChoices):
     RETURN_VISIT = "return_visit", _("完成回访")  # whoever recorded the return visit
     RECEPTION = "reception", _("领导接访")  # the receiving leader
     RELAPSE = "relapse", _("积案反弹")  # the owning leaders, when a resolved backlog case comes back
+    RED_CARD = "red_card", _("红牌")  # the card's responsible leader, when the sweep raises a red card

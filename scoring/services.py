@@ -167,7 +167,7 @@ def bulletins_due(*, today: date) -> list[RankingSnapshot]:
 # Points (积分制): the county's rules and the events that earn them ----------------------------------------------
 
 DEFAULT_POINTS = {PointEvent.CASE_RESOLVED: 2, PointEvent.LATE_CLOSURE: -2, PointEvent.BACKLOG_RESOLVED: 10,
-                  PointEvent.RETURN_VISIT: 1, PointEvent.RECEPTION: 1, PointEvent.RELAPSE: -5}
+                  PointEvent.RETURN_VISIT: 1, PointEvent.RECEPTION: 1, PointEvent.RELAPSE: -5, PointEvent.RED_CARD: -1}
 DEFAULT_DIFFICULTY = {"backlog": 1.5, "collective": 1.2}
 DEFAULT_SOURCE = {"central": 2.0, "provincial": 1.5, "city": 1.2}
 
@@ -291,3 +291,38 @@ def map_geojson_save(*, actor: User, county: Region, geojson: dict) -> None:
                  changes={"features": [None, len(geojson["features"])]})
     default_storage.delete(path)
     default_storage.save(path, ContentFile(json.dumps(geojson, ensure_ascii=False).encode("utf-8")))
+
+
+def points_for_red_cards(*, at) -> int:
+    """Each current red card not yet charged costs its responsible leader the county's red-card points: one INSERT …
+    SELECT (never a loop over cards), once per card (the ledger's unique source). Called by the sweep after it raised
+    red cards, inside its transaction."""
+    from django.db import connection
+
+    from cases.models import Case
+
+    # A county meeting its first red card gets its point rules now (version 1 from the defaults).
+    ruled = PointScheme.objects.filter(is_current=True).values("county")
+    for county in Region.objects.filter(pk__in=Case.objects.filter(
+            cards__colour="red", cards__cleared_at__isnull=True).exclude(county__in=ruled).values("county")):
+        point_scheme_for(county)
+    postgres = connection.vendor == "postgresql"
+    points = ("(ps.points ->> 'red_card')::integer" if postgres
+              else "CAST(json_extract(ps.points, '$.red_card') AS INTEGER)")
+    basis = "'{\"scheme\": ' || ps.version || ', \"base\": ' || " + points + " || ', \"factors\": {}}'"
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            INSERT INTO scoring_pointentry (user_id, points, rule, reason, case_id, source_type, source_id,
+                                            corrects_id, created_by_id, created_at, basis)
+            SELECT c.leader_id, {points}, 'red_card:' || c.leader_id, %(label)s || cs.number, c.case_id,
+                   'deadlines.card', CAST(c.id AS TEXT), NULL, NULL, %(at)s, ({basis}){"::jsonb" if postgres else ""}
+            FROM deadlines_card c
+            JOIN cases_case cs ON cs.id = c.case_id
+            JOIN scoring_pointscheme ps ON ps.county_id = cs.county_id AND ps.is_current
+            WHERE c.colour = 'red' AND c.cleared_at IS NULL AND c.leader_id IS NOT NULL
+              AND {points} IS NOT NULL AND {points} <> 0
+              AND NOT EXISTS (SELECT 1 FROM scoring_pointentry p
+                              WHERE p.source_type = 'deadlines.card' AND p.source_id = CAST(c.id AS TEXT))
+            ON CONFLICT DO NOTHING
+        """, {"at": at, "label": "红牌："})  # noqa: S608 — the fragments are constants
+        return max(cursor.rowcount, 0)

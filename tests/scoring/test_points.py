@@ -92,3 +92,25 @@ def test_bad_point_rules_are_refused(county_admin, county):
         ss.point_scheme_update(actor=county_admin, county=county.region, points={"no_such_event": 1},
                                category_factors={}, difficulty_factors={}, source_factors={})
     assert ss.point_scheme_for(county.region).version == 1
+
+
+def test_a_red_card_raised_by_the_sweep_costs_its_leader_a_point_once(case, caseworker, leader, county):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from deadlines import services as ds
+    from xinfang.org.models import Unit
+
+    Unit.objects.filter(pk=county.housing.pk).update(leader=leader)
+    with time_machine.travel(datetime(2026, 11, 16, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        case = cs.case_accept(actor=caseworker, case=case, version=case.version)
+        cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
+    with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        ds.sweep()  # 见面 was due on the 19th: a red card for 住建局, its leader 王县长 answers for it
+        ds.sweep()
+
+    (entry,) = PointEntry.objects.filter(user=leader, rule=f"red_card:{leader.pk}")
+    assert (entry.points, entry.source_type, entry.case_id) == (-1, "deadlines.card", case.pk)
+    assert entry.basis == {"scheme": 1, "base": -1, "factors": {}}
