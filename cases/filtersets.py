@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.org.filtersets import SubtreeFilter
 
 from . import selectors
-from .choices import OPEN_STATUSES, CaseStatus, Channel
+from .choices import OPEN_STATUSES, CaseStatus, Channel, Satisfaction
 from .models import Case
 
 CARD_CHOICES = [("red", _("已超期（红牌）")), ("yellow", _("即将到期（黄牌）")), ("any", _("红牌或黄牌"))]
@@ -60,6 +60,7 @@ class CaseFilterSet(django_filters.FilterSet):
     is_to_province = django_filters.BooleanFilter(label=_("赴省访"))
     is_to_beijing = django_filters.BooleanFilter(label=_("进京访"))
     card = django_filters.ChoiceFilter(label=_("红黄牌"), method="filter_card", choices=CARD_CHOICES)
+    satisfaction = django_filters.MultipleChoiceFilter(label=_("满意度"), choices=Satisfaction.choices)
     ordering = UrgencyOrderingFilter(
         label=_("排序"),
         fields=(("received_at", "received_at"), ("number", "number"), ("due_on", "due_on")),
@@ -70,7 +71,7 @@ class CaseFilterSet(django_filters.FilterSet):
         model = Case
         fields = ["q", "status", "open", "channel", "category", "region", "unit", "received_after",
                   "received_before", "is_repeat", "is_collective", "is_skip_level", "is_to_province",
-                  "is_to_beijing", "card"]
+                  "is_to_beijing", "card", "satisfaction"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -258,6 +258,9 @@ class Case(models.Model):
                          condition=Q(first_unsatisfied_at__isnull=False, backlog_at__isnull=True)),
             # Backlog lists and counts.
             models.Index(fields=["backlog_at"], name="cases_case_backlog", condition=Q(backlog_at__isnull=False)),
+            # The satisfaction filter (CaseFilterSet.satisfaction: the ranking's drill-down), evaluated cases only.
+            models.Index(fields=["satisfaction", "-received_at"], name="cases_case_satisfaction",
+                         condition=~Q(satisfaction="")),
         ]
 
     def __str__(self):

@@ -27,10 +27,11 @@ class DossierFilterSet(django_filters.FilterSet):
     region = SubtreeFilter(label=_("问题属地代码（含下级）"), field_name="case__region")
     relapsed = django_filters.BooleanFilter(label=_("反弹过"), method="filter_relapsed")
     batch = django_filters.CharFilter(label=_("交办批次"), field_name="source_batch")
+    unit = django_filters.NumberFilter(label=_("主办单位"), field_name="case__lead_unit_id")
 
     class Meta:
         model = Dossier
-        fields = ["stage", "source", "owner", "age", "card", "region", "relapsed", "batch"]
+        fields = ["stage", "source", "owner", "age", "card", "region", "relapsed", "batch", "unit"]
 
     def filter_owner(self, qs, name, value):
         return qs.filter(owners__user_id=value).distinct() if value else qs

@@ -206,9 +206,25 @@ def previous_snapshot(snapshot: RankingSnapshot) -> RankingSnapshot | None:
             .order_by("-period_start").first())
 
 
-def rank_changes(snapshot: RankingSnapshot) -> dict[int, int]:
-    """Unit id → how many places it rose (positive) or fell since the previous snapshot of the same kind."""
-    before = previous_snapshot(snapshot)
+def year_ago_snapshot(snapshot: RankingSnapshot) -> RankingSnapshot | None:
+    """The same kind of snapshot for the same period a year earlier (同比)."""
+    from .services import period_of
+
+    day = snapshot.period_start
+    try:
+        a_year_ago = day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        a_year_ago = day.replace(year=day.year - 1, day=28)
+    return RankingSnapshot.objects.filter(county=snapshot.county_id, kind=snapshot.kind,
+                                          period_start=period_of(snapshot.kind, a_year_ago)[0]).first()
+
+
+def rank_changes(snapshot: RankingSnapshot, before: RankingSnapshot | None = None, *, year_on_year: bool = False
+                 ) -> dict[int, int]:
+    """Unit id → how many places it rose (positive) or fell since the previous snapshot of the same kind (环比), or
+    since the same period a year earlier (同比)."""
+    if before is None:
+        before = year_ago_snapshot(snapshot) if year_on_year else previous_snapshot(snapshot)
     if before is None:
         return {}
     earlier = dict(RankingRow.objects.filter(snapshot=before).values_list("unit_id", "rank"))

@@ -40,8 +40,8 @@ def _snapshot_or_404(request, pk):
     return get_or_404(selectors.snapshot_list(user=request.user), pk)
 
 
-def _table(snapshot, changes: dict, group: str | None = None) -> dict[str, list]:
-    """The snapshot's rows by group, each with its module cells and its arrow, ready for a template."""
+def _table(snapshot, changes: dict, group: str | None = None, yoy: dict | None = None) -> dict[str, list]:
+    """The snapshot's rows by group, each with its module cells and its arrows (环比, 同比), ready for a template."""
     tables = {g: [] for g in UnitGroup.values}
     rows = selectors.snapshot_rows(snapshot)
     if group:
@@ -50,6 +50,8 @@ def _table(snapshot, changes: dict, group: str | None = None) -> dict[str, list]
         change = changes.get(row.unit_id)
         row.change = change or 0
         row.change_text = change_text(change)
+        row.yoy = (yoy or {}).get(row.unit_id) or 0
+        row.yoy_text = change_text((yoy or {}).get(row.unit_id))
         row.cells = [{"module": m, "label": label, "text": module_text(m, row.values.get(m)),
                       "rank": row.ranks.get(m), "score": row.scores.get(m)} for m, label in Module.choices]
         tables[row.group].append(row)
@@ -109,10 +111,11 @@ def generate(request):
 def snapshot(request, pk):
     """The bulletin: townships and departments, each with its rank, arrow, modules, index and colour; printable."""
     shot = _snapshot_or_404(request, pk)
-    previous = selectors.previous_snapshot(shot)
-    tables = _table(shot, selectors.rank_changes(shot))
+    previous, year_ago = selectors.previous_snapshot(shot), selectors.year_ago_snapshot(shot)
+    tables = _table(shot, selectors.rank_changes(shot, previous) if previous else {},
+                    yoy=selectors.rank_changes(shot, year_ago) if year_ago else {})
     return render(request, "scoring/snapshot.html", {
-        "snapshot": shot, "previous": previous, "scheme": shot.scheme, "modules": Module.choices,
+        "snapshot": shot, "previous": previous, "year_ago": year_ago, "scheme": shot.scheme, "modules": Module.choices,
         "groups": [(group, label, tables[group]) for group, label in UnitGroup.choices]})
 
 
@@ -188,9 +191,10 @@ def _case_links(snapshot, row, main_categories) -> dict[str, list[tuple[str, str
     base.update({"region": row.region.code} if row.region_id else {"unit": row.unit_id})
 
     def link(label, **extra):
-        return str(label), f"{cases}?{urlencode({**base, **extra})}"
+        return str(label), f"{cases}?{urlencode({**base, **extra}, doseq=True)}"
 
-    backlog = [(_("积案看板"), f"{dossiers}?{urlencode({'region': row.region.code})}")] if row.region_id else []
+    where = {"region": row.region.code} if row.region_id else {"unit": row.unit_id}
+    backlog = [(str(_("积案看板")), f"{dossiers}?{urlencode(where)}")]
     return {
         Module.FIRST: [link(_("初信初访"), is_repeat="false")],
         Module.REPEAT: [link(_("重复信访"), is_repeat="true")],
@@ -198,7 +202,8 @@ def _case_links(snapshot, row, main_categories) -> dict[str, list[tuple[str, str
         Module.MAIN_FIELDS: [link(category, category=category.pk) for category in main_categories],
         Module.SKIP_LEVEL: [link(_("越级访"), is_skip_level="true"), link(_("赴省访"), is_to_province="true"),
                             link(_("进京访"), is_to_beijing="true")],
-        Module.SATISFACTION: [link(_("全部事项"))],
+        Module.SATISFACTION: [link(_("满意、基本满意"), satisfaction=["satisfied", "basic"]),
+                              link(_("不满意"), satisfaction="unsatisfied")],
     }
 
 

@@ -27,15 +27,20 @@ class RankingRowSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code", read_only=True, default=None)
     region_name = serializers.CharField(source="region.name", read_only=True, default=None)
     change = serializers.SerializerMethodField(help_text=_("与上期相比上升（正）或下降（负）的名次"))
+    change_yoy = serializers.SerializerMethodField(help_text=_("与上年同期相比上升（正）或下降（负）的名次"))
 
     class Meta:
         model = RankingRow
-        fields = ["id", "group", "unit", "unit_name", "region", "region_name", "rank", "change", "index", "band",
+        fields = ["id", "group", "unit", "unit_name", "region", "region_name", "rank", "change", "change_yoy", "index",
+                  "band",
                   "colour_name", "colour", "values", "ranks", "scores"]
         read_only_fields = fields
 
     def get_change(self, row) -> int | None:
         return self.context.get("changes", {}).get(row.unit_id)
+
+    def get_change_yoy(self, row) -> int | None:
+        return self.context.get("changes_yoy", {}).get(row.unit_id)
 
 
 class RankingSnapshotSerializer(serializers.ModelSerializer):

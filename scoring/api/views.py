@@ -34,6 +34,13 @@ from .serializers import (
 MANAGE = "scoring.change_indicatorscheme"
 
 
+def _changes(snapshot) -> dict:
+    """The rows' arrows: against the previous snapshot of the same kind (环比) and the same period a year earlier
+    (同比)."""
+    return {"changes": selectors.rank_changes(snapshot),
+            "changes_yoy": selectors.rank_changes(snapshot, year_on_year=True)}
+
+
 @extend_schema_view(
     list=extend_schema(summary="单位排名快照列表（日通报、周亮晒、月排名、季考核）",
                        responses={200: RankingSnapshotSerializer(many=True), **ERROR_RESPONSES}),
@@ -53,7 +60,7 @@ class RankingSnapshotViewSet(mixins.ListModelMixin, ScopedViewSet):
         snapshot.row_list = list(selectors.snapshot_rows(snapshot))
         previous = selectors.previous_snapshot(snapshot)
         snapshot.previous_id = previous.pk if previous else None
-        serializer = RankingSnapshotDetailSerializer(snapshot, context={"changes": selectors.rank_changes(snapshot)})
+        serializer = RankingSnapshotDetailSerializer(snapshot, context=_changes(snapshot))
         return Response(serializer.data, status=status_code)
 
     @extend_schema(summary="排名快照详情（乡镇、部门各模块数据、得分、指数、颜色和升降）",
@@ -70,8 +77,7 @@ class RankingSnapshotViewSet(mixins.ListModelMixin, ScopedViewSet):
         rows = selectors.snapshot_rows(snapshot)
         if query.get("group"):
             rows = rows.filter(group=query["group"])
-        changes = selectors.rank_changes(snapshot)
-        return Response(RankingRowSerializer(rows, many=True, context={"changes": changes}).data)
+        return Response(RankingRowSerializer(rows, many=True, context=_changes(snapshot)).data)
 
     @extend_schema(summary="立即生成本县某一周期的排名（已生成则返回原快照）", request=GenerateSerializer,
                    responses={201: RankingSnapshotDetailSerializer, 200: RankingSnapshotDetailSerializer,

@@ -295,3 +295,15 @@ def test_a_caseworker_reads_the_rules_but_may_not_change_them(client_as, casewor
     assert "scheme-form" not in html and "现行第1版" in html
     assert response.status_code == 403
     assert IndicatorScheme.objects.filter(county=county.region).count() == 1
+
+
+def test_the_bulletin_compares_with_the_same_month_a_year_before(client_as, caseworker, arranged, county):
+    from datetime import date as _date
+
+    ss.snapshot_generate(county=county.region, kind="month", day=_date(2025, 11, 15))  # nothing then: all tied
+    november = ss.snapshot_generate(county=county.region, kind="month", day=_date(2026, 11, 15))
+
+    html = client_as(caseworker).get(f"/scoring/{november.pk}/").content.decode()
+
+    assert "同比：与上年同期（2025-11-01）相比" in html
+    assert 'data-testid="change-yoy">↓1<' in html  # 城关镇 shared first place a year ago, second now
