@@ -297,7 +297,7 @@ def test_a_caseworker_reads_the_rules_but_may_not_change_them(client_as, casewor
     assert IndicatorScheme.objects.filter(county=county.region).count() == 1
 
 
-def test_the_bulletin_compares_with_the_same_month_a_year_before(client_as, caseworker, arranged, county):
+def test_the_bulletin_compares_with_the_same_month_a_year_before(client_as, caseworker, arranged, county):  # noqa: F811
     from datetime import date as _date
 
     ss.snapshot_generate(county=county.region, kind="month", day=_date(2025, 11, 15))  # nothing then: all tied
