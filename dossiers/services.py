@@ -430,8 +430,9 @@ def dossier_close(*, actor: User, dossier: Dossier, note: str = "") -> Dossier:
     if listing is not None:
         _listing_finish(listing, actor=actor, at=now)
     head = dossier.members.filter(role=MemberRole.HEAD).select_related("user").first()
+    primary = dossier.owners.filter(role=OwnerRole.PRIMARY).select_related("user").first()
     points_on(event=PointEvent.BACKLOG_RESOLVED, case=dossier.case, source=dossier, actor=actor,
-              users=[head.user if head else dossier.owners.filter(role=OwnerRole.PRIMARY).first().user])
+              users=[head.user if head else (primary.user if primary else actor)])
     return dossier
 
 

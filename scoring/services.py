@@ -1,10 +1,12 @@
 """Writes of the scoring app: the append-only points ledger, the county's petition-index scheme (versioned) and
 the ranking snapshots behind the bulletins (日通报, 周亮晒, 月排名, 季考核), each generated once."""
 
-from datetime import date
+import logging
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
@@ -38,6 +40,8 @@ def points_award(*, user: User, points: int, rule: str, reason: str, source=None
 
 # The petition index: the county's scheme and the snapshots ----------------------------------------------------
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_WEIGHTS = {"first": 20, "repeat": 15, "backlog": 20, "main_fields": 15, "skip_level": 15, "satisfaction": 15}
 DEFAULT_RANK_SCORES = [100 - 2 * i for i in range(21)]  # 100, 98 … 60
 DEFAULT_BANDS = [  # best first: the 东阳 five colours
@@ -65,19 +69,24 @@ def scheme_for(county: Region) -> IndicatorScheme:
                            bands=DEFAULT_BANDS)
 
 
+def _number(value, low, high) -> bool:
+    """A real number (not a boolean) from ``low`` to ``high``."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
+
+
 def _check_scheme(weights: dict, rank_scores: list, band_mode: str, bands: list) -> None:
     errors = {}
-    if set(weights) != set(Module.values) or any(not isinstance(w, int | float) or w < 0 for w in weights.values()) \
+    if set(weights) != set(Module.values) or any(not _number(w, 0, 1000) for w in weights.values()) \
             or not sum(weights.values()):
-        errors["weights"] = [_("六个模块都须有不小于0的权重，且不能全为0。")]
-    if not rank_scores or any(not isinstance(s, int | float) or s < 0 for s in rank_scores):
-        errors["rank_scores"] = [_("排名赋分表须为不小于0的分数列表。")]
+        errors["weights"] = [_("六个模块都须有0至1000的权重，且不能全为0。")]
+    if not rank_scores or len(rank_scores) > 500 or any(not _number(s, 0, 1000) for s in rank_scores):
+        errors["rank_scores"] = [_("排名赋分表须为0至1000的分数列表。")]
     key = "min_score" if band_mode == BandMode.SCORE else "share"
     if band_mode not in BandMode.values or not bands or any(
             not isinstance(b, dict) or not b.get("name") or not b.get("colour")
-            or not isinstance(b.get(key), int | float) for b in bands):
+            or not _number(b.get(key), 0, 1000) for b in bands):
         errors["bands"] = [_("每个色档须有名称、颜色和%(key)s。") % {"key": key}]
-    elif band_mode == BandMode.SHARE and sum(b["share"] for b in bands) != 100:
+    elif band_mode == BandMode.SHARE and sum(Decimal(str(b["share"])) for b in bands) != 100:
         errors["bands"] = [_("按比例分色时，各色档比例之和须为100。")]
     if errors:
         raise ValidationFailed(_("提交的数据有误。"), code="invalid", detail=errors)
@@ -147,7 +156,6 @@ def snapshot_generate(*, county: Region, kind: str, day: date) -> RankingSnapsho
 def bulletins_due(*, today: date) -> list[RankingSnapshot]:
     """Beat, each morning: yesterday's daily bulletin; on Mondays last week's showcase; on the 1st last month's
     ranking; on the first day of a quarter last quarter's assessment — for every county. Idempotent."""
-    from datetime import timedelta
 
     yesterday = today - timedelta(days=1)
     kinds = [PeriodKind.DAY]
@@ -160,7 +168,10 @@ def bulletins_due(*, today: date) -> list[RankingSnapshot]:
     made = []
     for county in Region.objects.filter(level=RegionLevel.COUNTY, units__isnull=False).distinct():
         for kind in kinds:
-            made.append(snapshot_generate(county=county, kind=kind, day=yesterday))
+            try:
+                made.append(snapshot_generate(county=county, kind=kind, day=yesterday))
+            except Exception:  # one county's failure must not cost the others their bulletins
+                logger.exception("bulletin %s for %s failed", kind, county.code)
     return made
 
 
@@ -265,6 +276,11 @@ def snapshot_request(*, actor: User, county: Region, kind: str, day: date) -> tu
     """Someone asks for a period's ranking now rather than waiting for the morning's beat: the county's rule keepers
     only. Returns the snapshot and whether it was made by this request (generating twice changes nothing)."""
     require_own_county(actor=actor, county=county, permission="scoring.change_indicatorscheme")
+    if kind not in PeriodKind.values:
+        raise invalid("kind", _("请选择通报类型。"))
+    if period_of(kind, day)[1] >= timezone.localdate():
+        # A snapshot never changes once made: a period still running would be frozen half-counted for good.
+        raise Conflict(_("该周期尚未结束，结束后才能生成排名。"), code="period_not_over")
     existed = RankingSnapshot.objects.filter(county=county, kind=kind, period_start=period_of(kind, day)[0]).exists()
     snapshot = snapshot_generate(county=county, kind=kind, day=day)
     if not existed:
@@ -294,9 +310,9 @@ def map_geojson_save(*, actor: User, county: Region, geojson: dict) -> None:
 
 
 def points_for_red_cards(*, at) -> int:
-    """Each current red card not yet charged costs its responsible leader the county's red-card points: one INSERT …
-    SELECT (never a loop over cards), once per card (the ledger's unique source). Called by the sweep after it raised
-    red cards, inside its transaction."""
+    """Each red card raised in the last day and not yet charged costs its responsible leader the county's red-card
+    points: one INSERT … SELECT (never a loop over cards), once per card (the ledger's unique source). Called by the
+    sweep after it raised red cards, inside its transaction."""
     from django.db import connection
 
     from cases.models import Case
@@ -318,11 +334,12 @@ def points_for_red_cards(*, at) -> int:
                    'deadlines.card', CAST(c.id AS TEXT), NULL, NULL, %(at)s, ({basis}){"::jsonb" if postgres else ""}
             FROM deadlines_card c
             JOIN cases_case cs ON cs.id = c.case_id
+            JOIN org_user leader ON leader.id = c.leader_id AND NOT leader.is_service_account
             JOIN scoring_pointscheme ps ON ps.county_id = cs.county_id AND ps.is_current
-            WHERE c.colour = 'red' AND c.cleared_at IS NULL AND c.leader_id IS NOT NULL
+            WHERE c.colour = 'red' AND c.cleared_at IS NULL AND c.raised_at >= %(since)s
               AND {points} IS NOT NULL AND {points} <> 0
               AND NOT EXISTS (SELECT 1 FROM scoring_pointentry p
                               WHERE p.source_type = 'deadlines.card' AND p.source_id = CAST(c.id AS TEXT))
             ON CONFLICT DO NOTHING
-        """, {"at": at, "label": "红牌："})  # noqa: S608 — the fragments are constants
+        """, {"at": at, "since": at - timedelta(days=1), "label": "红牌："})  # noqa: S608 — constant fragments
         return max(cursor.rowcount, 0)

@@ -6,6 +6,7 @@ Thin, like every page here: parse a form (forms.py), call one service or selecto
 jurisdiction is 404 (``selectors.snapshot_list``)."""
 
 import io
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -90,7 +91,7 @@ def generate(request):
     if not form.is_valid():
         messages.error(request, _("生成排名未完成：%(errors)s") % {"errors": form_error_text(form)})
         return redirect("scoring:rankings")
-    kind, day = form.cleaned_data["kind"], form.cleaned_data["day"] or timezone.localdate()
+    kind, day = form.cleaned_data["kind"], form.cleaned_data["day"] or timezone.localdate() - timedelta(days=1)
     try:
         snapshot, made = services.snapshot_request(actor=request.user, county=county, kind=kind, day=day)
     except ApplicationError as exc:

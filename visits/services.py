@@ -651,6 +651,7 @@ def return_visit_evaluated(*, case: Case, evaluation: Evaluation, actor: User | 
     """An evaluation was recorded on the case (from the case page, the return-visit list or the petitioner's link):
     the pending return visit is done. A case replied before return visits were scheduled gets a done one."""
     visit = ReturnVisit.objects.select_for_update().filter(case=case, status=ReturnVisitStatus.PENDING).first()
+    scheduled = visit is not None
     if visit is None:
         visit = ReturnVisit(case=case, round=case.return_visits.count() + 1, deadline=None)
     visit.status = ReturnVisitStatus.DONE
@@ -659,7 +660,7 @@ def return_visit_evaluated(*, case: Case, evaluation: Evaluation, actor: User | 
     visit.done_by = actor
     visit.field_visit = field_visit
     visit.save()
-    if actor is not None:
+    if actor is not None and scheduled:  # a scheduled visit done earns points; evaluating again earns nothing
         points_on(event=PointEvent.RETURN_VISIT, case=case, users=[actor], source=visit, actor=actor)
     return visit
 

@@ -138,7 +138,8 @@ class IndicatorSchemeSerializer(serializers.ModelSerializer):
     given, the others kept) published as the next version by ``services.scheme_update``."""
 
     weights = WeightsField(label=_("模块权重"))
-    rank_scores = serializers.ListField(label=_("排名赋分表"), child=serializers.FloatField(min_value=0), min_length=1,
+    rank_scores = serializers.ListField(label=_("排名赋分表"), min_length=1, max_length=500,
+                                        child=serializers.FloatField(min_value=0, max_value=1000),
                                         help_text=_("第1名、第2名……的得分；超出表长的名次得最后一项的分数。"))
     band_mode = NamedChoiceField(BandMode, label=_("分色方式"))
     bands = BandSerializer(label=_("五色分档"), many=True)

@@ -6,6 +6,8 @@ reading needs the view permission of the matching page, every write is one servi
 ``{code, message, detail}`` with its status.
 """
 
+from datetime import timedelta
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -85,7 +87,7 @@ class RankingSnapshotViewSet(mixins.ListModelMixin, ScopedViewSet):
     @action(detail=False, methods=["post"])
     def generate(self, request):
         data = validated(GenerateSerializer, request.data, request)
-        kind, day = data["kind"], data["day"] or timezone.localdate()
+        kind, day = data["kind"], data["day"] or timezone.localdate() - timedelta(days=1)
         snapshot, made = services.snapshot_request(actor=request.user, county=caller_county(request.user), kind=kind,
                                                    day=day)
         snapshot = self.get_queryset().get(pk=snapshot.pk)

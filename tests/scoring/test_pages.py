@@ -129,8 +129,8 @@ def test_the_county_admin_generates_a_period_once(client_as, county_admin, count
     client = client_as(county_admin)
     assert "generate-form" in client.get("/scoring/").content.decode()
 
-    first = client.post("/scoring/generate/", {"kind": "month", "day": "2026-11-15"}, follow=True)
-    again = client.post("/scoring/generate/", {"kind": "month", "day": "2026-11-20"}, follow=True)
+    first = client.post("/scoring/generate/", {"kind": "month", "day": "2026-10-15"}, follow=True)
+    again = client.post("/scoring/generate/", {"kind": "month", "day": "2026-10-20"}, follow=True)
 
     snapshot = RankingSnapshot.objects.get(county=county.region, kind="month")
     assert first.redirect_chain[-1][0] == f"/scoring/{snapshot.pk}/"

@@ -114,3 +114,23 @@ def test_a_red_card_raised_by_the_sweep_costs_its_leader_a_point_once(case, case
     (entry,) = PointEntry.objects.filter(user=leader, rule=f"red_card:{leader.pk}")
     assert (entry.points, entry.source_type, entry.case_id) == (-1, "deadlines.card", case.pk)
     assert entry.basis == {"scheme": 1, "base": -1, "factors": {}}
+
+
+def test_evaluating_a_case_again_earns_no_more_return_visit_points(case, caseworker, unit_officer, county):
+    replied = walk_to_replied(case, caseworker, unit_officer, county.housing)
+    for _ in range(3):
+        replied = cs.case_evaluate(actor=caseworker, case=replied, version=replied.version, result="satisfied",
+                                   method="phone")
+    assert entries(caseworker) == [(f"return_visit:{caseworker.pk}", 1)]
+
+
+def test_a_period_still_running_cannot_be_frozen_into_a_snapshot(county_admin, county):
+    with pytest.raises(Conflict) as refused:
+        ss.snapshot_request(actor=county_admin, county=county.region, kind="month", day=timezone.localdate())
+    assert refused.value.code == "period_not_over"
+
+
+def test_rank_scores_too_large_for_the_index_are_refused(county_admin, county):
+    with pytest.raises(ValidationFailed):
+        ss.scheme_update(actor=county_admin, county=county.region, weights=ss.DEFAULT_WEIGHTS,
+                         rank_scores=[10_000_000], band_mode="share", bands=ss.DEFAULT_BANDS)
