@@ -9,9 +9,10 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from cases.choices import UpperSource
 from xinfang.dates import DATE_VALIDATORS
 
-from .choices import BandMode, Module, PeriodKind
+from .choices import BandMode, Module, PeriodKind, PointEvent
 from .selectors import GEOJSON_MAX_BYTES
 
 COLOUR = RegexValidator(r"^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$", _("颜色须为#开头的十六进制色值，如#2e7d32。"))
@@ -135,3 +136,45 @@ class GeoJSONForm(forms.Form):
         if any(not isinstance(f, dict) or not isinstance(f.get("geometry"), dict) for f in data["features"]):
             raise forms.ValidationError(_("每个区域都须有geometry。"), code="not_geojson")
         return data
+
+
+class PointSchemeForm(forms.Form):
+    """The county's point rules: base points per event, and the factors (category, difficulty, source level)."""
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, label in PointEvent.choices:
+            self.fields[f"points_{code}"] = forms.IntegerField(label=label, min_value=-1000, max_value=1000)
+        for key, label in (("backlog", _("信访积案")), ("collective", _("集体访"))):
+            self.fields[f"difficulty_{key}"] = forms.DecimalField(label=label, min_value=0, max_value=10,
+                                                                  decimal_places=2, required=False)
+        for code, label in UpperSource.choices:
+            self.fields[f"source_{code}"] = forms.DecimalField(label=label, min_value=0, max_value=10,
+                                                               decimal_places=2, required=False)
+        for category in categories:
+            self.fields[f"category_{category.pk}"] = forms.DecimalField(label=category.name, min_value=0,
+                                                                        max_value=10, decimal_places=2,
+                                                                        required=False)
+
+    @staticmethod
+    def initial_from(scheme) -> dict:
+        initial = {f"points_{code}": scheme.points.get(code, 0) for code in PointEvent.values}
+        initial.update({f"difficulty_{k}": v for k, v in scheme.difficulty_factors.items()})
+        initial.update({f"source_{k}": v for k, v in scheme.source_factors.items()})
+        initial.update({f"category_{k}": v for k, v in scheme.category_factors.items()})
+        return initial
+
+    def to_kwargs(self) -> dict:
+        d = self.cleaned_data
+
+        def picked(prefix):
+            return {name[len(prefix):]: float(value) for name, value in d.items()
+                    if name.startswith(prefix) and value is not None}
+
+        return {"points": {name[len("points_"):]: value for name, value in d.items() if name.startswith("points_")},
+                "difficulty_factors": picked("difficulty_"), "source_factors": picked("source_"),
+                "category_factors": picked("category_")}
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(label=_("更正理由"), max_length=200)

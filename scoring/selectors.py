@@ -282,3 +282,14 @@ def county_geojson(county: Region) -> dict | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None
+
+
+def point_scheme_versions(county: Region):
+    from .models import PointScheme
+
+    return PointScheme.objects.filter(county=county).order_by("-version")
+
+
+def entry_list(*, user):
+    """Point entries the user may see (their jurisdiction's cadres)."""
+    return scoped(PointEntry.objects.select_related("user", "case"), user)

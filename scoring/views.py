@@ -30,7 +30,7 @@ from . import selectors, services
 from .choices import Module, PeriodKind, UnitGroup
 from .exports import change_text, module_text, write_snapshot
 from .filtersets import RankingSnapshotFilterSet
-from .forms import BandFormSet, GenerateForm, GeoJSONForm, SchemeForm, band_initial
+from .forms import BandFormSet, CorrectionForm, GenerateForm, GeoJSONForm, PointSchemeForm, SchemeForm, band_initial
 
 VIEW = "scoring.view_rankingsnapshot"
 MANAGE = "scoring.change_indicatorscheme"
@@ -305,3 +305,49 @@ def scheme(request):
         "current_bands": band_initial(current),
         "versions": selectors.scheme_versions(user=request.user, county=county), "modules": Module.choices},
         status=status)
+
+
+# Point rules and corrections (积分制) ----------------------------------------------------------------------------
+
+@login_required
+@permission_required("scoring.view_pointscheme", raise_exception=True)
+def point_rules(request):
+    """The county admin's page for the point rules: base points per event and the factors; saving publishes a new
+    version (entries keep the basis they were computed with)."""
+    county = user_county_or_404(request.user)
+    current = services.point_scheme_for(county)
+    categories = case_selectors.category_choices(user=request.user).filter(county=county, parent__isnull=True)
+    form = PointSchemeForm(request.POST or None, categories=categories,
+                           initial=PointSchemeForm.initial_from(current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.point_scheme_update(actor=request.user, county=county, **form.to_kwargs())
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已发布积分规则新版本。"))
+            return redirect("scoring:point_rules")
+    elif request.method == "POST":
+        messages.error(request, _("积分规则未保存：%(errors)s") % {"errors": form_error_text(form)})
+    return render(request, "scoring/point_rules.html", {
+        "form": form, "current": current, "can_change": request.user.has_perm("scoring.change_pointscheme"),
+        "versions": selectors.point_scheme_versions(county)}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+@permission_required("scoring.add_pointentry", raise_exception=True)
+def correct(request, pk):
+    """A county admin corrects a point entry: a counter-entry with a reason, never an edit."""
+    entry = get_or_404(selectors.entry_list(user=request.user), pk)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("更正须写明理由。"))
+    else:
+        try:
+            services.points_correct(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已更正积分记录（记一笔相反的积分）。"))
+    return redirect("dossiers:cadre", pk=entry.user_id)

@@ -134,3 +134,33 @@ def test_rank_scores_too_large_for_the_index_are_refused(county_admin, county):
     with pytest.raises(ValidationFailed):
         ss.scheme_update(actor=county_admin, county=county.region, weights=ss.DEFAULT_WEIGHTS,
                          rank_scores=[10_000_000], band_mode="share", bands=ss.DEFAULT_BANDS)
+
+
+def test_the_county_admin_edits_the_point_rules_on_their_page(client_as, county_admin, county, categories):
+    client = client_as(county_admin)
+    page = client.get("/scoring/points/")
+    assert page.status_code == 200 and "劳动社保" in page.content.decode()
+
+    data = {f"points_{code}": value for code, value in ss.DEFAULT_POINTS.items()}
+    data.update({"points_case_resolved": 5, f"category_{categories['labour'].pk}": "1.5", "source_city": "2"})
+    client.post("/scoring/points/", data)
+    scheme = ss.point_scheme_for(county.region)
+    assert (scheme.version, scheme.points["case_resolved"]) == (2, 5)
+    assert scheme.category_factors == {str(categories["labour"].pk): 1.5} and scheme.source_factors == {"city": 2.0}
+
+    bad = client.post("/scoring/points/", {**data, "points_case_resolved": "many"})
+    assert bad.status_code == 400 and ss.point_scheme_for(county.region).version == 2
+
+
+def test_the_county_admin_corrects_an_entry_from_the_cadres_record(client_as, caseworker, leader, county_admin,
+                                                                   case):
+    vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+        leader=leader, received_at=timezone.now(), raised="x", decided="y", case=case))
+    entry = PointEntry.objects.get(user=leader)
+    client = client_as(county_admin)
+    assert 'data-testid="correct-form"' in client.get(f"/dossiers/cadres/{leader.pk}/").content.decode()
+
+    client.post(f"/scoring/entries/{entry.pk}/correct/", {"reason": "重复记录"})
+
+    assert PointEntry.objects.get(corrects=entry).points == -1
+    assert client_as(caseworker).post(f"/scoring/entries/{entry.pk}/correct/", {"reason": "x"}).status_code == 403

@@ -53,6 +53,7 @@ NAV_ITEMS = [
     NavItem(_("工作制度"), "visits:duty_rules", "visits.add_dutyrule", _("设置")),
     NavItem(_("接访走访规则"), "visits:visit_settings", "visits.change_visitsettings", _("设置")),
     NavItem(_("积案规则"), "dossiers:settings", "dossiers.change_backlogsettings", _("设置")),
+    NavItem(_("积分规则"), "scoring:point_rules", "scoring.change_pointscheme", _("设置")),
     NavItem(_("信访指数规则"), "scoring:scheme", "scoring.change_indicatorscheme", _("设置")),
     NavItem(_("审计记录"), "org:audit_list", "org.view_auditevent", _("设置")),
 ]
