@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from deadlines import services as clocks
 from deadlines.choices import ClockEvent
 from xinfang import personal_data
-from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
+from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail, required_text
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.scoping import scoped
@@ -149,10 +149,7 @@ def _clock(case: Case, event: str, actor: User | None, *, at: datetime | None = 
 
 
 def _required_text(value: str, field_name: str, message) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationFailed(message, code="required", detail={field_name: [str(message)]})
-    return value
+    return required_text(value, field_name, message, code="required")
 
 
 def county_of(region: Region) -> Region:

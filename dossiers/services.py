@@ -21,7 +21,16 @@ from deadlines import services as clocks
 from scoring.choices import PointEvent
 from scoring.services import points_award, points_on
 from xinfang.dates import refuse_future
-from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail, invalid, require_perm
+from xinfang.errors import (
+    Conflict,
+    NotFound,
+    NotPermitted,
+    ValidationFailed,
+    full_clean_or_fail,
+    invalid,
+    require_perm,
+    required_text,
+)
 from xinfang.org.choices import RegionLevel, Role
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.scoping import scoped
@@ -129,9 +138,7 @@ def dossier_designate(*, actor: User, case: Case, reason: str) -> Dossier:
     """A leader designates a case as a backlog case (领导指定), with a reason."""
     require_perm(actor, "dossiers.designate_backlog")
     require_visible(actor, case, _("未找到该信访事项。"), "case_not_found")
-    reason = (reason or "").strip()
-    if not reason:
-        raise invalid("reason", _("指定积案须写明理由。"))
+    reason = required_text(reason, "reason", _("指定积案须写明理由。"))
     if Dossier.objects.filter(case=case).exists():
         raise Conflict(_("该事项已是信访积案。"), code="already_backlog")
     return _open(case, source=BacklogSource.DESIGNATED, actor=actor, reason=reason)
@@ -270,9 +277,7 @@ def measure_add(*, actor: User, dossier: Dossier, owner: User, action: str, due_
     if dossier.stage not in LIVE_STAGES:
         raise Conflict(_("积案当前为“%(stage)s”，不能增加措施。") % {"stage": dossier.get_stage_display()},
                        code="stage_not_allowed")
-    action = (action or "").strip()
-    if not action:
-        raise invalid("action", _("请填写措施内容。"))
+    action = required_text(action, "action", _("请填写措施内容。"))
     _person(actor, owner, "owner")
     today = timezone.localdate()
     if not today < due_on <= today + timedelta(days=MEASURE_MAX_DAYS):
@@ -357,9 +362,7 @@ def progress_update(*, actor: User, dossier: Dossier, progress: int, note: str) 
 def escalation_request(*, actor: User, dossier: Dossier, reason: str) -> Escalation:
     """提级会审: take the dossier to a joint review one level up (the city above the county)."""
     dossier = _manage(actor, dossier)
-    reason = (reason or "").strip()
-    if not reason:
-        raise invalid("reason", _("请写明提级会审的理由。"))
+    reason = required_text(reason, "reason", _("请写明提级会审的理由。"))
     county = dossier.case.county
     upper = county.parent if county.level == RegionLevel.COUNTY else county
     _move(dossier, allowed=[Stage.RESOLVING], to_stage=Stage.ESCALATED, actor=actor, kind="dossier_escalation",
@@ -372,9 +375,7 @@ def escalation_record(*, actor: User, escalation: Escalation, outcome: str, held
                       ) -> Escalation:
     """The joint review was held: its outcome is recorded and the dossier goes back to 化解中 under it."""
     escalation.dossier = _manage(actor, escalation.dossier)
-    outcome = (outcome or "").strip()
-    if not outcome:
-        raise invalid("outcome", _("请填写会审意见。"))
+    outcome = required_text(outcome, "outcome", _("请填写会审意见。"))
     held_at = held_at or timezone.now()
     refuse_future(held_at, "held_at", _("会审时间不能晚于现在。"))
     if held_at < escalation.requested_at:
@@ -394,9 +395,7 @@ def sign_off(*, actor: User, dossier: Dossier, petitioner_stopped: bool, note: s
     """督导验收: the dossier is resolved (化解中 → 已化解待销号) once every measure is done; the sign-off records
     whether the petitioner has stopped (息诉息访) and the agreement, if any."""
     dossier = _manage(actor, dossier)
-    note = (note or "").strip()
-    if not note:
-        raise invalid("note", _("请填写验收意见。"))
+    note = required_text(note, "note", _("请填写验收意见。"))
     open_measures = list(dossier.measures.filter(done_at__isnull=True).values_list("action", flat=True))
     if open_measures:
         raise Conflict(_("还有措施未完成：%(items)s。") % {"items": _("；").join(a[:30] for a in open_measures)},
@@ -519,9 +518,7 @@ def claim_submit(*, actor: User, listing: Listing, kind: str, statement: str, re
         raise Conflict(_("该积案已化解或销号，不能再揭榜。"), code="stage_not_allowed")
     if listing.status != ListingStatus.OPEN:
         raise Conflict(_("该榜单已被揭榜或已撤榜。"), code="listing_not_open")
-    statement = (statement or "").strip()
-    if not statement:
-        raise invalid("statement", _("请填写揭榜承诺。"))
+    statement = required_text(statement, "statement", _("请填写揭榜承诺。"))
     if kind == ClaimKind.RECOMMENDED:
         if recommended_by is None or not scoped(Unit.objects.filter(pk=recommended_by.pk), actor).exists():
             raise invalid("recommended_by", _("单位推荐须选择推荐单位。"))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from xinfang.errors import Conflict, ValidationFailed, invalid, require_perm
+from xinfang.errors import Conflict, ValidationFailed, invalid, require_perm, required_text
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, User
 from xinfang.org.services import audit_record, require_own_county, require_visible
@@ -256,9 +256,7 @@ def points_correct(*, actor: User, entry: PointEntry, reason: str) -> PointEntry
     """A correction is a counter-entry with the opposite points and a reason, never an edit; once per entry."""
     require_perm(actor, "scoring.add_pointentry")
     require_visible(actor, entry, _("未找到该积分记录。"), "entry_not_found")
-    reason = (reason or "").strip()
-    if not reason:
-        raise invalid("reason", _("更正须写明理由。"))
+    reason = required_text(reason, "reason", _("更正须写明理由。"))
     if entry.corrects_id is not None:
         raise Conflict(_("更正记录不能再更正。"), code="correction_of_correction")
     if PointEntry.objects.filter(corrects=entry).exists():

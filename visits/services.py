@@ -29,7 +29,16 @@ from scoring.choices import PointEvent
 from scoring.services import points_on
 from xinfang import personal_data, sms
 from xinfang.dates import refuse_future
-from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail, invalid, require_perm
+from xinfang.errors import (
+    Conflict,
+    NotFound,
+    NotPermitted,
+    ValidationFailed,
+    full_clean_or_fail,
+    invalid,
+    require_perm,
+    required_text,
+)
 from xinfang.org.choices import RegionLevel, Role
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.scoping import scoped
@@ -331,9 +340,7 @@ def slot_cancel(*, actor: User, slot: ReceptionSlot, reason: str) -> ReceptionSl
     require_perm(actor, "visits.manage_schedule")
     require_visible(actor, slot)
     _require_own_region(actor, slot.region)
-    reason = (reason or "").strip()
-    if not reason:
-        raise invalid("reason", _("请填写取消原因。"))
+    reason = required_text(reason, "reason", _("请填写取消原因。"))
     if not ReceptionSlot.objects.filter(pk=slot.pk, cancelled_at__isnull=True).update(
             cancelled_at=timezone.now(), cancel_reason=reason[:200]):
         raise Conflict(_("该接访时段已取消。"), code="slot_cancelled")
@@ -388,9 +395,7 @@ def appointment_book(*, actor: User, slot: ReceptionSlot, topic: str = "", case:
         topic = topic or case.summary
     if head_count < 1:
         raise invalid("head_count", _("人数至少为1。"))
-    topic = (topic or "").strip()
-    if not topic:
-        raise invalid("topic", _("请填写反映事项。"))
+    topic = required_text(topic, "topic", _("请填写反映事项。"))
     if petitioner is not None:
         require_visible(actor, petitioner, _("未找到该信访人。"), "petitioner_not_found")
     elif petitioner_data is not None:

@@ -65,3 +65,11 @@ def require_perm(actor, permission: str) -> None:
 def invalid(field_name: str, message) -> ValidationFailed:
     """Bad input on one field (400), the message also under the field's name in ``detail``."""
     return ValidationFailed(message, code="invalid", detail={field_name: [str(message)]})
+
+
+def required_text(value, field_name: str, message, *, code: str = "invalid") -> str:
+    """``value`` stripped, or bad input (400) when nothing is left."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(message, code=code, detail={field_name: [str(message)]})
+    return value
