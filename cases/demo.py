@@ -15,7 +15,7 @@ from stdnum.cn import ric
 
 from xinfang import personal_data
 from xinfang.org.choices import RegionLevel, UnitKind
-from xinfang.org.models import Region, Unit, User
+from xinfang.org.models import TOWNSHIP_PATH_LENGTH, Region, Unit, User
 
 from .choices import (
     OPEN_STATUSES,
@@ -105,10 +105,10 @@ def _weighted(rng, weights):
 
 @transaction.atomic
 def generate_cases(*, county: Region, count: int, seed: int = 2026, registered_by: User | None = None,
-                   years: float = 3, batch_size: int = 2000, status_weights=None) -> int:
+                   years: float = 3, batch_size: int = 2000, status_weights=None, now: datetime | None = None) -> int:
     """Insert ``count`` cases for ``county`` deterministically (same seed, same data), with their clocks as the
     workflow would have started and met them. Returns the count. ``status_weights`` overrides the mix of
-    states (the sweep benchmark asks for open cases only)."""
+    states (the sweep benchmark asks for open cases only); ``now`` is the newest receipt (default: now)."""
     from deadlines.services import default_rule_set
 
     rng = random.Random(seed)
@@ -118,8 +118,9 @@ def generate_cases(*, county: Region, count: int, seed: int = 2026, registered_b
     fake.seed_instance(seed)
     leaves = ensure_categories(county)
     places = list(Region.objects.filter(path__startswith=county.path, level__gte=RegionLevel.TOWNSHIP))
-    units = list(Unit.objects.filter(region__path__startswith=county.path, is_active=True)
+    units = list(Unit.objects.filter(region__path__startswith=county.path, is_active=True).select_related("region")
                  .exclude(kind__in=[UnitKind.PETITION_BUREAU, UnitKind.VILLAGE]))
+    units_by_path = {u.region.path: u for u in units if u.kind == UnitKind.TOWNSHIP}
     registered_by = registered_by or User.objects.filter(unit__region=county).order_by("pk").first()
     if not places or not units or registered_by is None:
         raise ValueError("the county needs townships, units and a user first (run seed_demo)")
@@ -149,7 +150,7 @@ def generate_cases(*, county: Region, count: int, seed: int = 2026, registered_b
         unique.append(p)
     petitioners = Petitioner.objects.bulk_create(unique, batch_size=batch_size)
 
-    now = timezone.now()
+    now = now or timezone.now()
     start = now - timedelta(days=int(365 * years))
     span = int((now - start).total_seconds()) - 3 * 86400
     counters = dict(CaseCounter.objects.filter(county=county).values_list("year", "last"))
@@ -159,8 +160,8 @@ def generate_cases(*, county: Region, count: int, seed: int = 2026, registered_b
     last_case_of = {}
     while created < count:
         n = min(batch_size, count - created)
-        drafts = [_draft_case(rng, county, received, now, leaves, places, units, petitioners, registered_by,
-                              status_weights or STATUS_WEIGHTS)
+        drafts = [_draft_case(rng, county, received, now, leaves, places, units, units_by_path, petitioners,
+                              registered_by, status_weights or STATUS_WEIGHTS)
                   for received in times[created:created + n]]
         for case, _petitioner, _status in drafts:
             year = timezone.localtime(case.received_at).year
@@ -215,7 +216,8 @@ def _appeals_for(county, cases, registered_by):
     Appeal.objects.bulk_create(appeals)
 
 
-def _draft_case(rng, county, received, now, leaves, places, units, petitioners, registered_by, status_weights):
+def _draft_case(rng, county, received, now, leaves, places, units, units_by_path, petitioners, registered_by,
+                status_weights):
     category = rng.choice(leaves)
     status = _weighted(rng, status_weights)
     if (now - received).days > 120 and status in OPEN and rng.random() < 0.97:
@@ -249,7 +251,9 @@ def _draft_case(rng, county, received, now, leaves, places, units, petitioners, 
     case.accepted_at = step(accepted)
     if status == S.ACCEPTED:
         return case, petitioner, status
-    unit = rng.choice(units)
+    # Most matters go to the township they lie in; the rest to a department (as 交办 works in practice).
+    township = units_by_path.get(place.path[:TOWNSHIP_PATH_LENGTH])
+    unit = township if township is not None and rng.random() < 0.55 else rng.choice(units)
     case.lead_unit = case.first_unit = unit
     assigned = accepted + rng.randint(0, 3)
     case.assigned_at = step(assigned)

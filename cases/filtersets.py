@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dashboards.measures import MEASURE_CHOICES, set_condition
 from xinfang.org.filtersets import SubtreeFilter
 
 from . import selectors
@@ -61,6 +62,8 @@ class CaseFilterSet(django_filters.FilterSet):
     is_to_beijing = django_filters.BooleanFilter(label=_("进京访"))
     card = django_filters.ChoiceFilter(label=_("红黄牌"), method="filter_card", choices=CARD_CHOICES)
     satisfaction = django_filters.MultipleChoiceFilter(label=_("满意度"), choices=Satisfaction.choices)
+    # The dashboards' drill-down: the cases counted in one of their figures (dashboards.measures.SETS).
+    measure = django_filters.ChoiceFilter(label=_("统计口径"), choices=MEASURE_CHOICES, method="filter_measure")
     ordering = UrgencyOrderingFilter(
         label=_("排序"),
         fields=(("received_at", "received_at"), ("number", "number"), ("due_on", "due_on")),
@@ -71,7 +74,7 @@ class CaseFilterSet(django_filters.FilterSet):
         model = Case
         fields = ["q", "status", "open", "channel", "category", "region", "unit", "received_after",
                   "received_before", "is_repeat", "is_collective", "is_skip_level", "is_to_province",
-                  "is_to_beijing", "card", "satisfaction"]
+                  "is_to_beijing", "card", "satisfaction", "measure"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,6 +96,9 @@ class CaseFilterSet(django_filters.FilterSet):
 
     def filter_card(self, qs, name, value):
         return qs.filter(card_condition(value))
+
+    def filter_measure(self, qs, name, value):
+        return qs.filter(set_condition(value, timezone.localdate())) if value else qs
 
     def filter_category(self, qs, name, value):
         return qs.filter(Q(category_id=value) | Q(category__parent_id=value))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from dashboards.services import rollup_touch
 from deadlines import services as clocks
 from deadlines.choices import ClockEvent
 from xinfang import personal_data
@@ -100,8 +101,10 @@ def _visible(actor: User, case: Case) -> None:
 
 def timeline_event(case: Case, actor: User | None, kind: str, message: str = "", changes: dict | None = None
                    ) -> None:
-    """Write one entry on the case's timeline (its audit trail); the caller's transaction makes it stick or not."""
+    """Write one entry on the case's timeline (its audit trail); the caller's transaction makes it stick or not.
+    Every change to a case writes one, so this is also where the dashboards learn that the case's month changed."""
     TimelineEvent.objects.create(case=case, actor=actor, kind=kind, message=message[:500], changes=changes or {})
+    rollup_touch(case)
 
 
 def _iso(value):

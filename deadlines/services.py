@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from cases.models import Assignment, Case, TimelineEvent
+from dashboards.services import rollups_touch_cases
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, Unit, User
@@ -81,7 +82,9 @@ def _require(actor: User, permission: str) -> None:
 
 
 def _timeline(case: Case, actor: User | None, kind: str, message: str, changes: dict | None = None) -> None:
-    TimelineEvent.objects.create(case=case, actor=actor, kind=kind, message=message[:500], changes=changes or {})
+    from cases.services import timeline_event  # cases.services imports this module
+
+    timeline_event(case, actor, kind, message, changes)
 
 
 # Rule sets ------------------------------------------------------------------------------------------------
@@ -634,6 +637,7 @@ def _recompute_chunk(chunk: list[Deadline], cal: WorkCalendar) -> int:
                           changes={"due_on": [None, d.due_on.isoformat()]})
             for d in changed])
     refresh_case_due({d.case_id for d in changed})
+    rollups_touch_cases({d.case_id for d in changed})  # a case may be overdue, or no longer, in the KPIs
     return len(changed)
 
 

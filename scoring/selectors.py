@@ -25,9 +25,9 @@ from cases.choices import CaseStatus, Satisfaction
 from cases.models import Case
 from dossiers.choices import Stage
 from dossiers.models import Dossier
-from visits.selectors import day_range
+from xinfang.dates import day_range
 from xinfang.org.choices import RegionLevel, UnitKind
-from xinfang.org.models import Region, Unit
+from xinfang.org.models import TOWNSHIP_PATH_LENGTH, Region, Unit
 from xinfang.org.scoping import scoped
 
 from .choices import HIGHER_IS_BETTER, BandMode, Module, UnitGroup
@@ -92,7 +92,7 @@ def _case_counts(county: Region, scheme: IndicatorScheme, start: date, end: date
         "evaluated": Count("id", filter=~Q(satisfaction="")),
         "satisfied": Count("id", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])),
     }
-    township_key = Substr("region__path", 1, len(county.path) + 13)  # the township's path: 12 digits and "/"
+    township_key = Substr("region__path", 1, TOWNSHIP_PATH_LENGTH)
     by_township = {row.pop("key"): row for row in cases.annotate(key=township_key).values("key").annotate(**counts)}
     by_unit = {str(row.pop("lead_unit_id")): row for row in cases.filter(lead_unit__isnull=False)
                .values("lead_unit_id").annotate(**counts)}
@@ -105,7 +105,7 @@ def _backlog_counts(county: Region, end: date) -> dict[str, dict[str, dict]]:
     dossiers = Dossier.objects.filter(case__county=county, opened_at__lt=hi).order_by()
     counts = {"backlog_total": Count("id"),
               "backlog_resolved": Count("id", filter=Q(stage__in=[Stage.RESOLVED, Stage.CLOSED]))}
-    key = Substr("case__region__path", 1, len(county.path) + 13)
+    key = Substr("case__region__path", 1, TOWNSHIP_PATH_LENGTH)
     return {UnitGroup.TOWNSHIP: {r.pop("key"): r for r in dossiers.annotate(key=key).values("key").annotate(**counts)},
             UnitGroup.DEPARTMENT: {str(r.pop("case__lead_unit_id")): r for r in dossiers
                                    .filter(case__lead_unit__isnull=False).values("case__lead_unit_id")

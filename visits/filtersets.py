@@ -4,13 +4,12 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.dates import DATE_VALIDATORS
+from xinfang.dates import DATE_VALIDATORS, day_range
 from xinfang.org.choices import RegionLevel
 from xinfang.org.filtersets import SubtreeFilter
 
 from .choices import AppointmentStatus, MeetingKind, ReturnVisitStatus, SlotKind, VisitKind
 from .models import Appointment, FieldVisit, Meeting, Reception, ReceptionSlot, ReturnVisit
-from .selectors import day_range
 
 
 class LocalDateFilter(django_filters.DateFilter):

@@ -1,7 +1,7 @@
 """Reads of the visits app. Every queryset starts from ``scoped``; counts and statistics are GROUP BY queries, never
 a Python loop over rows."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -11,6 +11,7 @@ from cases.choices import Channel
 from cases.models import Case
 from deadlines.choices import ClockEvent
 from deadlines.models import Deadline, Milestone
+from xinfang.dates import day_range
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, User
 from xinfang.org.scoping import scoped
@@ -27,12 +28,6 @@ from .models import (
     ReceptionSlot,
     ReturnVisit,
 )
-
-
-def day_range(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, the day after end 00:00) in local time: a period of whole days as aware datetimes."""
-    return (timezone.make_aware(datetime.combine(start, time())),
-            timezone.make_aware(datetime.combine(end + timedelta(days=1), time())))
 
 
 def period_bounds(period: str, day: date) -> tuple[date, date]:

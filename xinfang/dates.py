@@ -1,9 +1,10 @@
 """The dates the product accepts from users: 2000 to 2099. Anything else is a typing slip (or a probe), and the
 arithmetic on it (a day after 9999-12-31) would fail; pages, filters and the API refuse it with a clear message."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 EARLIEST = date(2000, 1, 1)
@@ -53,3 +54,9 @@ def refuse_future(value, field_name: str, message) -> None:
 
     if value > timezone.now() + timedelta(minutes=FUTURE_SLACK_MINUTES):
         raise invalid(field_name, message)
+
+
+def day_range(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after end 00:00) in local time: a period of whole days as aware datetimes."""
+    return (timezone.make_aware(datetime.combine(start, time())),
+            timezone.make_aware(datetime.combine(end + timedelta(days=1), time())))

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("visits.api.urls")),
     path("", include("dossiers.api.urls")),
     path("", include("scoring.api.urls")),
+    path("", include("dashboards.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("scoring/", include("scoring.urls")),
+    path("dashboard/", include("dashboards.urls")),
     # Public pages, no login: a county's reception schedule, and the petitioner's one-time answer link.
     path("public/schedule/<str:code>/", visit_schedule_views.public_schedule, name="public_schedule"),
     path("r/<str:token>/", visit_field_views.answer, name="answer"),

@@ -23,6 +23,7 @@ class NavItem:
 # Order is the order in the bar. Later apps add their pages here.
 NAV_ITEMS = [
     NavItem(_("工作台"), "home"),
+    NavItem(_("驾驶舱"), "dashboards:index", "dashboards.view_dashboard"),
     NavItem(_("我的待办"), "cases:mine", "cases.view_case"),
     NavItem(_("信访登记"), "cases:intake", "cases.register_case"),
     NavItem(_("信访事项"), "cases:list", "cases.view_case"),

@@ -11,6 +11,8 @@ from .choices import RegionLevel, UnitKind
 from .scoping import Scoping
 
 PATH_SEPARATOR = "/"
+# A path holds one 12-digit code and a separator per level; a township's is the first four of them.
+TOWNSHIP_PATH_LENGTH = 4 * (12 + len(PATH_SEPARATOR))
 
 
 class Region(models.Model):

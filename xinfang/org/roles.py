@@ -16,6 +16,7 @@ _VIEW_VISITS = ["visits.view_receptionslot", "visits.view_receptionschedule", "v
                 "visits.view_fieldvisit", "visits.view_returnvisit", "visits.view_meeting", "visits.view_dutyrule",
                 "visits.view_appointment"]
 _VISIT_REPORTS = ["visits.view_compliance", "visits.view_visit_stats"]
+_DASHBOARD = ["dashboards.view_dashboard"]
 _VIEW_DOSSIERS = ["dossiers.view_dossier", "dossiers.view_listing", "scoring.view_pointentry",
                   "scoring.view_rankingsnapshot", "scoring.view_indicatorscheme"]
 
@@ -26,14 +27,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ] + _BOARD + ["deadlines.issue_supervision", "deadlines.view_ruleset"] + _VIEW_VISITS + _VISIT_REPORTS + [
         "visits.manage_schedule", "visits.add_appointment", "visits.add_reception", "visits.record_field_visit",
         "visits.change_returnvisit", "visits.add_meeting",
-    ] + _VIEW_DOSSIERS + ["dossiers.manage_dossier", "dossiers.claim_listing"],
+    ] + _VIEW_DOSSIERS + ["dossiers.manage_dossier", "dossiers.claim_listing"] + _DASHBOARD,
     Role.UNIT_OFFICER: _VIEW_ORG + _VIEW_CASES + ["cases.handle_case", "visits.view_receptionslot",
                                                   "visits.view_returnvisit"] + _VIEW_DOSSIERS + [
         "dossiers.claim_listing"],
     Role.LEADER: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + _BOARD + [
         "cases.approve_extension", "cases.export_case", "deadlines.issue_supervision",
     ] + _VIEW_VISITS + _VISIT_REPORTS + ["visits.add_reception", "visits.add_meeting", "visits.record_field_visit"]
-    + _VIEW_DOSSIERS + ["dossiers.designate_backlog", "dossiers.approve_claim"],
+    + _VIEW_DOSSIERS + ["dossiers.designate_backlog", "dossiers.approve_claim"] + _DASHBOARD,
     Role.FIELD_CADRE: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + ["cases.register_case"] + _VIEW_VISITS + [
         "visits.add_appointment", "visits.record_field_visit", "visits.change_returnvisit", "visits.add_meeting",
     ] + _VIEW_DOSSIERS + ["dossiers.claim_listing"],
@@ -48,8 +49,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "dossiers.publish_listing", "dossiers.view_backlogsettings", "dossiers.change_backlogsettings",
         "scoring.change_indicatorscheme", "scoring.change_pointscheme", "scoring.add_pointentry",
         "scoring.view_pointscheme",
-    ] + _BOARD + _VIEW_VISITS + _VISIT_REPORTS + _VIEW_DOSSIERS,
+    ] + _BOARD + _VIEW_VISITS + _VISIT_REPORTS + _VIEW_DOSSIERS + _DASHBOARD,
     Role.AUDITOR: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + _BOARD + [
         "org.view_auditevent", "cases.view_personaldataaccess",
-    ] + _VIEW_VISITS + _VISIT_REPORTS + _VIEW_DOSSIERS,
+    ] + _VIEW_VISITS + _VISIT_REPORTS + _VIEW_DOSSIERS + _DASHBOARD,
 }

@@ -97,6 +97,7 @@ LOCAL_APPS = [
     "visits",
     "dossiers",
     "scoring",
+    "dashboards",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -240,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
     "duty-reminders": {"task": "visits.tasks.remind_duties", "schedule": crontab(hour=9, minute=0)},
     # Ranking snapshots: 日通报 daily, 周亮晒 on Mondays, 月排名 on the 1st, 季考核 each quarter (scoring.services).
     "bulletins": {"task": "scoring.tasks.generate_bulletins", "schedule": crontab(hour=6, minute=30)},
+    # The dashboards' monthly rollups: months whose cases changed, every minute; every night, months with open cases
+    # (a deadline passing makes a case overdue without any write) (dashboards.services).
+    "dashboard-rollups": {"task": "dashboards.tasks.refresh_rollups", "schedule": 60},
+    "dashboard-rollups-nightly": {"task": "dashboards.tasks.mark_open_rollups", "schedule": crontab(hour=0, minute=20)},
 }
 # E-MAIL: the console by default (the demo prints mails); set EMAIL_URL-style settings in production.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -148,6 +148,10 @@ class Command(BaseCommand):
                           ("day", today - timedelta(days=1))):
             snapshot_generate(county=county, kind=kind, day=day)
         sweep()
+        # The dashboards' monthly rollups of the county's cases (kept current by Celery from here on).
+        from dashboards.services import rollups_rebuild
+
+        rollups_rebuild(county=county)
 
         self.stdout.write(self.style.SUCCESS(
             f"demo county {county.name}: {Region.objects.filter(path__startswith=county.path).count()} regions, "
