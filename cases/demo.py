@@ -167,14 +167,18 @@ def generate_cases(*, county: Region, count: int, seed: int = 2026, registered_b
             year = timezone.localtime(case.received_at).year
             counters[year] = counters.get(year, 0) + 1
             case.number = f"{county.code[:6]}-{year}-{counters[year]:06d}"
+        for case, _petitioner, _status in drafts:
+            case.rule_set = rule_set
+        cases = Case.objects.bulk_create([d[0] for d in drafts], batch_size=batch_size)
+        # Half of a petitioner's later petitions are repeats of their previous one, in this batch or an earlier one.
+        repeats = []
         for case, petitioner, _status in drafts:
             earlier = last_case_of.get(petitioner.pk)
             if earlier is not None and rng.random() < 0.5:
                 case.is_repeat, case.repeat_of_id = True, earlier
-            case.rule_set = rule_set
-        cases = Case.objects.bulk_create([d[0] for d in drafts], batch_size=batch_size)
-        for case, petitioner, _status in drafts:
+                repeats.append(case)
             last_case_of[petitioner.pk] = case.pk
+        Case.objects.bulk_update(repeats, ["is_repeat", "repeat_of"], batch_size=batch_size)
         CasePetitioner.objects.bulk_create(
             [CasePetitioner(case=c, petitioner_id=c.lead_petitioner_id, is_lead=True) for c in cases],
             batch_size=batch_size)

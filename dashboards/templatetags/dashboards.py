@@ -9,14 +9,14 @@ register = template.Library()
 
 @register.simple_tag
 def delta(value, *, rate: bool, higher_is_better: bool = True, label: str = ""):
-    """``+2.50个百分点`` for a rate, ``-12.00%`` for a count; green when better, red when worse, "—" if unknown."""
+    """``↑2.50个百分点`` for a rate, ``↓12.00%`` for a count; green when better, red when worse, "—" if unknown."""
     if value is None:
         return format_html('<span class="text-muted">{} —</span>', label)
     unit = _("个百分点") if rate else "%"
     better = (value > 0) == higher_is_better
     css = "text-muted" if value == 0 else ("text-success" if better else "text-danger")
     arrow = "↑" if value > 0 else "↓" if value < 0 else ""
-    return format_html('<span class="{}">{} {}{}{}{}</span>', css, label, arrow, "+" if value > 0 else "", value, unit)
+    return format_html('<span class="{}">{} {}{}{}</span>', css, label, arrow, abs(value), unit)
 
 
 @register.filter

@@ -38,7 +38,7 @@ def make_case(county, caseworker, *, category, received=NOV, channel="letter", r
     return Case.objects.create(
         number=f"{county.region.code[:6]}-{received.year}-{next(SEQ):06d}", county=county.region, channel=channel,
         received_at=received, lead_petitioner=person, category=category, summary="反映问题", registered_by=caseworker,
-        region=region or county.villages[0], **fields)
+        region=region or county.villages[0], rule_set=default_rule_set(county.region), **fields)
 
 
 def clock(case: Case, code: str, *, due: date, met: date | None = None, late: bool = False) -> Deadline:
