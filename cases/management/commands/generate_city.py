@@ -57,6 +57,7 @@ class Command(BaseCommand):
                 raise CommandError("--until: use yyyy-mm-dd") from exc
         counties = [self._county(city, code, name, options["seed"] + i) for i, (code, name) in enumerate(COUNTIES)]
         share = options["count"] // len(counties)
+        generated = 0
         for i, county in enumerate(counties):
             want = share + (options["count"] % len(counties) if i == 0 else 0)
             have = Case.objects.filter(county=county).count()
@@ -68,16 +69,19 @@ class Command(BaseCommand):
             generate_cases(county=county, count=want - have, seed=options["seed"] * 1000 + i + have,
                            registered_by=registered_by, years=options["years"], now=until)
             self.stdout.write(f"{county.name}: {want - have} cases in {time.perf_counter() - started:.0f} s")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+            generated += want - have
+        from dashboards.models import RollupBucket
         from dashboards.services import rollups_rebuild
 
-        started = time.perf_counter()
-        buckets = rollups_rebuild()
+        if generated or not RollupBucket.objects.exists():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            started = time.perf_counter()
+            buckets = rollups_rebuild()
+            self.stdout.write(f"{buckets} county-months of rollups rebuilt in {time.perf_counter() - started:.0f} s")
         self.stdout.write(self.style.SUCCESS(
-            f"{Case.objects.filter(county__in=counties).count()} cases in {city.name}; "
-            f"{buckets} monthly rollups rebuilt in {time.perf_counter() - started:.0f} s"))
+            f"{Case.objects.filter(county__in=counties).count()} cases in {city.name}"))
 
     def _county(self, city: Region, prefix: str, name: str, seed: int) -> Region:
         """The county with its townships, villages, departments and a caseworker; created once."""
