@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import OPEN_STATUSES, Channel
+from cases.choices import Channel
 from cases.models import Case, Category
 from dossiers.choices import Stage
 from dossiers.models import Dossier
@@ -133,8 +133,11 @@ def dashboard_region(user, code: str | None = None) -> Region:
         region = Region.objects.order_by("level", "path").first()
     else:
         region = user.unit.region
-        if region.level > RegionLevel.TOWNSHIP:  # a village's cadre sees their township's figures
-            region = Region.objects.filter(code__in=region.ancestor_codes, level=RegionLevel.TOWNSHIP).first()
+        if region.level > RegionLevel.TOWNSHIP:
+            # The rollups go down to townships; a village's figures would need its own, and the township's are not
+            # the village cadre's to see.
+            raise NotPermitted(_("驾驶舱统计到乡镇（街道）一级，村（居）的事项请在信访事项列表中查看。"),
+                               code="region_too_small")
     if region is None:
         raise NotFound(_("未找到该行政区划。"), code="region_not_found")
     return region
@@ -295,7 +298,7 @@ def _units(rows, region, period, limit: int = 20) -> list[dict]:
 
 def _cards(user, region, today: date) -> dict:
     """Open cases with a red or yellow card now (the case list's ``card`` filter), and the units with most red."""
-    cases = scoped(Case.objects.filter(warn_on__lte=today, status__in=OPEN_STATUSES), user).filter(
+    cases = scoped(Case.objects.filter(warn_on__lte=today), user).filter(
         region__in=Region.objects.filter(path__startswith=region.path).values("pk")).order_by()
     by_unit = list(cases.values("lead_unit_id").annotate(red=Count("id", filter=Q(due_on__lt=today)),
                                                          yellow=Count("id", filter=Q(due_on__gte=today))))

@@ -17,7 +17,7 @@ def index(request):
     try:
         region = selectors.dashboard_region(request.user, request.GET.get("region"))
     except NotPermitted as exc:
-        raise PermissionDenied from exc
+        raise PermissionDenied(exc.message) from exc
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
     status = 200

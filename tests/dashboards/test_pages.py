@@ -122,3 +122,13 @@ def test_the_dashboard_is_in_the_schema_and_the_navigation(arranged, leader, cli
     assert 'href="/dashboard/"' in client_as(leader).get("/").content.decode()
     clerk = make_person("bureau.clerk", leader.unit, ["unit_officer"])
     assert 'href="/dashboard/"' not in client_as(clerk).get("/").content.decode()
+
+
+def test_a_village_leader_is_told_the_dashboard_stops_at_townships(arranged, county, client_as):
+    from xinfang.org.services import unit_create
+
+    committee = unit_create(name="第一村村委会", kind="village", region=county.villages[0])
+    head = make_person("village.head", committee, ["leader"], leader_level=5)
+    response = client_as(head).get("/dashboard/")
+    assert response.status_code == 403
+    assert "驾驶舱统计到乡镇（街道）一级" in response.content.decode()
