@@ -6,13 +6,13 @@ enforce. Personal data (ID numbers, phones) is stored encrypted with a keyed has
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from xinfang import personal_data
 from xinfang.org.models import Region, Unit
-from xinfang.org.scoping import Scoping
+from xinfang.org.scoping import Scoping, among
 
 from .choices import (
     OPEN_STATUSES,
@@ -126,7 +126,7 @@ class Petitioner(models.Model):
 
 
 def _case_assigned_to(unit_id: int) -> Q:
-    return Q(Exists(Assignment.objects.filter(case=OuterRef("pk"), unit_id=unit_id)))
+    return among("pk", Assignment.objects.filter(unit_id=unit_id).values("case_id"))
 
 
 class Case(models.Model):

@@ -9,14 +9,14 @@ every list shows and sorts by urgency without waiting for the sweep.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Channel, UpperSource
 from cases.models import Assignment, Case, Category
 from xinfang.org.models import Region, Unit
-from xinfang.org.scoping import Scoping
+from xinfang.org.scoping import Scoping, among
 
 from .choices import (
     AppliesTo,
@@ -32,7 +32,7 @@ from .choices import (
 
 
 def _case_assigned_to(unit_id: int) -> Q:
-    return Q(Exists(Assignment.objects.filter(case=OuterRef("case"), unit_id=unit_id)))
+    return among("case_id", Assignment.objects.filter(unit_id=unit_id).values("case_id"))
 
 
 # Rows hung on a case are seen by whoever sees the case (Case.scoping, through the case).

@@ -7,7 +7,7 @@ Writes go through dossiers/services.py; reads through dossiers/selectors.py, whi
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
@@ -15,15 +15,15 @@ from cases.choices import BacklogSource
 from cases.models import Case
 from deadlines.models import Deadline
 from xinfang.org.models import Region, Unit
-from xinfang.org.scoping import Scoping
+from xinfang.org.scoping import Scoping, among
 
 from .choices import ClaimKind, ClaimStatus, ListingStatus, MemberRole, OwnerRole, Stage
 
 
 def _dossier_worked_by(unit_id: int) -> Q:
     """A dossier is also seen by the units of its task force and of its measures' owners (drawn from anywhere)."""
-    return Q(Exists(TaskForceMember.objects.filter(dossier=OuterRef("pk"), unit_id=unit_id))) | Q(
-        Exists(Measure.objects.filter(dossier=OuterRef("pk"), owner__unit_id=unit_id)))
+    return (among("pk", TaskForceMember.objects.filter(unit_id=unit_id).values("dossier_id"))
+            | among("pk", Measure.objects.filter(owner__unit_id=unit_id).values("dossier_id")))
 
 
 DOSSIER_SCOPING = Scoping(region="case__region", unit="case__lead_unit", unit_exists=_dossier_worked_by)
