@@ -35,6 +35,7 @@ def main():
         sys.exit("bench/dashboard.py measures PostgreSQL: set DATABASE_URL")
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
+    call_command("sync_roles", verbosity=0)  # the roles' permissions as the code now defines them
     from xinfang.org.models import Region
 
     if not Region.objects.filter(code="340822000000").exists():

@@ -49,15 +49,20 @@ class CaseRollup(models.Model):
 
     ``key`` is the channel code, the top-level category id or the lead unit id ("" for cases not yet assigned).
     ``area`` is the township the matter lies in (the county itself for county-level matters). Each count column is
-    named after its set in dashboards.measures.SETS."""
+    named after its set in dashboards.measures.SETS.
+
+    Every county-month also has its ``whole_county`` rows (``area`` is the county): the same counts summed over its
+    townships, so a county's or a city's dashboard reads a tenth of the rows. Never add the two kinds together."""
 
     scoping = Scoping(region="area")
 
     county = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
-    area = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: reads go by dimension and month first (the index below), deletes by county.
+    area = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_index=False)
     dimension = models.CharField(max_length=10, choices=Dimension.choices)
     key = models.CharField(max_length=20, blank=True)
+    whole_county = models.BooleanField(default=False)
 
     received = models.PositiveIntegerField(default=0)
     first = models.PositiveIntegerField(default=0)
@@ -83,13 +88,13 @@ class CaseRollup(models.Model):
         verbose_name_plural = _("信访事项月统计")
         permissions = [("view_dashboard", _("可查看领导驾驶舱"))]
         constraints = [
-            models.UniqueConstraint(fields=["county", "month", "area", "dimension", "key"],
+            models.UniqueConstraint(fields=["county", "month", "whole_county", "area", "dimension", "key"],
                                     name="dashboards_rollup_unique"),
         ]
         indexes = [
-            # Every dashboard query: one dimension over a range of months, then the jurisdiction's areas
+            # Every dashboard query: one kind and dimension over a range of months, then the jurisdiction's areas
             # (selectors.dashboard); the refresh deletes a county's month by the unique constraint's prefix.
-            models.Index(fields=["dimension", "month", "area"], name="dashboards_rollup_dim_month"),
+            models.Index(fields=["whole_county", "dimension", "month", "area"], name="dashboards_rollup_dim_month"),
         ]
 
     def __str__(self):

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -194,8 +195,11 @@ def case_query(region: Region, period: Period | None, **filters) -> str:
 
 # The dashboard --------------------------------------------------------------------------------------------
 
-def _rollups(user, region: Region):
-    rows = scoped(CaseRollup.objects.all(), user).order_by()
+def _rollups(user, region: Region, *, by_township: bool = False):
+    """The rollup rows of ``region``: its counties' whole-county rows, or (for a township, or ``by_township``) the
+    township rows. Never both: they count the same cases."""
+    whole = region.level <= RegionLevel.COUNTY and not by_township
+    rows = scoped(CaseRollup.objects.filter(whole_county=whole), user).order_by()
     if user.is_superuser or region.pk != getattr(getattr(user, "unit", None), "region_id", None):
         rows = rows.filter(area__in=Region.objects.filter(path__startswith=region.path).values("pk"))
     return rows
@@ -245,54 +249,51 @@ def _counts(region, period, current, previous, year_ago) -> list[dict]:
     return out
 
 
-def _breakdown_row(label, counts, before, cases: str, key: str = "") -> dict:
-    return {"key": key, "label": label, "received": counts["received"], "previous": before["received"],
-            "mom": change(counts["received"], before["received"], rate=False),
+BREAKDOWN = ("received", "resolved", "handled", "replied_on_time", "reply_due", "satisfied", "evaluated", "repeat")
+
+
+def _breakdown_row(label, counts: dict, cases: str, key: str = "") -> dict:
+    return {"key": key, "label": label, "received": counts["received"], "previous": counts["previous"],
+            "mom": change(counts["received"], counts["previous"], rate=False),
             "resolution": share(counts["resolved"], counts["handled"]),
             "closed_on_time": share(counts["replied_on_time"], counts["reply_due"]),
             "satisfaction": share(counts["satisfied"], counts["evaluated"]),
             "repeat": counts["repeat"], "cases": cases}
 
 
-def _grouped(rows, dimension: str, group: str, period: Period, previous: Period) -> tuple[dict, dict]:
-    """{group value: counts} for the period and for the previous period, from one GROUP BY."""
-    current, before = {}, {}
-    lo = previous.start
-    for row in (rows.filter(dimension=dimension, month__gte=lo, month__lte=period.end)
-                .values(group, "month").annotate(**{c: Sum(c) for c in COUNTED})):
-        target = current if period.contains(row["month"]) else before
-        _add(target.setdefault(row[group], _zero()), row)
-    return current, before
+def _grouped(rows, dimension: str, group: str, period: Period) -> dict:
+    """{group value: the period's counts of a breakdown row, and ``previous``: the cases received in the period
+    before}, from one GROUP BY (a row per group, whatever the number of months)."""
+    this = Q(month__gte=period.start)
+    sums = {f"n_{c}": Coalesce(Sum(c, filter=this), 0) for c in BREAKDOWN}  # not named as the columns they sum
+    return {row[group]: {c: row[f"n_{c}"] for c in BREAKDOWN} | {"previous": row["n_previous"]} for row in (
+        rows.filter(dimension=dimension, month__gte=period.previous().start, month__lte=period.end)
+        .values(group).annotate(**sums, n_previous=Coalesce(Sum("received", filter=~this), 0)))}
 
 
-def _regions(rows, region, period) -> list[dict]:
+def _regions(user, region, period) -> list[dict]:
     """By region: counties under a city (or higher), townships under a county."""
-    group = "county_id" if region.level < RegionLevel.COUNTY else "area_id"
-    current, before = _grouped(rows, Dimension.CHANNEL, group, period, period.previous())
-    names = {r.pk: r for r in Region.objects.filter(pk__in=set(current) | set(before))}
-    out = []
-    for pk in sorted(set(current) | set(before), key=lambda pk: names[pk].code):
-        place = names[pk]
-        out.append(_breakdown_row(place.name, current.get(pk, _zero()), before.get(pk, _zero()),
-                                  case_query(place, period), key=place.code))
-    return sorted(out, key=lambda r: -r["received"])
+    rows = _rollups(user, region, by_township=region.level >= RegionLevel.COUNTY)
+    counts = _grouped(rows, Dimension.CHANNEL, "area_id", period)
+    places = Region.objects.in_bulk(list(counts))
+    out = [_breakdown_row(places[pk].name, row, case_query(places[pk], period), key=places[pk].code)
+           for pk, row in counts.items()]
+    return sorted(out, key=lambda r: (-r["received"], r["key"]))
 
 
 def _categories(rows, region, period) -> list[dict]:
-    current, before = _grouped(rows, Dimension.CATEGORY, "key", period, period.previous())
-    names = dict(Category.objects.filter(pk__in=[int(k) for k in set(current) | set(before) if k.isdigit()])
-                 .values_list("pk", "name"))
-    out = [_breakdown_row(names.get(int(k), k) if k.isdigit() else k, current.get(k, _zero()),
-                          before.get(k, _zero()), case_query(region, period, category=k), key=k)
-           for k in set(current) | set(before)]
+    counts = _grouped(rows, Dimension.CATEGORY, "key", period)
+    names = dict(Category.objects.filter(pk__in=[int(k) for k in counts if k.isdigit()]).values_list("pk", "name"))
+    out = [_breakdown_row(names.get(int(k), k) if k.isdigit() else k, row, case_query(region, period, category=k),
+                          key=k) for k, row in counts.items()]
     return sorted(out, key=lambda r: (-r["received"], r["label"]))
 
 
 def _units(rows, region, period, limit: int = 20) -> list[dict]:
-    current, before = _grouped(rows, Dimension.UNIT, "key", period, period.previous())
-    keys = sorted(current, key=lambda k: -current[k]["received"])[:limit]
+    counts = _grouped(rows, Dimension.UNIT, "key", period)
+    keys = sorted((k for k in counts if counts[k]["received"]), key=lambda k: (-counts[k]["received"], k))[:limit]
     names = dict(Unit.objects.filter(pk__in=[int(k) for k in keys if k]).values_list("pk", "name"))
-    return [_breakdown_row(names.get(int(k), k) if k else _("未交办"), current[k], before.get(k, _zero()),
+    return [_breakdown_row(names.get(int(k), k) if k else _("未交办"), counts[k],
                            case_query(region, period, unit=k) if k else "", key=k) for k in keys]
 
 
@@ -376,8 +377,9 @@ def _freshness(user, region, months: list[date]) -> dict:
             "stale_since": info["stale_since"]}
 
 
-def dashboard(*, user, region: Region, period: Period) -> dict:
-    """Everything the dashboard shows for ``region`` and ``period``; see the module docstring."""
+def dashboard(*, user, region: Region, period: Period, kpis_only: bool = False) -> dict:
+    """Everything the dashboard shows for ``region`` and ``period`` (see the module docstring); with ``kpis_only``,
+    the region, period, KPIs and freshness alone (one rollup query)."""
     today = timezone.localdate()
     previous, year_ago, trend = period.previous(), period.year_ago(), period.trend()
     rows = _rollups(user, region)
@@ -400,6 +402,15 @@ def dashboard(*, user, region: Region, period: Period) -> dict:
             _add(by_month[month], row)
             channel_months.setdefault(row["key"], {})[month] = (
                 channel_months.get(row["key"], {}).get(month, 0) + row["received"])
+    answer = {
+        "region": {"code": region.code, "name": region.name, "level": region.level},
+        "period": {"start": period.start, "end": period.end, "last_day": period.last_day, "label": period.label(),
+                   "previous": previous.label(), "year_ago": year_ago.label()},
+        "kpis": _kpis(region, period, current, before, last_year, by_channel),
+        "freshness": _freshness(user, region, [lo, period.end]),
+    }
+    if kpis_only:
+        return answer
     trend_months = trend.months()
     channels = [{"channel": c.value, "label": str(c.label), "received": by_channel.get(c.value, _zero())["received"],
                  "first": by_channel.get(c.value, _zero())["first"],
@@ -408,11 +419,7 @@ def dashboard(*, user, region: Region, period: Period) -> dict:
                  "cases": case_query(region, period, channel=c.value),
                  "trend": [channel_months.get(c.value, {}).get(m, 0) for m in trend_months]}
                 for c in Channel]
-    return {
-        "region": {"code": region.code, "name": region.name, "level": region.level},
-        "period": {"start": period.start, "end": period.end, "last_day": period.last_day, "label": period.label(),
-                   "previous": previous.label(), "year_ago": year_ago.label()},
-        "kpis": _kpis(region, period, current, before, last_year, by_channel),
+    return answer | {
         "counts": _counts(region, period, current, before, last_year),
         "channels": channels,
         "trend": {
@@ -422,12 +429,11 @@ def dashboard(*, user, region: Region, period: Period) -> dict:
             "cases": [case_query(region, Period(m, m)) for m in trend_months],
             "skip_level_cases": [case_query(region, Period(m, m), measure="skip_level") for m in trend_months],
         },
-        "regions": _regions(rows, region, period),
+        "regions": _regions(user, region, period),
         "categories": _categories(rows, region, period),
         "units": _units(rows, region, period),
         "cards": _cards(user, region, today),
         "backlog": _backlog(user, region),
         "receptions": _receptions(user, region, period),
         "five_colour": _five_colour(user, region),
-        "freshness": _freshness(user, region, [lo, period.end]),
     }

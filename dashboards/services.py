@@ -88,17 +88,19 @@ def _case_rows(county_id: int, month: date, today: date):
 
 
 def _rollup_rows(county_id: int, month: date, today: date) -> list[CaseRollup]:
+    """The bucket's rows: by township (``area``) and, summed over the townships, for the whole county."""
     counts: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(COUNTED))
     for area_path, channel, category, unit, *bits in _case_rows(county_id, month, today):
-        for key in ((area_path, Dimension.CHANNEL, channel), (area_path, Dimension.CATEGORY, str(category)),
-                    (area_path, Dimension.UNIT, str(unit) if unit else "")):
-            total = counts[key]
-            for i, bit in enumerate(bits):
-                if bit:
-                    total[i] += 1
-    areas = dict(Region.objects.filter(path__in={k[0] for k in counts}).values_list("path", "pk"))
-    return [CaseRollup(county_id=county_id, month=month, area_id=areas[path], dimension=dim, key=key,
-                       **dict(zip(COUNTED, values, strict=True)))
+        for dim, key in ((Dimension.CHANNEL, channel), (Dimension.CATEGORY, str(category)),
+                         (Dimension.UNIT, str(unit) if unit else "")):
+            for total in (counts[(area_path, dim, key)], counts[(None, dim, key)]):
+                for i, bit in enumerate(bits):
+                    if bit:
+                        total[i] += 1
+    areas = dict(Region.objects.filter(path__in={k[0] for k in counts if k[0]}).values_list("path", "pk"))
+    areas[None] = county_id
+    return [CaseRollup(county_id=county_id, month=month, area_id=areas[path], whole_county=path is None,
+                       dimension=dim, key=key, **dict(zip(COUNTED, values, strict=True)))
             for (path, dim, key), values in counts.items() if path in areas]
 
 

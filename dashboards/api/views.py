@@ -15,11 +15,11 @@ from .. import selectors
 from .serializers import DashboardQuerySerializer, DashboardSerializer, KpisAnswerSerializer
 
 
-def _answer(request) -> dict:
+def _answer(request, *, kpis_only: bool = False) -> dict:
     query = validated(DashboardQuerySerializer, request.query_params, request)
     region = selectors.dashboard_region(request.user, query.get("region"))
     period = selectors.parse_period(query.get("start"), query.get("end"))
-    return selectors.dashboard(user=request.user, region=region, period=period)
+    return selectors.dashboard(user=request.user, region=region, period=period, kpis_only=kpis_only)
 
 
 class DashboardView(APIView):
@@ -38,4 +38,4 @@ class DashboardKpisView(APIView):
     @extend_schema(summary="领导驾驶舱：核心指标", parameters=[DashboardQuerySerializer],
                    responses={200: KpisAnswerSerializer, **ERROR_RESPONSES})
     def get(self, request):
-        return Response(KpisAnswerSerializer(_answer(request)).data)
+        return Response(KpisAnswerSerializer(_answer(request, kpis_only=True)).data)

@@ -55,8 +55,8 @@ def test_the_county_head_checks_the_resolution_rate_behind_the_dashboard(page, n
         return i < 0 ? null : data.getItemLayout(i);
     }""")
     assert bar is not None
-    # Near the bar's start: it may still be growing from there (ECharts animates it in).
-    page.mouse.click(box["x"] + bar["x"] + 4, box["y"] + bar["y"] + bar["height"] / 2)
+    page.wait_for_timeout(1500)  # ECharts grows the bars in; click the middle of the grown bar
+    page.mouse.click(box["x"] + bar["x"] + bar["width"] / 2, box["y"] + bar["y"] + bar["height"] / 2)
     page.wait_for_url(f"**/cases/?*category={november.land.pk}*")
     assert page.locator("[data-testid=case-table] tbody tr[data-case]").count() == 1
     assert november.cases["C3"].number in page.content()

@@ -127,6 +127,19 @@ def test_a_township_leader_sees_only_the_township_and_a_city_leader_the_whole_ci
 
 
 def test_the_rollups_hold_one_column_per_measure():
-    columns = {f.name for f in CaseRollup._meta.get_fields()} - {"id", "county", "month", "area", "dimension", "key"}
+    columns = {f.name for f in CaseRollup._meta.get_fields()} - {"id", "county", "month", "area", "dimension", "key",
+                                                                  "whole_county"}
     assert columns == set(COUNTED)
     assert {k.numerator for k in KPIS} | {k.denominator for k in KPIS} <= set(COUNTED)
+
+
+def test_the_whole_county_rows_are_the_sums_of_the_township_rows(arranged):
+    from django.db.models import Sum
+
+    for dimension in ("channel", "category", "unit"):
+        towns = CaseRollup.objects.filter(whole_county=False, dimension=dimension).aggregate(
+            **{c: Sum(c) for c in COUNTED})
+        whole = CaseRollup.objects.filter(whole_county=True, dimension=dimension).aggregate(
+            **{c: Sum(c) for c in COUNTED})
+        assert towns == whole
+        assert whole["received"] == 13  # November's ten, October's and last November's, county B's one

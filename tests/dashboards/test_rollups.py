@@ -109,4 +109,4 @@ def test_a_real_worker_on_redis_runs_the_refresh_that_beat_schedules(redis_url, 
                 time.sleep(0.1)
     finally:
         app.conf.broker_url = previous
-    assert CaseRollup.objects.filter(dimension="channel").get().received == 1
+    assert CaseRollup.objects.filter(dimension="channel", whole_county=True).get().received == 1
