@@ -44,9 +44,11 @@ class UrgencyOrderingFilter(django_filters.OrderingFilter):
 class CaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q",
                                   help_text=_("编号、身份证号、电话、姓名或诉求中的词语"))
-    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=CaseStatus.choices)
+    # The multiple-choice filters are on the case's own columns: no join, so no duplicate rows and no DISTINCT (which
+    # django-filter adds by default and which made the filtered list's count a sort of every matching row).
+    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=CaseStatus.choices, distinct=False)
     open = django_filters.BooleanFilter(label=_("未办结"), method="filter_open")
-    channel = django_filters.MultipleChoiceFilter(label=_("信访形式"), choices=Channel.choices)
+    channel = django_filters.MultipleChoiceFilter(label=_("信访形式"), choices=Channel.choices, distinct=False)
     category = django_filters.NumberFilter(label=_("类别（含下级）"), method="filter_category")
     region = SubtreeFilter(label=_("问题属地代码（含下级）"), field_name="region")
     unit = django_filters.NumberFilter(label=_("主办单位"), field_name="lead_unit_id")
@@ -61,9 +63,11 @@ class CaseFilterSet(django_filters.FilterSet):
     is_to_province = django_filters.BooleanFilter(label=_("赴省访"))
     is_to_beijing = django_filters.BooleanFilter(label=_("进京访"))
     card = django_filters.ChoiceFilter(label=_("红黄牌"), method="filter_card", choices=CARD_CHOICES)
-    satisfaction = django_filters.MultipleChoiceFilter(label=_("满意度"), choices=Satisfaction.choices)
+    satisfaction = django_filters.MultipleChoiceFilter(label=_("满意度"), choices=Satisfaction.choices, distinct=False)
     # The dashboards' drill-down: the cases counted in one of their figures (dashboards.measures.SETS).
-    measure = django_filters.ChoiceFilter(label=_("统计口径"), choices=MEASURE_CHOICES, method="filter_measure")
+    # Set by the dashboards' links, not picked in the form: a hidden field, shown on the list as a removable chip.
+    measure = django_filters.ChoiceFilter(label=_("统计口径"), choices=MEASURE_CHOICES, method="filter_measure",
+                                          widget=forms.HiddenInput)
     ordering = UrgencyOrderingFilter(
         label=_("排序"),
         fields=(("received_at", "received_at"), ("number", "number"), ("due_on", "due_on")),
@@ -81,10 +85,15 @@ class CaseFilterSet(django_filters.FilterSet):
         user = getattr(self.request, "user", None)
         if user is not None and user.is_authenticated:
             # Pages show the county's categories by name; evaluated only when the form is rendered.
-            self.filters["category"].extra["widget"] = forms.Select(
-                choices=lambda: [("", "---------")] + [(c.pk, str(c)) for c in selectors.tree_sorted(
-                    selectors.category_choices(user=user))]
-            )
+            loaded = []
+
+            def categories():  # read once, when the form is rendered (the select asks for its choices twice)
+                if not loaded:
+                    loaded.extend([("", "---------")] + [(c.pk, str(c)) for c in selectors.tree_sorted(
+                        selectors.category_choices(user=user))])
+                return loaded
+
+            self.filters["category"].extra["widget"] = forms.Select(choices=categories)
 
     def filter_q(self, qs, name, value):
         return selectors.search_cases(qs, value)

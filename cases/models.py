@@ -136,7 +136,7 @@ class Case(models.Model):
     ``number`` is unique per county and year and can be read aloud: 340822-2026-000123.
     """
 
-    scoping = Scoping(region="region", unit="lead_unit", unit_exists=_case_assigned_to)
+    scoping = Scoping(region="region", county="county", unit="lead_unit", unit_exists=_case_assigned_to)
 
     number = models.CharField(_("编号"), max_length=24, unique=True)
     county = models.ForeignKey(Region, verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
@@ -246,9 +246,9 @@ class Case(models.Model):
             models.Index(fields=["category", "-received_at"], name="cases_case_category"),
             # Jurisdiction by region subtree joins on region_id.
             models.Index(fields=["region", "-received_at"], name="cases_case_region"),
-            # The jurisdiction filter's three columns in one narrow index, so the list's COUNT(*) is an index-only
-            # scan (region subtree OR lead unit OR an assignment to the user's unit; Case.scoping).
-            models.Index(fields=["region"], include=["lead_unit", "id"], name="cases_case_scope"),
+            # The jurisdiction filter's columns in one narrow index, so the list's COUNT(*) is an index-only scan
+            # (the user's counties, or region subtree, OR lead unit OR an assignment to the user's unit; Case.scoping).
+            models.Index(fields=["county", "region"], include=["lead_unit", "id"], name="cases_case_scope"),
             # Ordering by urgency (earliest due first, NULLS LAST as the index stores them) and the overdue filter.
             models.Index(fields=["due_on", "received_at", "id"], name="cases_case_due"),
             # The yellow-card and "red or yellow" filters of the case list (CaseFilterSet.card).

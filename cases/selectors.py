@@ -9,10 +9,10 @@ from deadlines.models import Card, Deadline, Supervision, Suspension
 from visits.models import Appointment, Reception, ReturnVisit
 from xinfang import personal_data
 from xinfang.org.models import Region, Unit
-from xinfang.org.scoping import scoped
+from xinfang.org.scoping import among, scoped
 
 from .choices import OPEN_STATUSES, CaseStatus
-from .models import Assignment, Case, Category, Petitioner, TimelineEvent
+from .models import Appeal, Assignment, Case, Category, Petitioner, TimelineEvent
 from .services import TRANSITIONS, is_lead_officer
 
 S = CaseStatus
@@ -68,10 +68,11 @@ def search_cases(queryset, text: str):
                                ).distinct()
     if PHONE_RE.match(text):
         return queryset.filter(case_petitioners__petitioner__phone_hash=personal_data.lookup_hash(text)).distinct()
-    # One table, three indexed conditions (two trigram indexes and the petitioner semi-join) OR-ed together.
+    # One table, three indexed conditions (two trigram indexes and the petitioners of that name, looked up first)
+    # OR-ed together: one BitmapOr.
     return queryset.filter(
         Q(summary__icontains=text) | Q(demands__icontains=text)
-        | Q(lead_petitioner__in=Petitioner.objects.filter(name=text).values("pk"))
+        | among("lead_petitioner", Petitioner.objects.filter(name=text).values("pk"))
     )
 
 
@@ -87,8 +88,9 @@ def my_work(*, user):
     if user.has_perm("cases.handle_case") and user.unit_id:
         waiting |= Q(lead_unit_id=user.unit_id, status__in=[S.ASSIGNED, S.HANDLING])
     if user.has_perm("cases.decide_appeal") and user.unit_id:
-        waiting |= Q(status__in=[S.REVIEWING, S.RE_REVIEWING], appeals__reviewing_unit_id=user.unit_id,
-                     appeals__decided_at__isnull=True)
+        # The pending appeals as a set of ids, not a join: a case with two appeals would be listed twice.
+        waiting |= Q(status__in=[S.REVIEWING, S.RE_REVIEWING]) & among(
+            "pk", Appeal.objects.filter(reviewing_unit_id=user.unit_id, decided_at__isnull=True).values("case_id"))
     return qs.filter(waiting).order_by(F("due_on").asc(nulls_last=True), "received_at", "id")
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers as drf
 
+from dashboards.measures import MEASURE_CHOICES
 from deadlines.selectors import case_clock_summary
 from xinfang.errors import ApplicationError
 from xinfang.http import client_ip
@@ -125,7 +126,11 @@ def case_list(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "cases/case_list.html", {"filter": filterset, "page": page, "query": query.urlencode()})
+    without_measure = query.copy()
+    measure = without_measure.pop("measure", [""])[-1]
+    return render(request, "cases/case_list.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(),
+        "measure_label": dict(MEASURE_CHOICES).get(measure, ""), "query_without_measure": without_measure.urlencode()})
 
 
 @login_required

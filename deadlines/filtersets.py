@@ -13,7 +13,7 @@ class CardFilterSet(django_filters.FilterSet):
     """Red and yellow cards: current ones by default (``current=false`` for the history)."""
 
     current = django_filters.BooleanFilter(label=_("当前有效"), method="filter_current")
-    colour = django_filters.MultipleChoiceFilter(label=_("警示"), choices=CardColour.choices)
+    colour = django_filters.MultipleChoiceFilter(label=_("警示"), choices=CardColour.choices, distinct=False)
     unit = django_filters.NumberFilter(label=_("责任单位"), field_name="unit_id")
     leader = django_filters.NumberFilter(label=_("责任领导"), field_name="leader_id")
     region = SubtreeFilter(label=_("问题属地代码（含下级）"), field_name="case__region")

@@ -36,7 +36,8 @@ def _case_assigned_to(unit_id: int) -> Q:
 
 
 # Rows hung on a case are seen by whoever sees the case (Case.scoping, through the case).
-CASE_SCOPING = Scoping(region="case__region", unit="case__lead_unit", unit_exists=_case_assigned_to)
+CASE_SCOPING = Scoping(region="case__region", county="case__county", unit="case__lead_unit",
+                       unit_exists=_case_assigned_to)
 
 
 class RuleSet(models.Model):

@@ -19,7 +19,7 @@ AGE_CHOICES = [("90", _("建档超过3个月")), ("180", _("建档超过6个月"
 class DossierFilterSet(django_filters.FilterSet):
     """The backlog board: by stage, owner, source, age and the case's card colour."""
 
-    stage = django_filters.MultipleChoiceFilter(label=_("阶段"), choices=Stage.choices)
+    stage = django_filters.MultipleChoiceFilter(label=_("阶段"), choices=Stage.choices, distinct=False)
     source = django_filters.ChoiceFilter(label=_("积案来源"), choices=BacklogSource.choices)
     owner = django_filters.NumberFilter(label=_("包案领导"), method="filter_owner")
     age = django_filters.ChoiceFilter(label=_("积案时长"), choices=AGE_CHOICES, method="filter_age")
@@ -49,7 +49,7 @@ class DossierFilterSet(django_filters.FilterSet):
 
 
 class ListingFilterSet(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=ListingStatus.choices)
+    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=ListingStatus.choices, distinct=False)
 
     class Meta:
         model = Listing

@@ -26,7 +26,8 @@ def _dossier_worked_by(unit_id: int) -> Q:
             | among("pk", Measure.objects.filter(owner__unit_id=unit_id).values("dossier_id")))
 
 
-DOSSIER_SCOPING = Scoping(region="case__region", unit="case__lead_unit", unit_exists=_dossier_worked_by)
+DOSSIER_SCOPING = Scoping(region="case__region", county="case__county", unit="case__lead_unit",
+                          unit_exists=_dossier_worked_by)
 
 
 class BacklogSettings(models.Model):

@@ -36,6 +36,9 @@ def test_the_drill_down_page_lists_the_cases_of_the_figure(arranged, county, lea
         assert arranged.cases[name].number in page
     for name in ("C4", "C9", "C10"):
         assert arranged.cases[name].number not in page
+    assert "统计口径：已化解" in page  # the measure is named, with a link that drops it
+    assert (f'href="?region={county.region.code}&amp;received_after=2026-11-01&amp;received_before=2026-11-30"'
+            in page)
 
 
 def test_the_page_and_the_api_run_a_fixed_number_of_queries_whatever_the_data(

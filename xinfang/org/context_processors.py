@@ -1,5 +1,6 @@
 """The navigation of the base layout, which depends on the user's roles and permissions."""
 
+import functools
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -17,7 +18,13 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _url(self.url_name)
+
+
+@functools.cache
+def _url(name: str) -> str:
+    """The bar's links never change while the process runs (no language prefix in the URLs): reverse each once."""
+    return reverse(name)
 
 
 # Order is the order in the bar. Later apps add their pages here.
