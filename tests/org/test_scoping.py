@@ -92,3 +92,29 @@ def test_the_api_list_of_units_leaves_out_county_b(api_as, caseworker, county, o
 
     assert county.housing.name in names
     assert other_county.housing.name not in names
+
+
+def test_a_case_of_county_b_assigned_to_a_county_a_unit_is_seen_there_and_nothing_else_of_county_b(
+        county, other_county, caseworker, unit_officer):
+    """The city may assign a county-B case to a county-A unit: its people see that case (by the unit), and the
+    county-A caseworker's other rows stay county A's (by the county)."""
+    from cases.models import Assignment, Case, Category, Petitioner
+
+    city_clerk = make_person("city.clerk", Unit.objects.create(name="市信访局", kind="petition_bureau",
+                                                               region=county.city), ["caseworker"])
+
+    def case_in(c, **fields):
+        return Case.objects.create(
+            number=f"{c.region.code[:6]}-2026-{Case.objects.count() + 1:06d}", county=c.region, channel="letter",
+            received_at="2026-11-10T09:00+08:00", lead_petitioner=Petitioner.objects.create(county=c.region, name="甲"),
+            category=Category.objects.create(county=c.region, name=f"类别{Case.objects.count()}"), summary="事项",
+            region=c.villages[0], registered_by=city_clerk, **fields)
+
+    own, other, assigned = case_in(county), case_in(other_county), case_in(other_county, lead_unit=county.housing)
+    assert set(scoped(Case.objects.all(), caseworker)) == {own}
+    assert set(scoped(Case.objects.all(), unit_officer)) == {assigned}
+
+    Assignment.objects.create(case=other, unit=county.bureau, role="assist", assigned_by=city_clerk)
+    fresh = type(caseworker).objects.get(pk=caseworker.pk)  # what the scope knows is kept per request (user object)
+    assert set(scoped(Case.objects.all(), fresh)) == {own, other}
+    assert set(scoped(Case.objects.all(), city_clerk)) == {own, other, assigned}
