@@ -253,11 +253,17 @@ BREAKDOWN = ("received", "resolved", "handled", "replied_on_time", "reply_due", 
 
 
 def _breakdown_row(label, counts: dict, cases: str, key: str = "") -> dict:
+    """A row of a breakdown table; each rate links to the cases of its numerator (``cases`` plus the measure)."""
+    def numerator(measure: str) -> str:
+        return f"{cases}&{urlencode({'measure': measure})}" if cases else ""
+
     return {"key": key, "label": label, "received": counts["received"], "previous": counts["previous"],
             "mom": change(counts["received"], counts["previous"], rate=False),
-            "resolution": share(counts["resolved"], counts["handled"]),
+            "resolution": share(counts["resolved"], counts["handled"]), "resolution_cases": numerator("resolved"),
             "closed_on_time": share(counts["replied_on_time"], counts["reply_due"]),
+            "closed_on_time_cases": numerator("replied_on_time"),
             "satisfaction": share(counts["satisfied"], counts["evaluated"]),
+            "satisfaction_cases": numerator("satisfied"),
             "repeat": counts["repeat"], "cases": cases}
 
 
@@ -417,6 +423,7 @@ def dashboard(*, user, region: Region, period: Period, kpis_only: bool = False) 
                  "resolution": share(by_channel.get(c.value, _zero())["resolved"],
                                      by_channel.get(c.value, _zero())["handled"]),
                  "cases": case_query(region, period, channel=c.value),
+                 "resolution_cases": case_query(region, period, channel=c.value, measure="resolved"),
                  "trend": [channel_months.get(c.value, {}).get(m, 0) for m in trend_months]}
                 for c in Channel]
     return answer | {

@@ -143,3 +143,13 @@ def test_the_whole_county_rows_are_the_sums_of_the_township_rows(arranged):
             **{c: Sum(c) for c in COUNTED})
         assert towns == whole
         assert whole["received"] == 13  # November's ten, October's and last November's, county B's one
+
+
+def test_the_rates_of_the_breakdowns_link_to_their_numerators(arranged, county, leader, api_as):
+    api = api_as(leader)
+    data = figures(leader, county.region)
+    category = next(r for r in data["categories"] if r["label"] == "欠薪")  # 9 cases; resolved C1, C2, C8
+    assert category["resolution"] == Decimal("37.50")  # 3 of the 8 handled (C7 was not accepted)
+    assert api.get(f"/api/v1/cases/?{category['resolution_cases']}").data["count"] == 3
+    letter = next(c for c in data["channels"] if c["channel"] == "letter")  # C1, C4, C5, C10: C1 resolved
+    assert api.get(f"/api/v1/cases/?{letter['resolution_cases']}").data["count"] == 1
