@@ -51,6 +51,9 @@ class CaseFilterSet(django_filters.FilterSet):
     channel = django_filters.MultipleChoiceFilter(label=_("信访形式"), choices=Channel.choices, distinct=False)
     category = django_filters.NumberFilter(label=_("类别（含下级）"), method="filter_category")
     region = SubtreeFilter(label=_("问题属地代码（含下级）"), field_name="region")
+    # The matters of one region itself, not of its subtree (the dashboard's 县直 row); a drill-down field.
+    region_exact = django_filters.CharFilter(label=_("问题属地代码（仅本级）"), field_name="region__code",
+                                             widget=forms.HiddenInput)
     unit = django_filters.NumberFilter(label=_("主办单位"), field_name="lead_unit_id")
     received_after = django_filters.DateFilter(label=_("收到日期起"), field_name="received_at",
                                                lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"}))
@@ -78,7 +81,7 @@ class CaseFilterSet(django_filters.FilterSet):
         model = Case
         fields = ["q", "status", "open", "channel", "category", "region", "unit", "received_after",
                   "received_before", "is_repeat", "is_collective", "is_skip_level", "is_to_province",
-                  "is_to_beijing", "card", "satisfaction", "measure"]
+                  "is_to_beijing", "card", "satisfaction", "measure", "region_exact"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

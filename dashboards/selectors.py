@@ -6,6 +6,7 @@ read goes through ``scoped`` and then the chosen region's subtree. Every figure 
 lists the cases behind it (``cases`` below), so any number can be checked.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -34,6 +35,7 @@ from .models import CaseRollup, RollupBucket
 from .services import month_end
 
 MAX_MONTHS = 60  # five years per request
+REGION_CODE = re.compile(r"[0-9]{12}")
 TREND_MONTHS = 12  # a period shorter than this is charted over the twelve months that end with it
 CENT = Decimal("0.01")
 
@@ -129,7 +131,7 @@ def dashboard_region(user, code: str | None = None) -> Region:
         raise NotPermitted()  # a unit officer's cases are their unit's, not a region's: no dashboard of a region
     regions = scoped(Region.objects.filter(level__lte=RegionLevel.TOWNSHIP), user)
     if code:
-        region = regions.filter(code=code).first()
+        region = regions.filter(code=code).first() if REGION_CODE.fullmatch(code) else None
     elif user.is_superuser and not user.unit_id:
         region = Region.objects.order_by("level", "path").first()
     else:
@@ -282,8 +284,14 @@ def _regions(user, region, period) -> list[dict]:
     rows = _rollups(user, region, by_township=region.level >= RegionLevel.COUNTY)
     counts = _grouped(rows, Dimension.CHANNEL, "area_id", period)
     places = Region.objects.in_bulk(list(counts))
-    out = [_breakdown_row(places[pk].name, row, case_query(places[pk], period), key=places[pk].code)
-           for pk, row in counts.items()]
+    out = []
+    for pk, row in counts.items():
+        place = places[pk]
+        if place.pk == region.pk:  # under a county's townships: matters of the county itself (县直)
+            out.append(_breakdown_row(_("县级（县直）事项"), row, case_query(region, period, region_exact=place.code),
+                                      key=place.code))
+        else:
+            out.append(_breakdown_row(place.name, row, case_query(place, period), key=place.code))
     return sorted(out, key=lambda r: (-r["received"], r["key"]))
 
 

@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Value
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
@@ -44,34 +44,56 @@ def month_end(month: date) -> date:
     return date.fromordinal(following.toordinal() - 1)
 
 
-def _mark(keys: set[tuple[int, date]]) -> None:
-    now = timezone.now()
-    RollupBucket.objects.bulk_create([RollupBucket(county_id=c, month=m, stale_since=now) for c, m in keys],
-                                     update_conflicts=True, unique_fields=["county", "month"],
-                                     update_fields=["stale_since"])
+def _mark(keys) -> None:
+    """Mark these (county id, month) buckets stale, keeping the oldest change's time. In key order, so two markers
+    never lock the same buckets in opposite orders."""
+    if not keys:
+        return
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    table = RollupBucket._meta.db_table  # the model's own table name; every value is a parameter
+    rows = sorted(keys)
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 1000):
+            chunk = rows[i:i + 1000]
+            cursor.execute(
+                f"INSERT INTO {table} (county_id, month, stale_since) VALUES "  # noqa: S608
+                f"{', '.join(['(%s, %s, %s)'] * len(chunk))} ON CONFLICT (county_id, month) "
+                f"DO UPDATE SET stale_since = COALESCE({table}.stale_since, EXCLUDED.stale_since)",
+                [v for county_id, month in chunk for v in (county_id, ops.adapt_datefield_value(month), now)])
+
+
+def _mark_after_commit(keys_of) -> None:
+    """Mark the buckets ``keys_of()`` names once the transaction commits. The change is saved by then: a failure
+    here is logged, not raised (the nightly task marks what was missed)."""
+    def mark():
+        try:
+            _mark(keys_of())
+        except Exception:  # noqa: BLE001 - the user's change already committed
+            logger.exception("could not mark dashboard rollups stale")
+
+    transaction.on_commit(mark)
 
 
 def rollup_touch(case: Case) -> None:
     """Mark ``case``'s bucket stale when the current transaction commits (at once outside a transaction)."""
     key = (case.county_id, month_of(case.received_at))
-    transaction.on_commit(lambda: _mark({key}))
+    _mark_after_commit(lambda: {key})
 
 
 def rollups_touch_cases(case_ids) -> None:
     """Mark the buckets of these cases stale when the current transaction commits (bulk changes)."""
     ids = list(case_ids)
-    if not ids:
-        return
+    if ids:
+        _mark_after_commit(lambda: _months_of(Case.objects.filter(pk__in=ids)))
 
-    def mark():
-        tz = timezone.get_current_timezone()
-        keys = {(c, m.date() if isinstance(m, datetime) else m) for c, m in
-                Case.objects.filter(pk__in=ids).order_by().annotate(month=TruncMonth("received_at", tzinfo=tz))
-                .values_list("county_id", "month").distinct()}
-        if keys:
-            _mark(keys)
 
-    transaction.on_commit(mark)
+def _months_of(cases) -> set[tuple[int, date]]:
+    """The (county id, local month) buckets of these cases."""
+    tz = timezone.get_current_timezone()
+    return {(c, m.date() if isinstance(m, datetime) else m) for c, m in
+            cases.order_by().annotate(month=TruncMonth("received_at", tzinfo=tz))
+            .values_list("county_id", "month").distinct()}
 
 
 def _case_rows(county_id: int, month: date, today: date):
@@ -138,22 +160,14 @@ def rollups_refresh_stale(*, limit: int = REFRESH_BATCH) -> int:
 
 def rollups_mark_open() -> int:
     """Mark stale every bucket that holds an open case (its deadlines move with the calendar, not with writes)."""
-    tz = timezone.get_current_timezone()
-    keys = {(c, m.date() if isinstance(m, datetime) else m) for c, m in
-            Case.objects.filter(status__in=OPEN_STATUSES).order_by()
-            .annotate(month=TruncMonth("received_at", tzinfo=tz)).values_list("county_id", "month").distinct()}
-    if keys:
-        _mark(keys)
+    keys = _months_of(Case.objects.filter(status__in=OPEN_STATUSES))
+    _mark(keys)
     return len(keys)
 
 
 def rollups_rebuild(*, county: Region | None = None) -> int:
     """Every bucket of ``county`` (or of all counties) recomputed now; returns how many."""
-    tz = timezone.get_current_timezone()
-    cases = Case.objects.all() if county is None else Case.objects.filter(county=county)
-    keys = {(c, m.date() if isinstance(m, datetime) else m) for c, m in
-            cases.order_by().annotate(month=TruncMonth("received_at", tzinfo=tz))
-            .values_list("county_id", "month").distinct()}
+    keys = _months_of(Case.objects.all() if county is None else Case.objects.filter(county=county))
     # Buckets whose cases are gone (a purge, a test) are emptied too.
     buckets = RollupBucket.objects.all() if county is None else RollupBucket.objects.filter(county=county)
     keys |= set(buckets.values_list("county_id", "month"))

@@ -590,6 +590,8 @@ def suspension_end(*, actor: User, suspension: Suspension) -> Suspension:
 
     _move(deadlines, case, actor, _("中止计时 %(start)s 至 %(end)s，恢复计时") % {
         "start": suspension.started_on.isoformat(), "end": today.isoformat()}, resume)
+    # Resumed clocks can be overdue again even when no due date moved (and so no event was written).
+    rollups_touch_cases([case.pk])
     return suspension
 
 

@@ -3,11 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-MONTH = r"^\d{4}-\d{1,2}$"
+MONTH = r"^[0-9]{4}-[0-9]{1,2}$"
 
 
 class DashboardQuerySerializer(serializers.Serializer):
-    region = serializers.RegexField(r"^\d{12}$", required=False, help_text="12-digit division code (default: yours)",
+    region = serializers.RegexField(r"^[0-9]{12}$", required=False, help_text="12-digit division code (default: yours)",
                                     error_messages={"invalid": _("区划代码应为12位数字。")})
     start = serializers.RegexField(MONTH, required=False, help_text="first month, yyyy-mm (default: January)",
                                    error_messages={"invalid": _("月份格式有误，请使用“年-月”，如 2026-03。")})

@@ -6,14 +6,27 @@ from django.utils import timezone
 
 
 def mark_all_stale(apps, schema_editor):
-    """The rollups gain their whole-county rows: every month is recomputed by the next refresh (Celery)."""
-    apps.get_model("dashboards", "RollupBucket").objects.update(stale_since=timezone.now())
+    """Every month that holds cases gets a stale bucket (created where missing): Celery's next refreshes compute the
+    rollups, with their whole-county rows, for a database that had cases before the dashboards came."""
+    from datetime import datetime
+
+    from django.db.models.functions import TruncMonth
+
+    Case = apps.get_model("cases", "Case")
+    Bucket = apps.get_model("dashboards", "RollupBucket")
+    now = timezone.now()
+    months = (Case.objects.order_by().annotate(month=TruncMonth("received_at", tzinfo=timezone.get_current_timezone()))
+              .values_list("county_id", "month").distinct())
+    Bucket.objects.bulk_create([Bucket(county_id=c, month=m.date() if isinstance(m, datetime) else m, stale_since=now)
+                                for c, m in months], ignore_conflicts=True, batch_size=1000)
+    Bucket.objects.update(stale_since=now)
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('dashboards', '0001_initial'),
+        ('cases', '0001_initial'),
         ('org', '0002_unit_leader'),
     ]
 

@@ -153,3 +153,16 @@ def test_the_rates_of_the_breakdowns_link_to_their_numerators(arranged, county, 
     assert api.get(f"/api/v1/cases/?{category['resolution_cases']}").data["count"] == 3
     letter = next(c for c in data["channels"] if c["channel"] == "letter")  # C1, C4, C5, C10: C1 resolved
     assert api.get(f"/api/v1/cases/?{letter['resolution_cases']}").data["count"] == 1
+
+
+def test_a_matter_of_the_county_itself_has_its_own_row_among_the_townships(arranged, county, caseworker, leader,
+                                                                          api_as):
+    from dashboards.services import rollups_rebuild
+    from tests.dashboards.conftest import make_case
+
+    make_case(county, caseworker, category=arranged.wages, region=county.region)
+    rollups_rebuild()
+    rows = {r["label"]: r for r in figures(leader, county.region)["regions"]}
+    assert rows["县级（县直）事项"]["received"] == 1
+    assert api_as(leader).get(f"/api/v1/cases/?{rows['县级（县直）事项']['cases']}").data["count"] == 1
+    assert rows["怀宁县城关镇"]["received"] == 8

@@ -19,4 +19,7 @@ class Command(BaseCommand):
         if county is None:
             raise CommandError(f"no region {options['county']}: run seed_demo first")
         n = generate_cases(county=county, count=options["count"], seed=options["seed"])
+        from dashboards.services import rollups_rebuild
+
+        rollups_rebuild(county=county)  # bulk rows write no timeline events: the dashboards' months are rebuilt
         self.stdout.write(self.style.SUCCESS(f"{n} cases generated in {county.name}"))
