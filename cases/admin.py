@@ -22,6 +22,11 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ["is_litigation", "is_active"]
     raw_id_fields = ["county", "parent"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a category would move its cases between the dashboards' counts and filters behind their back: the
+        # tree's shape is set when a category is added (cases.services.category_create).
+        return ["county", "parent"] if obj is not None else []
+
 
 @admin.register(CaseSettings)
 class CaseSettingsAdmin(admin.ModelAdmin):
