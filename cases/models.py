@@ -74,6 +74,13 @@ class Category(models.Model):
     def __str__(self):
         return f"{self.parent.name}/{self.name}" if self.parent_id and self.parent else self.name
 
+    def clean(self):
+        # Two levels: filters ("a category and its children") and the dashboards' top-level rollups rely on it.
+        if self.parent_id and self.parent.parent_id:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"parent": _("类别最多两级：请在一级类别下添加。")})
+
 
 class Petitioner(models.Model):
     """A person who petitions (信访人); one per person per county, found by the keyed hash of their ID number.

@@ -789,10 +789,6 @@ def category_create(*, actor: User | None, county: Region, name: str, parent: Ca
     """Add a category to the county's tree (county admins; seed and tests pass actor=None)."""
     if actor is not None:
         _require(actor, "cases.add_category")
-    if parent is not None and parent.parent_id is not None:
-        # Two levels: filters ("a category and its children") and the dashboards' top-level rollups rely on it.
-        raise ValidationFailed(_("类别最多两级：请在一级类别下添加。"), code="category_too_deep",
-                               detail={"parent": [_("类别最多两级：请在一级类别下添加。")]})
     category = Category(county=county, name=name.strip(), parent=parent, is_litigation=is_litigation,
                         sort_order=sort_order)
     full_clean_or_fail(category)

@@ -53,3 +53,13 @@ def test_an_admin_cannot_switch_off_another_countys_category(client_as, county_a
 
     assert response.status_code == 404
     assert Category.objects.get(pk=other_categories["land"].pk).is_active
+
+
+def test_the_category_tree_has_two_levels(county, county_admin, categories):
+    from cases.services import category_create
+    from xinfang.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as refused:
+        category_create(actor=county_admin, county=county.region, name="工程款", parent=categories["wages"])
+    assert "类别最多两级" in str(refused.value.detail["parent"])
+    assert not categories["wages"].children.exists()
