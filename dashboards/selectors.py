@@ -311,6 +311,23 @@ def _units(rows, region, period, limit: int = 20) -> list[dict]:
                            case_query(region, period, unit=k) if k else "", key=k) for k in keys]
 
 
+SERIES = 6  # lines per breakdown trend: the largest rows of the period
+
+
+def _series(rows, dimension: str, group: str, trend: Period, breakdown: list[dict]) -> list[dict]:
+    """Monthly counts over the trend's months of the breakdown's largest rows (one GROUP BY)."""
+    top = [r for r in breakdown if r["key"]][:SERIES]
+    if not top:
+        return []
+    months = trend.months()
+    counts = {(row[group], row["month"]): row["n"] for row in (
+        rows.filter(dimension=dimension, month__gte=trend.start, month__lte=trend.end,
+                    **{f"{group}__in": [r["key"] for r in top]})
+        .values(group, "month").annotate(n=Sum("received")))}
+    return [{"label": r["label"], "key": r["key"], "data": [counts.get((r["key"], m), 0) for m in months]}
+            for r in top]
+
+
 def _cards(user, region, today: date) -> dict:
     """Open cases with a red or yellow card now (the case list's ``card`` filter), and the units with most red."""
     cases = scoped(Case.objects.filter(warn_on__lte=today), user).filter(
@@ -434,6 +451,8 @@ def dashboard(*, user, region: Region, period: Period, kpis_only: bool = False) 
                  "resolution_cases": case_query(region, period, channel=c.value, measure="resolved"),
                  "trend": [channel_months.get(c.value, {}).get(m, 0) for m in trend_months]}
                 for c in Channel]
+    regions, categories, units = (_regions(user, region, period), _categories(rows, region, period),
+                                  _units(rows, region, period))
     return answer | {
         "counts": _counts(region, period, current, before, last_year),
         "channels": channels,
@@ -444,9 +463,15 @@ def dashboard(*, user, region: Region, period: Period, kpis_only: bool = False) 
             "cases": [case_query(region, Period(m, m)) for m in trend_months],
             "skip_level_cases": [case_query(region, Period(m, m), measure="skip_level") for m in trend_months],
         },
-        "regions": _regions(user, region, period),
-        "categories": _categories(rows, region, period),
-        "units": _units(rows, region, period),
+        "regions": regions,
+        "categories": categories,
+        "units": units,
+        "series": {
+            "categories": _series(rows, Dimension.CATEGORY, "key", trend, categories),
+            "regions": _series(_rollups(user, region, by_township=region.level >= RegionLevel.COUNTY),
+                               Dimension.CHANNEL, "area__code", trend, regions),
+            "units": _series(rows, Dimension.UNIT, "key", trend, units),
+        },
         "cards": _cards(user, region, today),
         "backlog": _backlog(user, region),
         "receptions": _receptions(user, region, period),

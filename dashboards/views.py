@@ -34,6 +34,7 @@ def index(request):
                      for c in data["channels"]],
         "categories": [{"label": c["label"], "received": c["received"], "cases": c["cases"]}
                        for c in data["categories"][:10]],
+        "series": data["series"],
     }
     trend = data["trend"]
     trend_rows = [dict(zip(("month", "received", "first", "repeat", "skip_level", "to_province", "to_beijing", "cases",

@@ -66,6 +66,8 @@ class DashboardSerializer(KpisAnswerSerializer):
     regions = serializers.ListField(child=serializers.DictField())
     categories = serializers.ListField(child=serializers.DictField())
     units = serializers.ListField(child=serializers.DictField())
+    series = serializers.DictField(help_text="monthly counts (over trend.months) of the largest categories, regions "
+                                             "and units")
     cards = serializers.DictField()
     backlog = serializers.DictField()
     receptions = serializers.DictField()

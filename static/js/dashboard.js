@@ -41,5 +41,19 @@
     yAxis: {type: "category", inverse: true, data: d.categories.map(function (c) { return c.label; })},
     series: [{type: "bar", data: d.categories.map(function (c) { return c.received; })}]},
     d.categories.map(function (c) { return c.cases; }));
+  // The breakdowns' monthly lines: categories, regions or units, as the select says.
+  const seriesEl = document.getElementById("chart-series"), seriesBy = document.getElementById("series-by");
+  if (seriesEl && seriesBy) {
+    const seriesChart = echarts.init(seriesEl);
+    function showSeries() {
+      const lines = d.series[seriesBy.value] || [];
+      seriesChart.setOption({tooltip: {trigger: "axis"}, grid: grid, legend: {type: "scroll", data: lines.map(function (l) { return l.label; })},
+        xAxis: {type: "category", data: t.months}, yAxis: {type: "value", minInterval: 1},
+        series: lines.map(function (l) { return {name: l.label, type: "line", data: l.data}; })}, true);
+    }
+    seriesBy.addEventListener("change", showSeries);
+    showSeries();
+    charts.push(seriesChart);
+  }
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();

@@ -166,3 +166,14 @@ def test_a_matter_of_the_county_itself_has_its_own_row_among_the_townships(arran
     assert rows["县级（县直）事项"]["received"] == 1
     assert api_as(leader).get(f"/api/v1/cases/?{rows['县级（县直）事项']['cases']}").data["count"] == 1
     assert rows["怀宁县城关镇"]["received"] == 8
+
+
+def test_the_largest_categories_regions_and_units_have_monthly_series(arranged, county, leader):
+    data = figures(leader, county.region)
+    months = data["trend"]["months"]
+    assert months[-1] == "2026-11" and len(months) == 12
+    wages = next(s for s in data["series"]["categories"] if s["label"] == "欠薪")
+    assert (wages["data"][-2], wages["data"][-1]) == (1, 9)  # October's P1; November's nine
+    hekou = next(s for s in data["series"]["regions"] if s["label"] == "怀宁县河口镇")
+    assert hekou["data"][-1] == 2
+    assert [s["label"] for s in data["series"]["units"]] == [county.housing.name]  # "not yet assigned" has no line
