@@ -266,3 +266,16 @@ def test_a_name_lookup_never_shows_another_county_s_petitioners(client_as, other
     page = client_as(other_caseworker).get("/cases/new/lookup/", {"petitioner_name": "王建国"}).content.decode()
 
     assert "王建国" not in page
+
+
+def test_dates_are_shown_the_english_way_in_english(client_as, caseworker, register):
+    import time_machine
+
+    with time_machine.travel("2026-11-22 10:00 +0800"):
+        case = register()
+        client = client_as(caseworker)
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        html = client.get(f"/cases/{case.pk}/").content.decode()
+
+    assert "Nov. 22, 2026" in html and "2026年11月22日" not in html
+
