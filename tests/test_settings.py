@@ -51,8 +51,17 @@ def test_production_refuses_to_start_without_a_field_encryption_key():
     assert "FIELD_ENCRYPTION_KEY must be set" in result.stderr
 
 
-def test_production_starts_with_a_real_secret_key():
+def test_production_refuses_to_start_without_the_public_address_of_answer_links():
     result = run_settings("xinfang.settings.production", SECRET_KEY="k" * 50,
                           FIELD_ENCRYPTION_KEY="DBR7gGmMwc0w8b7f7x8iHn3u5bC1mX2N3zqF3ntZr1I=")
+
+    assert result.returncode != 0
+    assert "PUBLIC_BASE_URL must be set" in result.stderr
+
+
+def test_production_starts_with_a_real_secret_key():
+    result = run_settings("xinfang.settings.production", SECRET_KEY="k" * 50,
+                          FIELD_ENCRYPTION_KEY="DBR7gGmMwc0w8b7f7x8iHn3u5bC1mX2N3zqF3ntZr1I=",
+                          PUBLIC_BASE_URL="https://xinfang.example.gov.cn")
 
     assert result.returncode == 0, result.stderr

@@ -18,6 +18,12 @@ if not env("FIELD_ENCRYPTION_KEY", default=""):
         "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
     )
 
+if not env("PUBLIC_BASE_URL", default=""):
+    raise ImproperlyConfigured(
+        "PUBLIC_BASE_URL must be set in production: the address petitioners reach from outside, printed in the QR code "
+        "of reply letters and sent in SMS answer links (the development default points at 127.0.0.1)."
+    )
+
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
