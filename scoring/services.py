@@ -153,23 +153,23 @@ def snapshot_generate(*, county: Region, kind: str, day: date) -> RankingSnapsho
     return snapshot
 
 
-def bulletins_due(*, today: date) -> list[RankingSnapshot]:
-    """Beat, each morning: yesterday's daily bulletin; on Mondays last week's showcase; on the 1st last month's
-    ranking; on the first day of a quarter last quarter's assessment — for every county. Idempotent."""
+BULLETIN_CATCH_UP_DAYS = 7  # mornings the beat may have missed (a server down over a long weekend)
 
-    yesterday = today - timedelta(days=1)
-    kinds = [PeriodKind.DAY]
-    if today.weekday() == 0:
-        kinds.append(PeriodKind.WEEK)
-    if today.day == 1:
-        kinds.append(PeriodKind.MONTH)
-        if today.month in (1, 4, 7, 10):
-            kinds.append(PeriodKind.QUARTER)
+
+def bulletins_due(*, today: date) -> list[RankingSnapshot]:
+    """Beat, each morning: every bulletin whose period ended in the last week — yesterday's daily bulletin; on Mondays
+    last week's showcase; on the 1st last month's ranking; on a quarter's first day last quarter's assessment — for
+    every county. A snapshot already made is returned as it is, so the run is idempotent, and a morning the beat
+    missed is made up the next time it runs."""
+    due = []
+    for back in range(BULLETIN_CATCH_UP_DAYS, 0, -1):
+        day = today - timedelta(days=back)
+        due += [(kind, day) for kind in PeriodKind.values if period_of(kind, day)[1] == day]  # a period ended
     made = []
     for county in Region.objects.filter(level=RegionLevel.COUNTY, units__isnull=False).distinct():
-        for kind in kinds:
+        for kind, day in due:
             try:
-                made.append(snapshot_generate(county=county, kind=kind, day=yesterday))
+                made.append(snapshot_generate(county=county, kind=kind, day=day))
             except Exception:  # one county's failure must not cost the others their bulletins
                 logger.exception("bulletin %s for %s failed", kind, county.code)
     return made

@@ -139,7 +139,7 @@ def test_a_snapshot_is_made_once_and_never_changes(arranged, county, caseworker,
     with time_machine.travel(datetime(2026, 12, 1, 6, 30, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         made = ss.bulletins_due(today=date(2026, 12, 1))
     kinds = {s.kind for s in made if s.county_id == county.region.pk}
-    assert kinds == {"day", "month"}  # 1 December: yesterday's bulletin and November's ranking
+    assert kinds == {"day", "week", "month"}  # 1 December: the last week's days, the week to 29 November, November
     month = RankingSnapshot.objects.get(county=county.region, kind="month")
     assert (month.period_start, month.period_end) == (date(2026, 11, 1), date(2026, 11, 30))
     before = list(RankingRow.objects.filter(snapshot=month).values_list("unit__name", "index", "rank", "colour_name"))
@@ -150,6 +150,20 @@ def test_a_snapshot_is_made_once_and_never_changes(arranged, county, caseworker,
     assert again.pk == month.pk
     assert list(RankingRow.objects.filter(snapshot=month).values_list("unit__name", "index", "rank",
                                                                       "colour_name")) == before
+
+
+def test_mornings_the_beat_missed_are_made_up_once(arranged, county):
+    # Beat last ran on Saturday 14 November; the server came back on Wednesday the 18th.
+    with time_machine.travel(datetime(2026, 11, 18, 6, 30, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        first = ss.bulletins_due(today=date(2026, 11, 18))
+        again = ss.bulletins_due(today=date(2026, 11, 18))
+    mine = RankingSnapshot.objects.filter(county=county.region)
+    assert sorted(mine.filter(kind="day").values_list("period_start", flat=True)) == [
+        date(2026, 11, d) for d in range(11, 18)]
+    assert list(mine.filter(kind="week").values_list("period_start", "period_end")) == [
+        (date(2026, 11, 9), date(2026, 11, 15))]
+    assert {s.pk for s in again} == {s.pk for s in first}  # nothing made twice
+    assert mine.count() == 8
 
 
 def test_the_county_admin_publishes_a_new_scheme_version_and_bad_rules_are_refused(county_admin, caseworker, county):
