@@ -392,7 +392,7 @@ def _five_colour(user, region) -> dict | None:
     if snapshot is None:
         return None
     return {"snapshot": snapshot.pk, "kind": snapshot.get_kind_display(), "period": snapshot.period_start,
-            "rows": [{"group": r.group, "unit": r.unit.name, "rank": r.rank, "index": r.index,
+            "rows": [{"group": r.group, "unit": r.name, "rank": r.rank, "index": r.index,
                       "colour": r.colour, "colour_name": r.colour_name} for r in snapshot_rows(snapshot)]}
 
 

@@ -42,7 +42,7 @@ def write_snapshot(snapshot, rows, changes: dict, out) -> int:
         sheet.append(header)
     n = 0
     for row in rows:
-        line = [row.rank, change_text(changes.get(row.unit_id)), row.unit.name]
+        line = [row.rank, change_text(changes.get(row.unit_id)), row.name]
         for module in Module.values:
             score = row.scores.get(module)
             line += [module_text(module, row.values.get(module)), float(score) if score is not None else None]

@@ -150,6 +150,8 @@ class RankingRow(models.Model):
     unit = models.ForeignKey("org.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey("org.Region", verbose_name=_("乡镇"), on_delete=models.PROTECT, null=True,
                                blank=True, related_name="+")
+    # The name as published (the township's, or the department's): a unit renamed later leaves past bulletins alone.
+    name = models.CharField(_("名称"), max_length=100, default="")
     values = models.JSONField(_("模块数据"))  # {module: {"value": …, "numerator": …, "denominator": …}}
     ranks = models.JSONField(_("模块排名"))
     scores = models.JSONField(_("模块得分"))

@@ -145,7 +145,8 @@ def snapshot_generate(*, county: Region, kind: str, day: date) -> RankingSnapsho
     for group, results in compute_ranking(county=county, scheme=scheme, start=start, end=end).items():
         for r in results:
             rows.append(RankingRow(
-                snapshot=snapshot, group=group, unit=r.unit, region=r.region, index=r.index, rank=r.rank,
+                snapshot=snapshot, group=group, unit=r.unit, region=r.region,
+                name=r.region.name if r.region is not None else r.unit.name, index=r.index, rank=r.rank,
                 band=r.band, colour_name=r.colour_name, colour=r.colour, ranks=r.ranks,
                 scores={m: str(s) for m, s in r.scores.items()},
                 values={m: {**v, "value": str(v["value"])} for m, v in r.values.items()}))

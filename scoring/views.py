@@ -170,7 +170,7 @@ def ranking_map(request):
         return render(request, "scoring/map.html", context)
     tables = _table(shot, selectors.rank_changes(shot))
     townships = tables[UnitGroup.TOWNSHIP]
-    tiles = [{"name": row.region.name if row.region_id else row.unit.name, "unit": row.unit.name,
+    tiles = [{"name": row.name, "unit": row.unit.name,
               "code": row.region.code if row.region_id else "", "index": str(row.index), "rank": row.rank,
               "colour": row.colour, "colour_name": row.colour_name, "change": row.change_text,
               "url": reverse("scoring:unit_detail", args=[shot.pk, row.unit_id])} for row in townships]

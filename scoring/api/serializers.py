@@ -31,9 +31,8 @@ class RankingRowSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RankingRow
-        fields = ["id", "group", "unit", "unit_name", "region", "region_name", "rank", "change", "change_yoy", "index",
-                  "band",
-                  "colour_name", "colour", "values", "ranks", "scores"]
+        fields = ["id", "group", "unit", "unit_name", "region", "region_name", "name", "rank", "change", "change_yoy",
+                  "index", "band", "colour_name", "colour", "values", "ranks", "scores"]
         read_only_fields = fields
 
     def get_change(self, row) -> int | None:

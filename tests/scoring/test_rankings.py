@@ -181,3 +181,14 @@ def test_the_county_admin_publishes_a_new_scheme_version_and_bad_rules_are_refus
 
     first.refresh_from_db()
     assert (first.is_current, second.is_current, second.version) == (False, True, 2)
+
+
+def test_a_published_ranking_keeps_the_names_it_was_published_with(arranged, county):
+    snapshot = ss.snapshot_generate(county=county.region, kind="month", day=date(2026, 11, 15))
+    county.housing.name = "县住房和城乡建设局（新）"
+    county.housing.save()
+    county.townships[1].name = "河口街道"
+    county.townships[1].save()
+    names = set(RankingRow.objects.filter(snapshot=snapshot).values_list("name", flat=True))
+    assert {"怀宁县住房和城乡建设局", "怀宁县河口镇"} <= names
+    assert "河口街道" not in names
