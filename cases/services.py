@@ -628,9 +628,11 @@ def _closure_points(case: Case, actor: User) -> None:
     reply = case.events.filter(kind="reply", actor__isnull=False).select_related("actor").order_by("-at").first()
     if reply is None:
         return
-    points_on(event=PointEvent.CASE_RESOLVED, case=case, users=[reply.actor], source=case, actor=actor)
+    # Once per case: closed again after a review, it is still one resolution (and one late closure).
+    points_on(event=PointEvent.CASE_RESOLVED, case=case, users=[reply.actor], source=case, actor=actor, once=True)
     if case.deadlines.filter(met_late=True).exists():
-        points_on(event=PointEvent.LATE_CLOSURE, case=case, users=[reply.actor], source=case, actor=actor)
+        points_on(event=PointEvent.LATE_CLOSURE, case=case, users=[reply.actor], source=case, actor=actor,
+                  once=True)
 
 
 def case_set_owner(*, actor: User, case: Case, owner: User, reason: str) -> Case:

@@ -239,16 +239,19 @@ def points_for(*, event: str, case: Case) -> tuple[int, dict]:
     return points, {"scheme": scheme.version, "base": base, "factors": factors}
 
 
-def points_on(*, event: str, case: Case, users, source, actor: User | None = None) -> list[PointEntry]:
+def points_on(*, event: str, case: Case, users, source, actor: User | None = None, once: bool = False
+              ) -> list[PointEntry]:
     """Write the points of ``event`` on ``case`` for each of ``users`` (once per user, event and source), in the
-    transaction of the event itself."""
+    transaction of the event itself. With ``once``, the event earns its points once per source, whoever earns them
+    (a case resolved again after a review is still one resolution)."""
     points, basis = points_for(event=event, case=case)
     if not points:
         return []
     entries = []
     for user in {u.pk: u for u in users if u is not None and not u.is_service_account}.values():
-        entries.append(points_award(user=user, points=points, rule=f"{event}:{user.pk}", source=source, case=case,
-                                    actor=actor, reason=f"{PointEvent(event).label}：{case.number}", basis=basis))
+        entries.append(points_award(user=user, points=points, rule=event if once else f"{event}:{user.pk}",
+                                    source=source, case=case, actor=actor,
+                                    reason=f"{PointEvent(event).label}：{case.number}", basis=basis))
     return entries
 
 

@@ -25,10 +25,20 @@ def test_closing_a_resolved_case_earns_the_replying_officer_points(case, casewor
                             method="phone")
     cs.case_close(actor=caseworker, case=case, version=case.version)
 
-    assert entries(unit_officer) == [(f"case_resolved:{unit_officer.pk}", 2)]
+    assert entries(unit_officer) == [("case_resolved", 2)]
     assert entries(caseworker) == [(f"return_visit:{caseworker.pk}", 1)]  # recorded the return visit
     entry = PointEntry.objects.get(user=unit_officer)
     assert entry.basis == {"scheme": 1, "base": 2, "factors": {}} and entry.case == case
+
+
+def test_a_resolution_earns_its_points_once_whoever_replies_last(case, caseworker, unit_officer, leader):
+    from scoring.choices import PointEvent
+
+    first = ss.points_on(event=PointEvent.CASE_RESOLVED, case=case, users=[unit_officer], source=case, once=True)
+    again = ss.points_on(event=PointEvent.CASE_RESOLVED, case=case, users=[leader], source=case, once=True)
+
+    assert again == first  # the ledger's first line, not a second award
+    assert PointEntry.objects.filter(case=case, rule="case_resolved").count() == 1
 
 
 def test_the_county_weights_points_by_category_difficulty_and_source(register, caseworker, unit_officer,
