@@ -60,11 +60,13 @@ class PlanForm(forms.Form):
     facts = forms.CharField(label=_("包事实"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     difficulty = forms.CharField(label=_("包困难"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     persuasion = forms.CharField(label=_("包说服"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the dossier as the form showed it
 
     @classmethod
     def initial_from(cls, dossier) -> dict:
         return {"plan": dossier.plan, "facts": dossier.facts_commitment,
-                "difficulty": dossier.difficulty_commitment, "persuasion": dossier.persuasion_commitment}
+                "difficulty": dossier.difficulty_commitment, "persuasion": dossier.persuasion_commitment,
+                "version": dossier.version}
 
 
 class MeasureForm(forms.Form):

@@ -253,12 +253,17 @@ def member_remove(*, actor: User, member: TaskForceMember) -> None:
 
 
 @transaction.atomic
-def plan_update(*, actor: User, dossier: Dossier, plan: str, facts: str, difficulty: str, persuasion: str
-                ) -> Dossier:
-    """The resolution plan (化解方案) and the three commitments (三包: facts, difficulties, persuasion)."""
+def plan_update(*, actor: User, dossier: Dossier, plan: str, facts: str, difficulty: str, persuasion: str,
+                version: int | None = None) -> Dossier:
+    """The resolution plan (化解方案) and the three commitments (三包: facts, difficulties, persuasion). The texts are
+    replaced whole, so a form opened on an earlier ``version`` of the dossier is refused (409), not saved over a
+    colleague's edit."""
     dossier = _manage(actor, dossier)
     if dossier.stage == Stage.CLOSED:
         raise Conflict(_("积案已销号。"), code="stage_not_allowed")
+    if version is not None and version != dossier.version:
+        raise Conflict(_("积案已被他人修改，请刷新页面后再编辑化解方案。"), code="stale_version",
+                       detail={"version": dossier.version})
     Dossier.objects.filter(pk=dossier.pk).update(
         plan=(plan or "").strip(), facts_commitment=(facts or "").strip(),
         difficulty_commitment=(difficulty or "").strip(), persuasion_commitment=(persuasion or "").strip(),

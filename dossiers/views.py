@@ -194,7 +194,7 @@ def _member(request, dossier, data):
 
 def _plan(request, dossier, data):
     services.plan_update(actor=request.user, dossier=dossier, plan=data["plan"], facts=data["facts"],
-                         difficulty=data["difficulty"], persuasion=data["persuasion"])
+                         difficulty=data["difficulty"], persuasion=data["persuasion"], version=data.get("version"))
     return _("已保存化解方案。")
 
 

@@ -275,6 +275,8 @@ class PlanSerializer(serializers.Serializer):
     facts = serializers.CharField(label=_("包事实"), allow_blank=True, default="")
     difficulty = serializers.CharField(label=_("包困难"), allow_blank=True, default="")
     persuasion = serializers.CharField(label=_("包说服"), allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, help_text="the dossier's version as read: a stale one is 409 "
+                                                                 "stale_version")
 
 
 class MeasureAddSerializer(serializers.Serializer):

@@ -305,3 +305,21 @@ def test_the_county_admin_sets_the_backlog_rules(client_as, county_admin, county
 def test_the_backlog_rules_refuse_a_bad_number(client_as, county_admin, county):
     response = client_as(county_admin).post("/dossiers/settings/", {"claim_days": 400, "claim_points": 15})
     assert response.status_code == 400 and ds.settings_for(county.region).claim_days == 90
+
+
+def test_a_plan_edited_meanwhile_by_a_colleague_is_not_saved_over(client_as, api_as, caseworker, dossier):
+    opened_at = dossier.version
+    ds.plan_update(actor=caseworker, dossier=dossier, plan="同事的方案", facts="", difficulty="", persuasion="")
+
+    page = act(client_as(caseworker), dossier, "plan", plan="我的方案", facts="", difficulty="", persuasion="",
+               version=opened_at).content.decode()
+    assert "积案已被他人修改" in page
+    answer = api_as(caseworker).post(f"/api/v1/dossiers/{dossier.pk}/plan/", {"plan": "我的方案", "version": opened_at},
+                                     format="json")
+    assert (answer.status_code, answer.json()["code"]) == (409, "stale_version")
+    assert Dossier.objects.get(pk=dossier.pk).plan == "同事的方案"
+
+    current = Dossier.objects.get(pk=dossier.pk).version
+    act(client_as(caseworker), dossier, "plan", plan="我的方案", facts="", difficulty="", persuasion="",
+        version=current)
+    assert Dossier.objects.get(pk=dossier.pk).plan == "我的方案"
