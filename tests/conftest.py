@@ -23,6 +23,18 @@ def pytest_configure(config):
         raise pytest.UsageError("CI must run the suite on PostgreSQL: set DATABASE_URL.")
 
 
+@pytest.fixture(autouse=True)
+def chinese_first():
+    """Every test starts in the site's language. A page asked for in English leaves English active in the test's
+    thread (the locale middleware activates per request and never resets), and a later test in the same worker that
+    writes timeline messages without a request would write them in English."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def missing(reason: str):
     """Skip on a developer's machine; fail in CI."""
     if IN_CI:
