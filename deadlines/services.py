@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from cases.models import Assignment, Case, TimelineEvent
-from dashboards.services import rollups_touch_cases
+from dashboards.services import rollup_touch, rollups_touch_cases
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, Unit, User
@@ -591,7 +591,7 @@ def suspension_end(*, actor: User, suspension: Suspension) -> Suspension:
     _move(deadlines, case, actor, _("中止计时 %(start)s 至 %(end)s，恢复计时") % {
         "start": suspension.started_on.isoformat(), "end": today.isoformat()}, resume)
     # Resumed clocks can be overdue again even when no due date moved (and so no event was written).
-    rollups_touch_cases([case.pk])
+    rollup_touch(case)
     return suspension
 
 

@@ -20,9 +20,10 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.utils import timezone
 
-from cases.choices import CaseStatus, Satisfaction
 from cases.models import Case
+from dashboards.measures import SETS
 from dossiers.choices import Stage
 from dossiers.models import Dossier
 from xinfang.dates import day_range
@@ -34,8 +35,6 @@ from .choices import HIGHER_IS_BETTER, BandMode, Module, UnitGroup
 from .models import IndicatorScheme, PointEntry, RankingRow, RankingSnapshot
 
 DEPARTMENT_KINDS = [UnitKind.DEPARTMENT, UnitKind.POLITICAL_LEGAL, UnitKind.ENTERPRISE, UnitKind.OTHER]
-NOT_HANDLED = [CaseStatus.NOT_ACCEPTED, CaseStatus.FORWARDED, CaseStatus.DIVERTED]
-RESOLVED = Q(status=CaseStatus.CLOSED, satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])
 CENT = Decimal("0.01")
 
 
@@ -82,15 +81,16 @@ def _case_counts(county: Region, scheme: IndicatorScheme, start: date, end: date
     lo, hi = day_range(start, end)
     cases = Case.objects.filter(county=county, received_at__gte=lo, received_at__lt=hi).order_by()
     main = list(scheme.main_categories.values_list("pk", flat=True))
-    first = Q(is_repeat=False) & ~Q(status__in=NOT_HANDLED)
+    # The same sets as the dashboards' KPIs (初信初访化解率, 群众满意率): one definition (dashboards.measures).
+    today = timezone.localdate()  # only the "overdue" sets depend on the day; none of these does
     counts = {
-        "first_total": Count("id", filter=first),
-        "first_resolved": Count("id", filter=first & RESOLVED),
+        "first_total": Count("id", filter=SETS["first_handled"].q(today)),
+        "first_resolved": Count("id", filter=SETS["first_resolved"].q(today)),
         "repeat": Count("id", filter=Q(is_repeat=True)),
         "main_fields": Count("id", filter=Q(category__in=main) | Q(category__parent__in=main)),
         "skip_level": Count("id", filter=Q(is_skip_level=True) | Q(is_to_province=True) | Q(is_to_beijing=True)),
-        "evaluated": Count("id", filter=~Q(satisfaction="")),
-        "satisfied": Count("id", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])),
+        "evaluated": Count("id", filter=SETS["evaluated"].q(today)),
+        "satisfied": Count("id", filter=SETS["satisfied"].q(today)),
     }
     township_key = Substr("region__path", 1, TOWNSHIP_PATH_LENGTH)
     by_township = {row.pop("key"): row for row in cases.annotate(key=township_key).values("key").annotate(**counts)}
