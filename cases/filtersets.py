@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.measures import MEASURE_CHOICES, set_condition
+from xinfang.clocks import CARD_STATES, CASE_FIELDS, state_q
 from xinfang.org.filtersets import SubtreeFilter
 
 from . import selectors
@@ -16,17 +17,16 @@ from .models import Case
 CARD_CHOICES = [("red", _("已超期（红牌）")), ("yellow", _("即将到期（黄牌）")), ("any", _("红牌或黄牌"))]
 
 
+# Each card filter as states of the card rule over a case's stored earliest dates (xinfang.clocks).
+_CARD_STATES = {"red": ("red2", "red"), "yellow": ("yellow",), "any": CARD_STATES}
+
+
 def card_condition(value: str, prefix: str = "") -> Q:
     """Cases (or rows hanging off a case by ``prefix``, e.g. "case__") whose card is ``value`` now: from the case's
     stored earliest due and warn dates, so right between two sweeps (Case.card_colour)."""
-    today = timezone.localdate()
-    if value == "red":
-        return Q(**{f"{prefix}due_on__lt": today})
-    if value == "yellow":
-        return Q(**{f"{prefix}warn_on__lte": today, f"{prefix}due_on__gte": today})
-    if value == "any":
-        return Q(**{f"{prefix}warn_on__lte": today})
-    return Q()
+    if value not in _CARD_STATES:
+        return Q()
+    return state_q(_CARD_STATES[value], timezone.localdate(), prefix=prefix, fields=CASE_FIELDS)
 
 
 class UrgencyOrderingFilter(django_filters.OrderingFilter):

@@ -11,6 +11,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from xinfang import personal_data
+from xinfang.clocks import case_card
 from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import Scoping, among
 
@@ -279,12 +280,8 @@ class Case(models.Model):
 
     def card_colour(self, today) -> str:
         """'red' when a running clock is past due, 'yellow' when one is in its warning window, else ''. Computed
-        from the stored dates, so pages are right between two sweeps."""
-        if self.due_on is not None and self.due_on < today:
-            return "red"
-        if self.warn_on is not None and self.warn_on <= today:
-            return "yellow"
-        return ""
+        from the stored earliest dates by the card rule (xinfang.clocks), so pages are right between two sweeps."""
+        return case_card(self, today)
 
 
 class CasePetitioner(models.Model):

@@ -20,6 +20,7 @@ from cases.choices import CaseStatus, Channel, Satisfaction
 from cases.models import Appeal
 from deadlines.choices import ClockEvent
 from deadlines.models import Deadline
+from xinfang.clocks import state_q
 
 # Cases outside the petition procedure: refused, forwarded to the competent body, or diverted to the courts.
 NOT_HANDLED = [CaseStatus.NOT_ACCEPTED, CaseStatus.FORWARDED, CaseStatus.DIVERTED]
@@ -36,9 +37,10 @@ def _clocks(end_event: str, **conditions) -> Exists:
 
 
 def _overdue(end_event: str, today: date) -> Exists:
-    """A clock ending at ``end_event`` still running, not suspended, and past its due date today."""
-    return _clocks(end_event, met_at__isnull=True, stopped_at__isnull=True, suspended_since__isnull=True,
-                   due_on__lt=today)
+    """A clock ending at ``end_event`` with a red card today (past its due date, running, not suspended: the card
+    rule, xinfang.clocks)."""
+    return Exists(Deadline.objects.filter(state_q(("red2", "red"), today), case=OuterRef("pk"),
+                                          milestone__end_event=end_event))
 
 
 def _due(end_event: str, today: date) -> Q:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import Case
+from xinfang.clocks import clock_state
 from xinfang.org.choices import RegionLevel
 from xinfang.org.scoping import scoped
 
@@ -17,21 +18,8 @@ from .models import Card, Deadline, Notification, RuleSet, Supervision, Suspensi
 
 def deadline_state(deadline: Deadline, today: date | None = None) -> str:
     """A clock's state now, from its stored dates alone (what the sweep will conclude, without waiting for it):
-    met / met_late / stopped / suspended / red2 / red / yellow / running."""
-    today = today or timezone.localdate()
-    if deadline.met_at is not None:
-        return "met_late" if deadline.met_late else "met"
-    if deadline.stopped_at is not None:
-        return "stopped"
-    if deadline.suspended_since is not None:
-        return "suspended"
-    if deadline.red2_on is not None and deadline.red2_on < today:
-        return "red2"
-    if deadline.due_on < today:
-        return "red"
-    if deadline.warn_on <= today:
-        return "yellow"
-    return "running"
+    met / met_late / stopped / suspended / red2 / red / yellow / running (the card rule, xinfang.clocks)."""
+    return clock_state(deadline, today or timezone.localdate())
 
 
 STATE_LABELS = {  # lazy: rendered in the reader's language

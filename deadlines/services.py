@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from cases.models import Assignment, Case, TimelineEvent
 from dashboards.services import rollup_touch, rollups_touch_cases
+from xinfang.clocks import CARD_STATES, COUNTING_STATES, RUNNING_STATES, state_q, state_sql
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, Unit, User
@@ -281,8 +282,8 @@ def _clear_cards(q: Q, reason: str) -> None:
 
 def refresh_case_due(case_ids) -> None:
     """Store each case's earliest running due and warn dates (the list's badge, urgency order, overdue filter)."""
-    running = Deadline.objects.filter(case=OuterRef("pk"), met_at__isnull=True, stopped_at__isnull=True,
-                                      suspended_since__isnull=True).values("case")
+    running = Deadline.objects.filter(state_q(COUNTING_STATES, timezone.localdate()),
+                                      case=OuterRef("pk")).values("case")
     Case.objects.filter(pk__in=case_ids).update(
         due_on=Subquery(running.annotate(m=Min("due_on")).values("m")[:1]),
         warn_on=Subquery(running.annotate(m=Min("warn_on")).values("m")[:1]),
@@ -645,15 +646,18 @@ def _recompute_chunk(chunk: list[Deadline], cal: WorkCalendar) -> int:
 
 # The sweep ------------------------------------------------------------------------------------------------
 
-# When each colour holds for a running clock, as SQL over deadlines_deadline d (parameter: today). Every
-# condition implies warn_on <= today, so the scan reads the partial index of running clocks by warn date.
-_HOLDS_SQL = {
-    CardColour.YELLOW: "d.warn_on <= %(today)s AND d.due_on >= %(today)s",
-    CardColour.RED: "d.warn_on <= %(today)s AND d.due_on < %(today)s "
-                    "AND (d.red2_on IS NULL OR d.red2_on >= %(today)s)",
-    CardColour.RED2: "d.warn_on <= %(today)s AND d.red2_on < %(today)s",
-}
-_RUNNING_SQL = "d.met_at IS NULL AND d.stopped_at IS NULL AND d.suspended_since IS NULL"
+# When each colour holds for a clock, as SQL over deadlines_deadline d (parameter: today), from the card rule
+# (xinfang.clocks). Every card state implies warn_on <= today, so the scan reads the partial index of running clocks
+# by warn date.
+_HOLDS_SQL = {colour: state_sql([colour], "d", Deadline) for colour in CARD_STATES}
+_RUNNING_SQL = state_sql(RUNNING_STATES, "d", Deadline)
+_CLEAR_REASON_SQL = f"""CASE
+                WHEN {state_sql(["met_late", "met"], "d", Deadline)} THEN 'met'
+                WHEN {state_sql(["stopped"], "d", Deadline)} THEN 'stopped'
+                WHEN {state_sql(["suspended"], "d", Deadline)} THEN 'suspended'
+                WHEN (deadlines_card.colour = 'yellow' AND {state_sql(["red2", "red"], "d", Deadline)})
+                  OR (deadlines_card.colour = 'red' AND {_HOLDS_SQL["red2"]}) THEN 'escalated'
+                ELSE 'moved' END"""
 
 
 def _clear(now: datetime, today: date) -> int:
@@ -661,16 +665,10 @@ def _clear(now: datetime, today: date) -> int:
     holds = " ".join(f"WHEN '{colour}' THEN ({sql})" for colour, sql in _HOLDS_SQL.items())
     with connection.cursor() as cursor:
         cursor.execute(f"""
-            UPDATE deadlines_card SET cleared_at = %(now)s, clear_reason = CASE
-                WHEN d.met_at IS NOT NULL THEN 'met'
-                WHEN d.stopped_at IS NOT NULL THEN 'stopped'
-                WHEN d.suspended_since IS NOT NULL THEN 'suspended'
-                WHEN (deadlines_card.colour = 'yellow' AND d.due_on < %(today)s)
-                  OR (deadlines_card.colour = 'red' AND d.red2_on < %(today)s) THEN 'escalated'
-                ELSE 'moved' END
+            UPDATE deadlines_card SET cleared_at = %(now)s, clear_reason = {_CLEAR_REASON_SQL}
             FROM deadlines_deadline d
             WHERE d.id = deadlines_card.deadline_id AND deadlines_card.cleared_at IS NULL
-              AND NOT ({_RUNNING_SQL} AND CASE deadlines_card.colour {holds} ELSE FALSE END)
+              AND NOT (CASE deadlines_card.colour {holds} ELSE FALSE END)
         """, {"now": now, "today": today})  # noqa: S608 — the fragments are constants
         return max(cursor.rowcount, 0)
 
@@ -732,7 +730,7 @@ def _raise(colour: str, now: datetime, today: date) -> tuple[int, int]:
             FROM deadlines_deadline d
             JOIN cases_case cs ON cs.id = d.case_id
             LEFT JOIN org_unit u ON u.id = d.unit_id
-            WHERE {_RUNNING_SQL} AND {_HOLDS_SQL[colour]}
+            WHERE {_HOLDS_SQL[colour]}
               AND NOT EXISTS (SELECT 1 FROM deadlines_card x
                               WHERE x.deadline_id = d.id AND x.colour = %(colour)s AND x.cleared_at IS NULL)
             ORDER BY d.due_on, d.id
