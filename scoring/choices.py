@@ -39,6 +39,14 @@ class BandMode(models.TextChoices):
     SCORE = "score", _("按指数分数线")
 
 
+class NoDataRule(models.TextChoices):
+    """What the petition index does with a rate module a unit had nothing to count in this period (no first
+    petitions handled, no dossiers, no ratings): the module shows 无数据 either way."""
+
+    EXCLUDE = "exclude", _("不计入指数（其余模块权重按比例折算）")
+    FULL_MARKS = "full_marks", _("按满分计（排名赋分表第一名的分数）")
+
+
 class PointEvent(models.TextChoices):
     """What earns (or costs) a cadre points (积分制); the county's point scheme gives each its base points."""
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case
 from xinfang.org.scoping import Scoping
 
-from .choices import BandMode, PeriodKind, UnitGroup
+from .choices import BandMode, NoDataRule, PeriodKind, UnitGroup
 
 
 class PointEntry(models.Model):
@@ -98,8 +98,8 @@ class PointScheme(CountyRuleVersion):
 
 class IndicatorScheme(CountyRuleVersion):
     """A county's petition-index rules, versioned: module weights, the rank-to-score table (排名赋分), the colour bands
-    of the five-colour map and the category group of the three main fields. A snapshot keeps the version it was
-    computed with; editing publishes a new version."""
+    of the five-colour map, the category group of the three main fields and what a rate module with nothing to count
+    is worth. A snapshot keeps the version it was computed with; editing publishes a new version."""
 
     # {module code: weight}; weights need not add up to 100 (the index divides by their sum).
     weights = models.JSONField(_("模块权重"))
@@ -111,6 +111,10 @@ class IndicatorScheme(CountyRuleVersion):
     bands = models.JSONField(_("五色分档"))
     main_categories = models.ManyToManyField("cases.Category", verbose_name=_("三大领域类别"), blank=True,
                                              related_name="+")
+    # A rate module with a zero denominator (no first petitions, no dossiers, no ratings): left out of the weighted
+    # mean with the other weights renormalised, or scored as full marks (selectors._rank_group).
+    no_data_rule = models.CharField(_("无数据模块"), max_length=12, choices=NoDataRule.choices,
+                                    default=NoDataRule.EXCLUDE)
 
     class Meta(CountyRuleVersion.Meta):
         verbose_name = _("信访指数规则")
@@ -143,7 +147,9 @@ class RankingSnapshot(models.Model):
 
 
 class RankingRow(models.Model):
-    """One unit in a snapshot: each module's value, rank and score, the index, the overall rank and the colour."""
+    """One unit in a snapshot: each module's value, rank and score, the index, the overall rank and the colour. A unit
+    with nothing to count in any weighted module has no index, rank or band (无数据, grey, listed last); the bulletin,
+    the map, the Excel sheet and the API all read these stored values."""
 
     snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="rows")
     group = models.CharField(_("类别"), max_length=12, choices=UnitGroup.choices)
@@ -152,17 +158,35 @@ class RankingRow(models.Model):
                                blank=True, related_name="+")
     # The name as published (the township's, or the department's): a unit renamed later leaves past bulletins alone.
     name = models.CharField(_("名称"), max_length=100, default="")
-    values = models.JSONField(_("模块数据"))  # {module: {"value": …, "numerator": …, "denominator": …}}
-    ranks = models.JSONField(_("模块排名"))
-    scores = models.JSONField(_("模块得分"))
-    index = models.DecimalField(_("信访指数"), max_digits=7, decimal_places=2)
-    rank = models.PositiveIntegerField(_("排名"))
-    band = models.PositiveSmallIntegerField(_("色档"))  # 0 = best band
+    # {module: {"value", "numerator", "denominator", "no_data"}}; a rate with nothing to count has value null.
+    values = models.JSONField(_("模块数据"))
+    ranks = models.JSONField(_("模块排名"))  # {module: rank or null (无数据)}
+    scores = models.JSONField(_("模块得分"))  # {module: score or null (无数据, left out of the index)}
+    index = models.DecimalField(_("信访指数"), max_digits=7, decimal_places=2, null=True, blank=True)
+    # Competition ranking on the index as stored (1, 1, 3): equal indices share the rank and the colour.
+    rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)
+    band = models.PositiveSmallIntegerField(_("色档"), null=True, blank=True)  # 0 = best band
     colour_name = models.CharField(_("颜色"), max_length=10)
     colour = models.CharField(_("色值"), max_length=9)
+    # Where the row is listed in its group: by rank, a tie in the county's order of units, units without an index
+    # last. Not a rank: two rows may share a rank, never a position.
+    position = models.PositiveIntegerField(_("顺序"), default=0)
 
     class Meta:
         verbose_name = _("排名")
         verbose_name_plural = _("排名")
-        ordering = ["group", "rank"]
-        constraints = [models.UniqueConstraint(fields=["snapshot", "unit"], name="scoring_row_once")]
+        ordering = ["group", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "unit"], name="scoring_row_once"),
+            # A unit is either indexed, ranked and banded, or none of the three (无数据).
+            models.CheckConstraint(
+                condition=(Q(index__isnull=True, rank__isnull=True, band__isnull=True)
+                           | Q(index__isnull=False, rank__isnull=False, band__isnull=False)),
+                name="scoring_row_no_data_consistent",
+                violation_error_message=_("排名、指数和色档须同时有值或同时为无数据。")),
+        ]
+
+    @property
+    def no_data(self) -> bool:
+        """Nothing to count in any weighted module this period: no index, not ranked, not coloured."""
+        return self.index is None

@@ -1,17 +1,25 @@
 """Reads of the scoring app: the six modules of the petition index computed for every township and department of a
 county in a handful of GROUP BY queries (never a loop over cases), then ranked, scored, indexed and coloured.
 
-Ranking rules (documented in docs/scoring.md):
-- a module ranks its units best first (a higher rate, or a lower count); equal values share the better rank
-  (competition ranking: 1, 2, 2, 4);
+Ranking rules (documented in docs/scoring.md; the one computation the bulletin, the map, the Excel sheet and the API
+read, through the stored snapshot):
+- figures are compared as they are stored and shown: rates rounded half up to two decimals, counts as whole numbers,
+  the index rounded half up to two decimals — so 99.996 and 100.00 are both 100.00, and equal;
+- a rate module with nothing to count (a zero denominator) has no value (无数据); the scheme's ``no_data_rule`` leaves
+  it out of the unit's weighted mean (the other weights renormalised) or scores it as full marks (the table's first
+  entry). A count module is always counted: none is the best result there is;
+- a module ranks the units that have a value, best first (a higher rate, or a lower count); equal values share the
+  better rank (competition ranking: 1, 2, 2, 4);
 - a module's score is the rank-to-score table's entry for that rank (ranks beyond the table get its last entry);
-- the petition index is the weighted mean of the module scores, rounded half up to two decimals;
-- the overall ranking is by index, highest first; equal indices are ordered by the satisfaction module's value, then
-  by the first-petition module's value (higher first), then by the unit's sort order and name — so it is strict and
-  the same on every run;
-- the colour is the band of the overall rank or of the index: by share, a band ends at the rank
-  ceil(units × cumulative share / 100), so 15 townships in five bands of 20 % are 3 per band and the best unit is
-  always in the best band; by score, the first band whose threshold the index reaches.
+- the petition index is the weighted mean of the unit's scored modules, rounded half up to two decimals; a unit with
+  no scored module of positive weight has no index (无数据);
+- the overall rank is by index, highest first, in competition ranking: equal indices share the rank (1, 1, 3), and are
+  listed in the county's order of units; units without an index are not ranked and come last;
+- the colour is the band of the overall rank or of the index: by share, a band ends at the position
+  ceil(ranked units × cumulative share / 100) and a unit takes the band of its rank — the position of the first of
+  its tie — so a tie straddling a boundary takes the better band whole (the next band may then stay empty); units
+  without an index neither count in the shares nor get a band (grey). By score, the first band whose threshold the
+  index reaches.
 """
 
 from dataclasses import dataclass, field
@@ -31,36 +39,46 @@ from xinfang.org.choices import RegionLevel, UnitKind
 from xinfang.org.models import TOWNSHIP_PATH_LENGTH, Region, Unit
 from xinfang.org.scoping import scoped
 
-from .choices import HIGHER_IS_BETTER, BandMode, Module, UnitGroup
+from .choices import HIGHER_IS_BETTER, BandMode, Module, NoDataRule, UnitGroup
 from .models import IndicatorScheme, PointEntry, RankingRow, RankingSnapshot
 
 DEPARTMENT_KINDS = [UnitKind.DEPARTMENT, UnitKind.POLITICAL_LEGAL, UnitKind.ENTERPRISE, UnitKind.OTHER]
 CENT = Decimal("0.01")
+# A unit without an index: grey on the bulletin, the map and the dashboards, named 无数据 (as published, like the
+# scheme's own band names).
+NO_DATA_COLOUR = "#9e9e9e"
+NO_DATA_NAME = "无数据"
 
 
-def rate(numerator: int, denominator: int) -> Decimal:
-    """A percentage rounded half up to two decimals (兰溪: 82 of 84 assigned cases resolved is 97.62). A unit with
-    nothing to count has nothing left undone: 100."""
+def rate(numerator: int, denominator: int) -> Decimal | None:
+    """A percentage rounded half up to two decimals (兰溪: 82 of 84 assigned cases resolved is 97.62); None when there
+    is nothing to count (无数据), never a perfect 100."""
     if not denominator:
-        return Decimal("100.00")
+        return None
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
 class UnitResult:
-    """One unit's modules, ranks, scores, index, overall rank and colour."""
+    """One unit's modules, ranks, scores, index, overall rank and colour; index, rank and band are None for a unit
+    with nothing to count (无数据)."""
 
     group: str
     unit: Unit
     region: Region | None
-    values: dict = field(default_factory=dict)  # module → {"value", "numerator", "denominator"}
+    values: dict = field(default_factory=dict)  # module → {"value", "numerator", "denominator", "no_data"}
     ranks: dict = field(default_factory=dict)
     scores: dict = field(default_factory=dict)
-    index: Decimal = Decimal("0")
-    rank: int = 0
-    band: int = 0
-    colour_name: str = ""
-    colour: str = ""
+    index: Decimal | None = None
+    rank: int | None = None
+    band: int | None = None
+    colour_name: str = NO_DATA_NAME
+    colour: str = NO_DATA_COLOUR
+    order: int = 0  # the unit's place in the county's order (_units): how a tie is listed
+
+    @property
+    def no_data(self) -> bool:
+        return self.index is None
 
 
 def _units(county: Region) -> dict[str, list[tuple[Unit, Region | None, str]]]:
@@ -115,74 +133,92 @@ def _backlog_counts(county: Region, end: date) -> dict[str, dict[str, dict]]:
 def _module_values(row: dict) -> dict:
     def count(name):
         n = row.get(name, 0)
-        return {"value": Decimal(n), "numerator": n, "denominator": None}
+        return {"value": Decimal(n), "numerator": n, "denominator": None, "no_data": False}
 
     def share(num, den):
-        return {"value": rate(row.get(num, 0), row.get(den, 0)), "numerator": row.get(num, 0),
-                "denominator": row.get(den, 0)}
+        value = rate(row.get(num, 0), row.get(den, 0))
+        return {"value": value, "numerator": row.get(num, 0), "denominator": row.get(den, 0),
+                "no_data": value is None}
 
     return {Module.FIRST: share("first_resolved", "first_total"), Module.REPEAT: count("repeat"),
             Module.BACKLOG: share("backlog_resolved", "backlog_total"), Module.MAIN_FIELDS: count("main_fields"),
             Module.SKIP_LEVEL: count("skip_level"), Module.SATISFACTION: share("satisfied", "evaluated")}
 
 
-def _competition_ranks(values: list[Decimal], higher_is_better: bool) -> list[int]:
-    """1, 2, 2, 4: equal values share the better rank."""
-    ordered = sorted(values, reverse=higher_is_better)
+def competition_ranks(values: list, higher_is_better: bool) -> list[int | None]:
+    """1, 2, 2, 4: equal values share the better rank; a None (无数据) is not ranked and takes no place."""
+    ordered = sorted((v for v in values if v is not None), reverse=higher_is_better)
     first_at = {}
     for position, value in enumerate(ordered, start=1):
         first_at.setdefault(value, position)
-    return [first_at[v] for v in values]
+    return [None if v is None else first_at[v] for v in values]
+
+
+def band_ends(bands: list[dict], ranked: int) -> list[int]:
+    """The last position of each share band among ``ranked`` units: ceil(units × cumulative share / 100)."""
+    ends, cumulative = [], Decimal(0)
+    for band in bands:
+        cumulative += Decimal(str(band["share"]))
+        ends.append(int((cumulative * ranked / 100).quantize(Decimal(1), rounding=ROUND_CEILING)))
+    return ends
 
 
 def _bands(scheme: IndicatorScheme, results: list[UnitResult]) -> None:
-    n = len(results)
-    for result in results:
+    """Colour the ranked units; units without an index keep the grey of 无数据 and are not counted in the shares."""
+    ranked = [r for r in results if r.rank is not None]
+    ends = band_ends(scheme.bands, len(ranked)) if scheme.band_mode != BandMode.SCORE else []
+    last = len(scheme.bands) - 1
+    for result in ranked:
         if scheme.band_mode == BandMode.SCORE:
             band = next((i for i, b in enumerate(scheme.bands) if result.index >= Decimal(str(b["min_score"]))),
-                        len(scheme.bands) - 1)
+                        last)
         else:
-            cumulative, band = Decimal(0), len(scheme.bands) - 1
-            for i, b in enumerate(scheme.bands):
-                cumulative += Decimal(str(b["share"]))
-                if result.rank <= (cumulative * n / 100).quantize(Decimal(1), rounding=ROUND_CEILING):
-                    band = i
-                    break
+            # The rank is the position of the first of a tie, so the whole tie takes that position's (better) band.
+            band = next((i for i, end in enumerate(ends) if result.rank <= end), last)
         result.band, result.colour_name, result.colour = band, scheme.bands[band]["name"], scheme.bands[band]["colour"]
 
 
 def _rank_group(scheme: IndicatorScheme, results: list[UnitResult]) -> None:
     table = [Decimal(str(s)) for s in scheme.rank_scores]
     weights = {m: Decimal(str(scheme.weights.get(m, 0))) for m in Module.values}
-    total_weight = sum(weights.values()) or Decimal(1)
+    full_marks = scheme.no_data_rule == NoDataRule.FULL_MARKS
     for module in Module.values:
-        ranks = _competition_ranks([r.values[module]["value"] for r in results], HIGHER_IS_BETTER[module])
+        ranks = competition_ranks([r.values[module]["value"] for r in results], HIGHER_IS_BETTER[module])
         for result, rank in zip(results, ranks, strict=True):
             result.ranks[module] = rank
-            result.scores[module] = table[min(rank, len(table)) - 1]
+            if rank is not None:
+                result.scores[module] = table[min(rank, len(table)) - 1]
+            else:  # 无数据: full marks, or left out of the mean (None)
+                result.scores[module] = table[0] if full_marks else None
     for result in results:
-        weighted = sum(weights[m] * result.scores[m] for m in Module.values) / total_weight
+        counted = [m for m in Module.values if weights[m] > 0 and result.ranks[m] is not None]
+        scored = [m for m in Module.values if weights[m] > 0 and result.scores[m] is not None]
+        if not counted:  # nothing to count in any weighted module: no index, whatever the rule for 无数据
+            result.index = None
+            continue
+        weighted = sum(weights[m] * result.scores[m] for m in scored) / sum(weights[m] for m in scored)
         result.index = weighted.quantize(CENT, rounding=ROUND_HALF_UP)
-    ordered = sorted(results, key=lambda r: (-r.index, -r.values[Module.SATISFACTION]["value"],
-                                             -r.values[Module.FIRST]["value"], r.unit.sort_order, r.unit.name))
-    for position, result in enumerate(ordered, start=1):
-        result.rank = position
-    results.sort(key=lambda r: r.rank)
+    ranks = competition_ranks([r.index for r in results], higher_is_better=True)
+    for result, rank in zip(results, ranks, strict=True):
+        result.rank = rank
+    # By rank; a tie, and the units without an index after everyone, in the county's order.
+    results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.order))
     _bands(scheme, results)
 
 
 def compute_ranking(*, county: Region, scheme: IndicatorScheme, start: date, end: date) -> dict[str, list]:
-    """Townships and departments of ``county`` ranked for [start, end] under ``scheme``: {group: [UnitResult]}.
-    Three GROUP BY queries over the cases and dossiers, whatever their number."""
+    """Townships and departments of ``county`` ranked for [start, end] under ``scheme``: {group: [UnitResult]} in the
+    order they are listed. Three GROUP BY queries over the cases and dossiers, whatever their number."""
     units = _units(county)
     cases = _case_counts(county, scheme, start, end)
     backlog = _backlog_counts(county, end)
     out = {}
     for group, members in units.items():
         results = []
-        for unit, region, key in members:
+        for order, (unit, region, key) in enumerate(members):
             row = {**cases[group].get(key, {}), **backlog[group].get(key, {})}
-            results.append(UnitResult(group=group, unit=unit, region=region, values=_module_values(row)))
+            results.append(UnitResult(group=group, unit=unit, region=region, values=_module_values(row),
+                                      order=order))
         if results:
             _rank_group(scheme, results)
         out[group] = results
@@ -196,7 +232,8 @@ def snapshot_list(*, user):
 
 
 def snapshot_rows(snapshot: RankingSnapshot):
-    return snapshot.rows.select_related("unit", "region").order_by("group", "rank")
+    """The snapshot's rows as published: by group, then by position (rank; a tie in the county's order; 无数据 last)."""
+    return snapshot.rows.select_related("unit", "region").order_by("group", "position")
 
 
 def previous_snapshot(snapshot: RankingSnapshot) -> RankingSnapshot | None:
@@ -227,9 +264,10 @@ def rank_changes(snapshot: RankingSnapshot, before: RankingSnapshot | None = Non
         before = year_ago_snapshot(snapshot) if year_on_year else previous_snapshot(snapshot)
     if before is None:
         return {}
-    earlier = dict(RankingRow.objects.filter(snapshot=before).values_list("unit_id", "rank"))
-    return {unit_id: earlier[unit_id] - rank for unit_id, rank in snapshot.rows.values_list("unit_id", "rank")
-            if unit_id in earlier}
+    earlier = dict(RankingRow.objects.filter(snapshot=before, rank__isnull=False).values_list("unit_id", "rank"))
+    # A unit not ranked in either period (无数据) has no arrow.
+    return {unit_id: earlier[unit_id] - rank for unit_id, rank in snapshot.rows.filter(rank__isnull=False)
+            .values_list("unit_id", "rank") if unit_id in earlier}
 
 
 def cadre_ranking(*, user, start: date, end: date, limit: int = 50):

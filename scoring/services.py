@@ -141,17 +141,23 @@ def snapshot_generate(*, county: Region, kind: str, day: date) -> RankingSnapsho
                                                       scheme=scheme)
     except IntegrityError:  # generated meanwhile by another worker
         return RankingSnapshot.objects.get(county=county, kind=kind, period_start=start)
+    # The one computation every reader shows: the bulletin, the map, the Excel sheet and the API read these rows.
     rows = []
     for group, results in compute_ranking(county=county, scheme=scheme, start=start, end=end).items():
-        for r in results:
+        for position, r in enumerate(results, start=1):
             rows.append(RankingRow(
                 snapshot=snapshot, group=group, unit=r.unit, region=r.region,
                 name=r.region.name if r.region is not None else r.unit.name, index=r.index, rank=r.rank,
-                band=r.band, colour_name=r.colour_name, colour=r.colour, ranks=r.ranks,
-                scores={m: str(s) for m, s in r.scores.items()},
-                values={m: {**v, "value": str(v["value"])} for m, v in r.values.items()}))
+                band=r.band, colour_name=r.colour_name, colour=r.colour, ranks=r.ranks, position=position,
+                scores={m: _text(s) for m, s in r.scores.items()},
+                values={m: {**v, "value": _text(v["value"])} for m, v in r.values.items()}))
     RankingRow.objects.bulk_create(rows)
     return snapshot
+
+
+def _text(value: Decimal | None) -> str | None:
+    """A figure as the snapshot's JSON keeps it: "97.62" (exact, not a float), or null for 无数据."""
+    return None if value is None else str(value)
 
 
 BULLETIN_CATCH_UP_DAYS = 7  # mornings the beat may have missed (a server down over a long weekend)

@@ -28,7 +28,7 @@ from xinfang.pages import PAGE_SIZE, form_error_text, get_or_404, user_county_or
 
 from . import selectors, services
 from .choices import Module, PeriodKind, UnitGroup
-from .exports import change_text, module_text, write_snapshot
+from .exports import change_text, colour_text, index_text, module_text, rank_text, rule_notes, write_snapshot
 from .filtersets import RankingSnapshotFilterSet
 from .forms import BandFormSet, CorrectionForm, GenerateForm, GeoJSONForm, PointSchemeForm, SchemeForm, band_initial
 
@@ -41,8 +41,22 @@ def _snapshot_or_404(request, pk):
     return get_or_404(selectors.snapshot_list(user=request.user), pk)
 
 
+def _cells(row) -> list[dict]:
+    """A row's six modules as the page shows them: the value (or 无数据) and the score (or — when left out)."""
+    return [{"module": m, "label": label, "text": module_text(m, row.values.get(m)),
+             "no_data": bool((row.values.get(m) or {}).get("no_data")), "rank": row.ranks.get(m),
+             "score": row.scores.get(m)} for m, label in Module.choices]
+
+
+def _all_tied(rows) -> bool:
+    """Every ranked unit of the group shares first place (a quiet day): the page says so, lest it look like a fault."""
+    ranks = {row.rank for row in rows if row.rank is not None}
+    return len([row for row in rows if row.rank is not None]) > 1 and ranks == {1}
+
+
 def _table(snapshot, changes: dict, group: str | None = None, yoy: dict | None = None) -> dict[str, list]:
-    """The snapshot's rows by group, each with its module cells and its arrows (环比, 同比), ready for a template."""
+    """The snapshot's rows by group, each with its module cells and its arrows (环比, 同比), ready for a template: the
+    stored rank, index and colour, read as the Excel sheet reads them (exports.py)."""
     tables = {g: [] for g in UnitGroup.values}
     rows = selectors.snapshot_rows(snapshot)
     if group:
@@ -53,8 +67,8 @@ def _table(snapshot, changes: dict, group: str | None = None, yoy: dict | None =
         row.change_text = change_text(change)
         row.yoy = (yoy or {}).get(row.unit_id) or 0
         row.yoy_text = change_text((yoy or {}).get(row.unit_id))
-        row.cells = [{"module": m, "label": label, "text": module_text(m, row.values.get(m)),
-                      "rank": row.ranks.get(m), "score": row.scores.get(m)} for m, label in Module.choices]
+        row.rank_text, row.index_text, row.colour_text = rank_text(row), index_text(row), colour_text(row)
+        row.cells = _cells(row)
         tables[row.group].append(row)
     return tables
 
@@ -117,7 +131,8 @@ def snapshot(request, pk):
                     yoy=selectors.rank_changes(shot, year_ago) if year_ago else {})
     return render(request, "scoring/snapshot.html", {
         "snapshot": shot, "previous": previous, "year_ago": year_ago, "scheme": shot.scheme, "modules": Module.choices,
-        "groups": [(group, label, tables[group]) for group, label in UnitGroup.choices]})
+        "groups": [(group, label, tables[group], _all_tied(tables[group])) for group, label in UnitGroup.choices],
+        "notes": rule_notes(shot.scheme), "has_no_data": any(r.no_data for rows in tables.values() for r in rows)})
 
 
 @login_required
@@ -171,15 +186,20 @@ def ranking_map(request):
     tables = _table(shot, selectors.rank_changes(shot))
     townships = tables[UnitGroup.TOWNSHIP]
     tiles = [{"name": row.name, "unit": row.unit.name,
-              "code": row.region.code if row.region_id else "", "index": str(row.index), "rank": row.rank,
-              "colour": row.colour, "colour_name": row.colour_name, "change": row.change_text,
+              "code": row.region.code if row.region_id else "", "index": row.index_text, "rank": row.rank_text,
+              "value": None if row.no_data else str(row.index), "no_data": row.no_data,
+              "colour": row.colour, "colour_name": row.colour_text, "change": row.change_text,
               "url": reverse("scoring:unit_detail", args=[shot.pk, row.unit_id])} for row in townships]
     geojson = selectors.county_geojson(shot.county)
     chart = {"tiles": tiles, "bands": shot.scheme.bands,
              "geojson": _map_features(geojson, townships) if geojson else None,
-             "labels": {"index": _("信访指数"), "rank": _("排名"), "colour": _("颜色")}}
+             "labels": {"index": _("信访指数"), "rank": _("排名"), "colour": _("颜色"),
+                        "place": _("第%(rank)s名") % {"rank": "{rank}"}}}
     context.update(townships=townships, departments=tables[UnitGroup.DEPARTMENT], chart=chart,
+                   townships_tied=_all_tied(townships), departments_tied=_all_tied(tables[UnitGroup.DEPARTMENT]),
                    has_geojson=geojson is not None, scheme=shot.scheme, modules=Module.choices,
+                   notes=rule_notes(shot.scheme),
+                   has_no_data=any(r.no_data for rows in tables.values() for r in rows),
                    others=selectors.snapshot_list(user=request.user).order_by("-period_start", "kind")[:20],
                    geojson_form=GeoJSONForm(auto_id="geo-%s"))
     return render(request, "scoring/map.html", context)
@@ -218,15 +238,16 @@ def unit_detail(request, pk, unit_id):
         raise Http404
     change = selectors.rank_changes(shot).get(row.unit_id)
     links = _case_links(shot, row, list(shot.scheme.main_categories.all()))
-    modules = [{"module": m, "label": label, "text": module_text(m, row.values.get(m)),
-                "numerator": (row.values.get(m) or {}).get("numerator"),
-                "denominator": (row.values.get(m) or {}).get("denominator"), "rank": row.ranks.get(m),
-                "score": row.scores.get(m), "weight": shot.scheme.weights.get(m, 0), "links": links[m]}
-               for m, label in Module.choices]
+    modules = [{**cell, "numerator": (row.values.get(cell["module"]) or {}).get("numerator"),
+                "denominator": (row.values.get(cell["module"]) or {}).get("denominator"),
+                "weight": shot.scheme.weights.get(cell["module"], 0), "links": links[cell["module"]]}
+               for cell in _cells(row)]
     everything = {"received_after": shot.period_start.isoformat(), "received_before": shot.period_end.isoformat(),
                   **({"region": row.region.code} if row.region_id else {"unit": row.unit_id})}
+    row.rank_text, row.index_text, row.colour_text = rank_text(row), index_text(row), colour_text(row)
     return render(request, "scoring/unit_detail.html", {
         "snapshot": shot, "row": row, "modules": modules, "change_text": change_text(change), "change": change or 0,
+        "notes": rule_notes(shot.scheme),
         "all_cases": f"{reverse('cases:list')}?{urlencode(everything)}"})
 
 

@@ -10,7 +10,7 @@ from cases.models import Category
 from deadlines.api.serializers import NamedChoiceField
 from xinfang.dates import DATE_VALIDATORS
 
-from ..choices import BandMode, PeriodKind, UnitGroup
+from ..choices import BandMode, NoDataRule, PeriodKind, UnitGroup
 from ..forms import COLOUR
 from ..models import IndicatorScheme, RankingRow, RankingSnapshot
 
@@ -18,9 +18,13 @@ from ..models import IndicatorScheme, RankingRow, RankingSnapshot
 
 
 class RankingRowSerializer(serializers.ModelSerializer):
-    """One unit of a snapshot. ``values`` holds each module's {value, numerator, denominator} (rates in %, counts as
-    whole numbers), ``ranks`` and ``scores`` each module's rank and score; ``change`` is how many places the unit
-    rose (positive) or fell since the previous snapshot of the same kind, null when it was not ranked then."""
+    """One unit of a snapshot, as the bulletin, the map and the Excel sheet show it. ``values`` holds each module's
+    {value, numerator, denominator, no_data} (rates in %, counts as whole numbers; a rate with nothing to count has
+    value null and no_data true), ``ranks`` and ``scores`` each module's rank and score (null: 无数据, not ranked, and
+    left out of the index unless the scheme scores it as full marks). Equal indices share the rank and the colour.
+    ``no_data`` true: nothing to count in any module, so index, rank and band are null (grey, listed last).
+    ``change`` is how many places the unit rose (positive) or fell since the previous snapshot of the same kind, null
+    when it was not ranked then."""
 
     group = NamedChoiceField(UnitGroup, read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
@@ -28,11 +32,12 @@ class RankingRowSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True, default=None)
     change = serializers.SerializerMethodField(help_text=_("与上期相比上升（正）或下降（负）的名次"))
     change_yoy = serializers.SerializerMethodField(help_text=_("与上年同期相比上升（正）或下降（负）的名次"))
+    no_data = serializers.BooleanField(read_only=True, help_text=_("各模块均无数据：不排名、不着色，指数为空"))
 
     class Meta:
         model = RankingRow
         fields = ["id", "group", "unit", "unit_name", "region", "region_name", "name", "rank", "change", "change_yoy",
-                  "index", "band", "colour_name", "colour", "values", "ranks", "scores"]
+                  "index", "no_data", "band", "colour_name", "colour", "values", "ranks", "scores"]
         read_only_fields = fields
 
     def get_change(self, row) -> int | None:
@@ -49,11 +54,13 @@ class RankingSnapshotSerializer(serializers.ModelSerializer):
     county = serializers.CharField(source="county.code", read_only=True)
     county_name = serializers.CharField(source="county.name", read_only=True)
     scheme_version = serializers.IntegerField(source="scheme.version", read_only=True)
+    no_data_rule = NamedChoiceField(NoDataRule, source="scheme.no_data_rule", read_only=True,
+                                    help_text=_("无数据模块的计分方式（生成时的规则版本）"))
 
     class Meta:
         model = RankingSnapshot
         fields = ["id", "county", "county_name", "kind", "period_start", "period_end", "scheme", "scheme_version",
-                  "generated_at"]
+                  "no_data_rule", "generated_at"]
         read_only_fields = fields
 
 

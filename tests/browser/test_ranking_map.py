@@ -38,3 +38,25 @@ def test_the_five_colour_map_drills_into_a_township(page, arranged, county):  # 
     assert "河口镇" in content and "100.00" in content
     link = page.locator("a[href*='/cases/?']").first
     assert county.townships[1].code in link.get_attribute("href")
+
+
+def test_tied_townships_are_drawn_in_one_colour_with_the_rule_beneath(page, arranged, county):  # noqa: F811
+    # October: nothing was received, so both townships did equally well — first, and green, both of them.
+    snapshot = ss.snapshot_generate(county=county.region, kind="month", day=date(2026, 10, 15))
+    login(page, "zhang.caseworker")
+    page.goto(page.base_url + f"/scoring/map/?snapshot={snapshot.pk}")
+    page.wait_for_function("document.querySelector('#chart-grid canvas') !== null")
+
+    drawn = page.evaluate("""() => {
+        const chart = echarts.getInstanceByDom(document.getElementById('chart-grid'));
+        const data = chart.getModel().getSeriesByIndex(0).getData();
+        const out = [];
+        for (let i = 0; i < data.count(); i++) {
+            if (data.getName(i)) out.push([data.getName(i), data.getItemVisual(i, 'style').fill]);  // not the root
+        }
+        return out;
+    }""")
+    assert len(drawn) == 2 and {fill for _name, fill in drawn} == {"#2e7d32"}
+    ranks = page.locator("[data-testid=township-list] tbody tr td:first-child").all_inner_texts()
+    assert ranks == ["1", "1"]
+    assert page.get_by_test_id("rule-notes").is_visible()

@@ -39,10 +39,14 @@ def test_a_snapshot_has_its_rows_indices_and_arrows(api_as, caseworker, county, 
     assert body["previous"] == october.pk
     townships = [(r["unit_name"], r["index"], r["rank"], r["change"], r["colour_name"]) for r in body["rows"]
                  if r["group"] == "township"]
-    assert townships == [("河口镇党委政府", "100.00", 1, 1, "绿"), ("怀宁县城关镇党委政府", "98.40", 2, -1, "黄")]
+    # October: both townships tied first; November: 河口镇 keeps first place, 城关镇 falls one.
+    assert townships == [("河口镇党委政府", "100.00", 1, 0, "绿"), ("怀宁县城关镇党委政府", "98.00", 2, -1, "黄")]
     chengguan = next(r for r in body["rows"] if r["unit"] == county.township_government.pk)
     assert chengguan["region"] == county.townships[0].code
-    assert chengguan["values"]["first"] == {"value": "90.00", "numerator": 9, "denominator": 10}
+    assert chengguan["values"]["first"] == {"value": "90.00", "numerator": 9, "denominator": 10, "no_data": False}
+    assert chengguan["values"]["backlog"] == {"value": None, "numerator": 0, "denominator": 0, "no_data": True}
+    assert (chengguan["ranks"]["backlog"], chengguan["scores"]["backlog"], chengguan["no_data"]) == (None, None, False)
+    assert body["no_data_rule"] == "exclude"
 
 
 def test_the_rows_of_one_group(api_as, caseworker, county, november):  # noqa: F811
@@ -51,8 +55,8 @@ def test_the_rows_of_one_group(api_as, caseworker, county, november):  # noqa: F
     rows = api.get(f"/api/v1/ranking-snapshots/{november.pk}/rows/?group=department").json()
     bad = api.get(f"/api/v1/ranking-snapshots/{november.pk}/rows/?group=village")
 
-    assert [(r["unit_name"], r["index"]) for r in rows] == [("县人力资源和社会保障局", "100.00"),
-                                                           ("怀宁县住房和城乡建设局", "99.20")]
+    assert sorted((r["unit_name"], r["index"], r["rank"], r["colour_name"]) for r in rows) == [
+        ("县人力资源和社会保障局", "100.00", 1, "绿"), ("怀宁县住房和城乡建设局", "100.00", 1, "绿")]
     assert bad.status_code == 400 and bad.json()["code"] == "invalid"
 
 

@@ -27,8 +27,7 @@ def november(arranged, county):  # noqa: F811 - the fixture, used
 
 @pytest.fixture
 def october(arranged, county):  # noqa: F811
-    """October had no petitions: every unit ties, so 城关镇 ranks before 河口镇 by name, and falls a place in
-    November."""
+    """October had no petitions: every unit ties first (and green), and 城关镇 falls a place in November."""
     return ss.snapshot_generate(county=county.region, kind="month", day=date(2026, 10, 15))
 
 
@@ -59,10 +58,11 @@ def test_the_bulletin_shows_the_hand_computed_indices_and_colours(client_as, cas
 
     chengguan = row(html, f'data-unit="{county.township_government.pk}"')
     hekou = row(html, f'data-unit="{arranged["hekou"].pk}"')
-    assert 'data-index="98.40"' in chengguan and 'data-colour="黄"' in chengguan and "90.00%" in chengguan
+    assert 'data-index="98.00"' in chengguan and 'data-colour="黄"' in chengguan and "90.00%" in chengguan
     assert 'data-index="100.00"' in hekou and 'data-colour="绿"' in hekou
+    assert '<td class="text-end text-muted no-data" data-module="backlog">无数据</td>' in chengguan
     housing = row(html, f'data-unit="{county.housing.pk}"')
-    assert 'data-index="99.20"' in housing and "97.62%" in housing
+    assert 'data-index="100.00"' in housing and "97.62%" in housing
     assert "县人力资源和社会保障局" in html and "县信访局" not in html.split("ranking-township")[1]
 
 
@@ -70,7 +70,8 @@ def test_a_second_snapshot_shows_who_rose_and_who_fell(client_as, caseworker, co
                                                        arranged):  # noqa: F811
     html = client_as(caseworker).get(f"/scoring/{november.pk}/").content.decode()
 
-    assert "↑1" in row(html, f'data-unit="{arranged["hekou"].pk}"')
+    # Both shared first place in October; 河口镇 is still first, 城关镇 second.
+    assert 'data-testid="change">—<' in row(html, f'data-unit="{arranged["hekou"].pk}"')
     assert "↓1" in row(html, f'data-unit="{county.township_government.pk}"')
 
 
@@ -97,13 +98,16 @@ def test_the_excel_export_holds_every_row(client_as, caseworker, county, novembe
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     townships, departments = workbook["乡镇（街道）"], workbook["县直部门"]
-    rows = list(townships.iter_rows(min_row=3, values_only=True))
+    rows = list(townships.iter_rows(min_row=3, max_row=4, values_only=True))
     # Townships by their names, as on the bulletin (and as published: a later rename leaves the sheet alone).
     assert [(r[0], r[2], r[-2], r[-1]) for r in rows] == [(1, "怀宁县河口镇", 100.0, "绿"),
-                                                          (2, "怀宁县城关镇", 98.4, "黄")]
+                                                          (2, "怀宁县城关镇", 98.0, "黄")]
     assert rows[1][3] == "90.00%"  # the first-petition rate
-    assert [r[2] for r in departments.iter_rows(min_row=3, values_only=True)] == [
-        "县人力资源和社会保障局", "怀宁县住房和城乡建设局"]
+    assert (rows[1][7], rows[1][8]) == ("无数据", "—")  # no backlog dossier: not counted, no score
+    assert {r[2] for r in departments.iter_rows(min_row=3, max_row=4, values_only=True)} == {
+        "县人力资源和社会保障局", "怀宁县住房和城乡建设局"}
+    notes = [r[0] for r in townships.iter_rows(min_row=5, values_only=True) if r and r[0]]
+    assert any("并列" in note for note in notes)  # the rules travel with the sheet
 
 
 def test_another_countys_caseworker_finds_no_snapshot(client_as, other_caseworker, county, november):
@@ -154,7 +158,7 @@ def test_the_map_shows_the_townships_as_coloured_tiles(client_as, caseworker, co
 
     data = map_data(html)
     assert [(t["name"], t["index"], t["colour_name"], t["colour"]) for t in data["tiles"]] == [
-        (HEKOU, "100.00", "绿", "#2e7d32"), (CHENGGUAN, "98.40", "黄", "#f9a825")]
+        (HEKOU, "100.00", "绿", "#2e7d32"), (CHENGGUAN, "98.00", "黄", "#f9a825")]
     assert data["tiles"][0]["url"] == f"/scoring/{november.pk}/units/{arranged['hekou'].pk}/"
     assert data["geojson"] is None
     assert 'data-testid="ranking-department"' in html
@@ -213,7 +217,8 @@ def test_drilling_into_a_township_links_to_its_cases(client_as, caseworker, coun
     assert f"/cases/?{period}&amp;region={code}&amp;is_repeat=true" in html
     assert f"/cases/?{period}&amp;region={code}&amp;is_skip_level=true" in html
     assert f"category={arranged['scheme'].main_categories.get().pk}" in html
-    assert "98.40" in html and "9 / 10" in html
+    assert "98.00" in html and "9 / 10" in html
+    assert 'data-module="backlog" data-no-data' in html and "不计入" in html
 
 
 def test_drilling_into_a_department_links_to_the_cases_it_leads(client_as, caseworker, county, november):
@@ -250,6 +255,7 @@ def test_the_cadre_ranking_refuses_a_malformed_date(client_as, caseworker, count
 def scheme_post(**changes) -> dict:
     data = {"weight_first": "20", "weight_repeat": "15", "weight_backlog": "20", "weight_main_fields": "15",
             "weight_skip_level": "15", "weight_satisfaction": "15", "rank_scores": "100, 95，90", "band_mode": "share",
+            "no_data_rule": "exclude",
             "band-TOTAL_FORMS": "3", "band-INITIAL_FORMS": "0",
             "band-0-name": "优", "band-0-colour": "#2e7d32", "band-0-threshold": "50",
             "band-1-name": "差", "band-1-colour": "#c62828", "band-1-threshold": "50",

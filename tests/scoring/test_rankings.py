@@ -1,5 +1,6 @@
 """The petition index on a small fixed county, every figure computed by hand: each module, its rank and score, the
-weighted index, the overall rank and the colour; the tie rule; snapshots that never change once made."""
+weighted index (a rate with nothing to count left out), the overall rank and the colour; snapshots that never change
+once made. Ties and 无数据 in depth: test_ties_and_no_data.py."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -76,7 +77,10 @@ def by_unit(results):
 
 def test_the_lanxi_check_82_of_84_is_97_62_percent():
     assert sel.rate(82, 84) == Decimal("97.62")
-    assert sel.rate(0, 0) == Decimal("100.00")
+
+
+def test_a_rate_with_nothing_to_count_has_no_value_not_a_perfect_one():
+    assert sel.rate(0, 0) is None
 
 
 def test_every_township_module_its_rank_score_index_and_colour(arranged, county):
@@ -84,17 +88,19 @@ def test_every_township_module_its_rank_score_index_and_colour(arranged, county)
     chengguan, hekou = towns["怀宁县城关镇党委政府"], towns["河口镇党委政府"]
 
     assert {m: v["value"] for m, v in chengguan.values.items()} == {
-        "first": Decimal("90.00"), "repeat": 2, "backlog": Decimal("100.00"), "main_fields": 3, "skip_level": 1,
+        "first": Decimal("90.00"), "repeat": 2, "backlog": None, "main_fields": 3, "skip_level": 1,
         "satisfaction": Decimal("90.00")}
     assert (chengguan.values["first"]["numerator"], chengguan.values["first"]["denominator"]) == (9, 10)
+    assert chengguan.values["backlog"] == {"value": None, "numerator": 0, "denominator": 0, "no_data": True}
     assert {m: v["value"] for m, v in hekou.values.items()} == {
-        "first": Decimal("100.00"), "repeat": 0, "backlog": Decimal("100.00"), "main_fields": 0, "skip_level": 0,
+        "first": Decimal("100.00"), "repeat": 0, "backlog": None, "main_fields": 0, "skip_level": 0,
         "satisfaction": Decimal("100.00")}
-    # 河口镇 leads every module; both have no backlog, so they share rank 1 there (100 points each).
-    assert chengguan.ranks == {"first": 2, "repeat": 2, "backlog": 1, "main_fields": 2, "skip_level": 2,
+    # 河口镇 leads every module; neither has a backlog dossier, so neither is ranked or scored there.
+    assert chengguan.ranks == {"first": 2, "repeat": 2, "backlog": None, "main_fields": 2, "skip_level": 2,
                                "satisfaction": 2}
-    # (20×98 + 15×98 + 20×100 + 15×98 + 15×98 + 15×98) / 100 = 98.40
-    assert (chengguan.index, hekou.index) == (Decimal("98.40"), Decimal("100.00"))
+    assert chengguan.scores["backlog"] is None
+    # Backlog left out, the other weights renormalised: (20×98 + 15×98 + 15×98 + 15×98 + 15×98) / 80 = 98.00
+    assert (chengguan.index, hekou.index) == (Decimal("98.00"), Decimal("100.00"))
     assert (hekou.rank, hekou.colour_name, chengguan.rank, chengguan.colour_name) == (1, "绿", 2, "黄")
 
 
@@ -103,36 +109,43 @@ def test_every_department_module_with_the_lanxi_rate(arranged, county):
     housing, hrss = departments[county.housing.name], departments["县人力资源和社会保障局"]
 
     assert housing.values["first"]["value"] == Decimal("97.62")
-    assert housing.values["backlog"] == {"value": Decimal("0.00"), "numerator": 0, "denominator": 1}
+    assert housing.values["backlog"] == {"value": Decimal("0.00"), "numerator": 0, "denominator": 1,
+                                         "no_data": False}
     assert housing.values["satisfaction"]["value"] == Decimal("100.00")  # 82 evaluated, 82 satisfied
-    # 人社局 had nothing to do: nothing undone. 住建局: 98 for the first-petition and backlog modules, 100 elsewhere:
-    # (20×98 + 15×100 + 20×98 + 15×100 + 15×100 + 15×100) / 100 = 99.20
-    assert (hrss.index, housing.index) == (Decimal("100.00"), Decimal("99.20"))
-    assert (hrss.rank, housing.rank) == (1, 2)
+    # 人社局 had nothing to count in the three rates (无数据), and no repeat, main-field or skip-level petition.
+    assert [m for m, v in hrss.values.items() if v["no_data"]] == ["first", "backlog", "satisfaction"]
+    assert (hrss.ranks["first"], hrss.scores["first"]) == (None, None)
+    # 住建局 is the only department with a rate to rank, so it places first in each (排名赋分 ranks units, not rates):
+    # 100 everywhere. 人社局: 100 in the three counts it shares with 住建局, the rates left out. A tie.
+    assert (housing.ranks["backlog"], housing.scores["backlog"]) == (1, Decimal(100))
+    assert (hrss.index, housing.index) == (Decimal("100.00"), Decimal("100.00"))
+    assert (hrss.rank, housing.rank, hrss.colour_name, housing.colour_name) == (1, 1, "绿", "绿")
     assert set(departments) == {county.housing.name, "县人力资源和社会保障局"}  # bureau and government are not ranked
 
 
-def test_equal_indices_are_ordered_by_satisfaction_then_first_petitions_then_unit_order():
+def test_equal_indices_share_the_rank_and_are_listed_in_the_countys_order():
     from types import SimpleNamespace
 
     from scoring.selectors import UnitResult, _rank_group
 
     scheme = SimpleNamespace(weights={"first": 1, "repeat": 0, "backlog": 0, "main_fields": 0, "skip_level": 0,
                                       "satisfaction": 0},
-                             rank_scores=[100, 90], band_mode="share", bands=ss.DEFAULT_BANDS)
+                             rank_scores=[100, 90], band_mode="share", bands=ss.DEFAULT_BANDS, no_data_rule="exclude")
 
     def unit(name, order, first, satisfaction):
-        values = {m: {"value": Decimal(0)} for m in ("repeat", "backlog", "main_fields", "skip_level")}
-        values["first"] = {"value": Decimal(first)}
-        values["satisfaction"] = {"value": Decimal(satisfaction)}
-        return UnitResult(group="township", unit=SimpleNamespace(name=name, sort_order=order), region=None,
-                          values=values)
+        values = {m: {"value": Decimal(0), "no_data": False} for m in ("repeat", "backlog", "main_fields",
+                                                                         "skip_level")}
+        values["first"] = {"value": Decimal(first), "no_data": False}
+        values["satisfaction"] = {"value": Decimal(satisfaction), "no_data": False}
+        return UnitResult(group="township", unit=SimpleNamespace(name=name), region=None, values=values, order=order)
 
+    # Satisfaction differs, but carries no weight here: the indices are equal, and so are the ranks and colours.
     results = [unit("甲镇", 1, 90, 80), unit("乙镇", 2, 90, 95), unit("丙镇", 0, 90, 95)]
     _rank_group(scheme, results)
 
-    assert [(r.unit.name, r.index, r.rank) for r in results] == [
-        ("丙镇", Decimal("100.00"), 1), ("乙镇", Decimal("100.00"), 2), ("甲镇", Decimal("100.00"), 3)]
+    assert [(r.unit.name, r.index, r.rank, r.colour_name) for r in results] == [
+        ("丙镇", Decimal("100.00"), 1, "绿"), ("甲镇", Decimal("100.00"), 1, "绿"),
+        ("乙镇", Decimal("100.00"), 1, "绿")]
 
 
 def test_a_snapshot_is_made_once_and_never_changes(arranged, county, caseworker, wages):
