@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import UpperSource
 from xinfang.dates import DATE_VALIDATORS
 
-from .choices import BandMode, Module, PeriodKind, PointEvent
+from .choices import BandMode, Module, NoDataRule, PeriodKind, PointEvent
 from .selectors import GEOJSON_MAX_BYTES
 
 COLOUR = RegexValidator(r"^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$", _("颜色须为#开头的十六进制色值，如#2e7d32。"))
@@ -37,6 +37,10 @@ class SchemeForm(forms.Form):
     rank_scores = forms.CharField(label=_("排名赋分表"), max_length=1000,
                                   help_text=_("按名次依次填写得分，用逗号分隔，如“100,98,96”；超出表长的名次得最后一项的分数。"))
     band_mode = forms.ChoiceField(label=_("分色方式"), choices=BandMode.choices)
+    no_data_rule = forms.ChoiceField(
+        label=_("无数据模块"), choices=NoDataRule.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        help_text=_("比率类模块本期无可统计的事项（如无初信初访、无满意度评价）时显示“无数据”；各模块均无数据的单位不排名、不着色。"))
     main_categories = forms.ModelMultipleChoiceField(label=_("三大领域类别"), queryset=None, required=False,
                                                      widget=forms.CheckboxSelectMultiple)
 
@@ -52,7 +56,7 @@ class SchemeForm(forms.Form):
     def initial_from(scheme) -> dict:
         return {**{f"weight_{m}": scheme.weights.get(m, 0) for m in Module.values},
                 "rank_scores": ",".join(str(s) for s in scheme.rank_scores), "band_mode": scheme.band_mode,
-                "main_categories": [c.pk for c in scheme.main_categories.all()]}
+                "no_data_rule": scheme.no_data_rule, "main_categories": [c.pk for c in scheme.main_categories.all()]}
 
     def weight_fields(self):
         return [self[f"weight_{m}"] for m in Module.values]
@@ -72,7 +76,7 @@ class SchemeForm(forms.Form):
         data = self.cleaned_data
         return {"weights": {m: plain_number(data[f"weight_{m}"]) for m in Module.values},
                 "rank_scores": data["rank_scores"], "band_mode": data["band_mode"],
-                "main_categories": list(data["main_categories"])}
+                "no_data_rule": data["no_data_rule"], "main_categories": list(data["main_categories"])}
 
 
 class BandForm(forms.Form):

@@ -15,7 +15,7 @@ from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, User
 from xinfang.org.services import audit_record, require_own_county, require_visible
 
-from .choices import BandMode, Module, PeriodKind, PointEvent
+from .choices import BandMode, Module, NoDataRule, PeriodKind, PointEvent
 from .models import IndicatorScheme, PointEntry, PointScheme, RankingRow, RankingSnapshot
 
 
@@ -74,8 +74,10 @@ def _number(value, low, high) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
 
 
-def _check_scheme(weights: dict, rank_scores: list, band_mode: str, bands: list) -> None:
+def _check_scheme(weights: dict, rank_scores: list, band_mode: str, bands: list, no_data_rule: str) -> None:
     errors = {}
+    if no_data_rule not in NoDataRule.values:
+        errors["no_data_rule"] = [_("请选择无数据模块的计分方式。")]
     if set(weights) != set(Module.values) or any(not _number(w, 0, 1000) for w in weights.values()) \
             or not sum(weights.values()):
         errors["weights"] = [_("六个模块都须有0至1000的权重，且不能全为0。")]
@@ -94,22 +96,25 @@ def _check_scheme(weights: dict, rank_scores: list, band_mode: str, bands: list)
 
 @transaction.atomic
 def scheme_update(*, actor: User, county: Region, weights: dict, rank_scores: list, band_mode: str, bands: list,
-                  main_categories=None) -> IndicatorScheme:
+                  main_categories=None, no_data_rule: str | None = None) -> IndicatorScheme:
     """A county admin changes the petition-index rules: a new version becomes current; snapshots already generated
-    keep theirs (audited)."""
+    keep theirs (audited). ``main_categories`` and ``no_data_rule`` left out keep the current version's."""
     require_own_county(actor=actor, county=county, permission="scoring.change_indicatorscheme")
-    _check_scheme(weights, rank_scores, band_mode, bands)
     current = IndicatorScheme.objects.select_for_update().get(pk=scheme_for(county).pk)
+    no_data_rule = current.no_data_rule if no_data_rule is None else no_data_rule
+    _check_scheme(weights, rank_scores, band_mode, bands, no_data_rule)
     categories = list(main_categories) if main_categories is not None else list(current.main_categories.all())
     if any(c.county_id != county.pk for c in categories):
         raise ValidationFailed(_("请选择本县的信访类别。"), code="unknown_category")
     IndicatorScheme.objects.filter(pk=current.pk).update(is_current=False)
     scheme = IndicatorScheme.objects.create(county=county, version=current.version + 1, weights=weights,
                                            rank_scores=rank_scores, band_mode=band_mode, bands=bands,
-                                           created_by=actor)
+                                           no_data_rule=no_data_rule, created_by=actor)
     scheme.main_categories.set(categories)
-    audit_record(actor=actor, action="indicator_scheme.update", obj=scheme, region=county,
-                 changes={"version": [current.version, scheme.version]})
+    changes = {"version": [current.version, scheme.version]}
+    if no_data_rule != current.no_data_rule:
+        changes["no_data_rule"] = [current.no_data_rule, no_data_rule]
+    audit_record(actor=actor, action="indicator_scheme.update", obj=scheme, region=county, changes=changes)
     return scheme
 
 

@@ -149,12 +149,15 @@ class IndicatorSchemeSerializer(serializers.ModelSerializer):
                                         help_text=_("第1名、第2名……的得分；超出表长的名次得最后一项的分数。"))
     band_mode = NamedChoiceField(BandMode, label=_("分色方式"))
     bands = BandSerializer(label=_("五色分档"), many=True)
+    no_data_rule = NamedChoiceField(NoDataRule, label=_("无数据模块"), required=False,
+                                    help_text=_("exclude：不计入指数，其余权重按比例折算（默认）；full_marks：按满分计。"
+                                                "不填则沿用现行版本。"))
     main_categories = ScopedPrimaryKeyField(Category, label=_("三大领域类别"), many=True, required=False)
 
     class Meta:
         model = IndicatorScheme
         fields = ["id", "county", "version", "is_current", "weights", "rank_scores", "band_mode", "bands",
-                  "main_categories", "created_at"]
+                  "no_data_rule", "main_categories", "created_at"]
         read_only_fields = ["id", "county", "version", "is_current", "created_at"]
 
     def to_internal_value(self, data):

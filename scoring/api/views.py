@@ -126,7 +126,8 @@ class IndicatorSchemeView(APIView):
                     "bands": current.bands, **data}
         scheme = services.scheme_update(actor=request.user, county=county, weights=data["weights"],
                                         rank_scores=data["rank_scores"], band_mode=data["band_mode"],
-                                        bands=data["bands"], main_categories=data.get("main_categories"))
+                                        bands=data["bands"], main_categories=data.get("main_categories"),
+                                        no_data_rule=data.get("no_data_rule"))
         return Response(IndicatorSchemeSerializer(scheme).data)
 
     @extend_schema(summary="发布本县信访指数规则新版本（全部规则）", request=IndicatorSchemeSerializer,

@@ -15,7 +15,7 @@ from django.db import IntegrityError
 from openpyxl import load_workbook
 
 from scoring import services as ss
-from scoring.models import RankingRow
+from scoring.models import IndicatorScheme, RankingRow
 from scoring.selectors import UnitResult, _rank_group
 from tests.scoring.test_pages import map_data, row
 from tests.scoring.test_rankings import RESOLVED, arranged, cases, land, wages  # noqa: F401 — shared fixtures
@@ -152,6 +152,60 @@ def test_a_row_is_ranked_indexed_and_banded_or_none_of_the_three(county, arrange
 
 def test_the_scheme_leaves_modules_without_data_out_by_default(county):
     assert ss.scheme_for(county.region).no_data_rule == "exclude"
+
+
+def test_switching_to_full_marks_publishes_a_new_version_and_the_next_snapshot_scores_it(county_admin, county,
+                                                                                         arranged):  # noqa: F811
+    current = ss.scheme_for(county.region)
+    made = ss.scheme_update(actor=county_admin, county=county.region, weights=current.weights,
+                            rank_scores=current.rank_scores, band_mode=current.band_mode, bands=current.bands,
+                            no_data_rule="full_marks")
+
+    snapshot = ss.snapshot_generate(county=county.region, kind="month", day=date(2026, 11, 15))
+    chengguan = RankingRow.objects.get(snapshot=snapshot, unit=county.township_government)
+
+    assert (made.version, made.no_data_rule, snapshot.scheme_id) == (2, "full_marks", made.pk)
+    # 城关镇 has no dossier: still 无数据, but scored 100: (20×98 + 15×98 + 20×100 + 15×98 × 3) / 100 = 98.40
+    assert chengguan.values["backlog"] == {"value": None, "numerator": 0, "denominator": 0, "no_data": True}
+    assert (chengguan.scores["backlog"], chengguan.index) == ("100", Decimal("98.40"))
+
+
+def test_the_scheme_page_offers_the_rule_and_publishes_it(client_as, county_admin, county):
+    from tests.scoring.test_pages import scheme_post
+
+    client = client_as(county_admin)
+    html = client.get("/scoring/scheme/").content.decode()
+    assert "checked" in re.search(r'<input[^>]*name="no_data_rule" value="exclude"[^>]*>', html).group(0)
+
+    client.post("/scoring/scheme/", scheme_post(no_data_rule="full_marks"))
+
+    current = IndicatorScheme.objects.get(county=county.region, is_current=True)
+    assert (current.version, current.no_data_rule) == (2, "full_marks")
+    assert "按满分计" in client.get("/scoring/scheme/").content.decode()
+
+
+def test_the_api_reads_the_rule_and_a_patch_changes_only_it(api_as, county_admin, county):
+    api = api_as(county_admin)
+    assert api.get("/api/v1/indicator-scheme/").json()["no_data_rule"] == "exclude"
+
+    response = api.patch("/api/v1/indicator-scheme/", {"no_data_rule": "full_marks"}, format="json")
+    bad = api.patch("/api/v1/indicator-scheme/", {"no_data_rule": "zero"}, format="json")
+
+    assert response.status_code == 200
+    assert (response.json()["version"], response.json()["no_data_rule"], response.json()["weights"]) == (
+        2, "full_marks", ss.DEFAULT_WEIGHTS)
+    assert bad.status_code == 400 and "no_data_rule" in bad.json()["detail"]
+
+
+def test_a_put_without_the_rule_keeps_the_current_one(api_as, county_admin, county):
+    api = api_as(county_admin)
+    api.patch("/api/v1/indicator-scheme/", {"no_data_rule": "full_marks"}, format="json")
+    current = api.get("/api/v1/indicator-scheme/").json()
+
+    response = api.put("/api/v1/indicator-scheme/", {k: current[k] for k in ("weights", "rank_scores", "band_mode",
+                                                                             "bands")}, format="json")
+
+    assert (response.json()["version"], response.json()["no_data_rule"]) == (3, "full_marks")
 
 
 # Every reader shows the same stored rank and colour ------------------------------------------------------------
