@@ -65,8 +65,30 @@ class Period:
     def months(self) -> list[date]:
         return [_add_months(self.start, i) for i in range(self.length)]
 
-    def previous(self) -> "Period":
-        """环比: the same number of months just before."""
+    @property
+    def kind(self) -> str:
+        """``month``, ``quarter`` (a calendar quarter), ``year`` (January to a month of the same year: a whole year
+        or the year so far) or ``range`` (any other run of months)."""
+        if self.length == 1:
+            return "month"
+        if self.length == 3 and self.start.month in (1, 4, 7, 10):
+            return "quarter"
+        if self.start.month == 1 and self.start.year == self.end.year:
+            return "year"
+        return "range"
+
+    @property
+    def has_previous(self) -> bool:
+        """Whether 环比 means something: not for a year (so far) — its cumulative figures are compared with the
+        same months a year earlier only — nor for a run of twelve months or more, whose period just before is the
+        year-ago period (or overlaps it)."""
+        return self.kind != "year" and self.length < 12
+
+    def previous(self) -> "Period | None":
+        """环比: the same number of months just before (the month, the quarter, the run of months before), or None
+        where 环比 has no meaning (``has_previous``)."""
+        if not self.has_previous:
+            return None
         return Period(_add_months(self.start, -self.length), _add_months(self.start, -1))
 
     def year_ago(self) -> "Period":
@@ -104,7 +126,8 @@ def _month(value: str) -> date:
 
 def parse_period(start: str | None, end: str | None, today: date | None = None) -> Period:
     """A period from two ``yyyy-mm`` values; missing ones default to this year so far (January to this month).
-    Raises ValidationFailed (400) with a Chinese message for a malformed, reversed or too long period."""
+    Raises ValidationFailed (400) with a Chinese message for a malformed, reversed, too long or future period
+    (``invalid_period``, ``period_in_future``)."""
     today = today or timezone.localdate()
     this_month = today.replace(day=1)
     try:
@@ -119,6 +142,9 @@ def parse_period(start: str | None, end: str | None, today: date | None = None) 
     period = Period(first, last)
     if period.length > MAX_MONTHS:
         raise ValidationFailed(_("统计区间不能超过五年。"), code="invalid_period")
+    if last > this_month:
+        raise ValidationFailed(_("统计区间不能晚于本月（%(month)s）：未来的月份还没有信访事项。")
+                               % {"month": f"{this_month:%Y-%m}"}, code="period_in_future")
     return period
 
 
@@ -207,7 +233,10 @@ def _rollups(user, region: Region, *, by_township: bool = False):
     return rows
 
 
-def _kpi_values(counts: dict) -> dict:
+def _kpi_values(counts: dict | None) -> dict:
+    """Each KPI's rate over ``counts`` (all None without counts: a comparison that has no meaning)."""
+    if counts is None:
+        return dict.fromkeys((k.code for k in KPIS), None)
     return {k.code: share(counts[k.numerator], counts[k.denominator]) for k in KPIS}
 
 
@@ -240,12 +269,13 @@ def _kpis(region, period, current, previous, year_ago, by_channel) -> list[dict]
 
 
 def _counts(region, period, current, previous, year_ago) -> list[dict]:
-    """The headline counts, each with 环比 and 同比 (change in per cent)."""
+    """The headline counts, each with 环比 (None without ``previous``) and 同比, as a change in per cent."""
     out = []
     for code in ("received", "first", "repeat", "collective", "skip_level", "to_province", "to_beijing"):
+        before = previous[code] if previous is not None else None
         out.append({"code": code, "label": str(SETS[code].label), "value": current[code],
-                    "previous": previous[code], "year_ago": year_ago[code],
-                    "mom": change(current[code], previous[code], rate=False),
+                    "previous": before, "year_ago": year_ago[code],
+                    "mom": change(current[code], before, rate=False),
                     "yoy": change(current[code], year_ago[code], rate=False),
                     "cases": case_query(region, period, **({} if code == "received" else {"measure": code}))})
     return out
@@ -271,12 +301,15 @@ def _breakdown_row(label, counts: dict, cases: str, key: str = "") -> dict:
 
 def _grouped(rows, dimension: str, group: str, period: Period) -> dict:
     """{group value: the period's counts of a breakdown row, and ``previous``: the cases received in the period
-    before}, from one GROUP BY (a row per group, whatever the number of months)."""
+    before (None where 环比 has no meaning)}, from one GROUP BY (a row per group, whatever the number of months)."""
     this = Q(month__gte=period.start)
+    previous = period.previous()
     sums = {f"n_{c}": Coalesce(Sum(c, filter=this), 0) for c in BREAKDOWN}  # not named as the columns they sum
-    return {row[group]: {c: row[f"n_{c}"] for c in BREAKDOWN} | {"previous": row["n_previous"]} for row in (
-        rows.filter(dimension=dimension, month__gte=period.previous().start, month__lte=period.end)
-        .values(group).annotate(**sums, n_previous=Coalesce(Sum("received", filter=~this), 0)))}
+    if previous is not None:
+        sums["n_previous"] = Coalesce(Sum("received", filter=~this), 0)
+    return {row[group]: {c: row[f"n_{c}"] for c in BREAKDOWN} | {"previous": row.get("n_previous")} for row in (
+        rows.filter(dimension=dimension, month__gte=(previous or period).start, month__lte=period.end)
+        .values(group).annotate(**sums))}
 
 
 def _regions(user, region, period) -> list[dict]:
@@ -414,8 +447,8 @@ def dashboard(*, user, region: Region, period: Period, kpis_only: bool = False) 
     today = timezone.localdate()
     previous, year_ago, trend = period.previous(), period.year_ago(), period.trend()
     rows = _rollups(user, region)
-    lo = min(previous.start, year_ago.start, trend.start)
-    current, before, last_year = _zero(), _zero(), _zero()
+    lo = min((previous or period).start, year_ago.start, trend.start)
+    current, before, last_year = _zero(), _zero() if previous else None, _zero()
     by_channel: dict[str, dict] = {}
     by_month: dict[date, dict] = {m: _zero() for m in trend.months()}
     channel_months: dict[str, dict[date, int]] = {}
@@ -425,7 +458,7 @@ def dashboard(*, user, region: Region, period: Period, kpis_only: bool = False) 
         if period.contains(month):
             _add(current, row)
             _add(by_channel.setdefault(row["key"], _zero()), row)
-        if previous.contains(month):
+        if previous is not None and previous.contains(month):
             _add(before, row)
         if year_ago.contains(month):
             _add(last_year, row)
@@ -436,7 +469,9 @@ def dashboard(*, user, region: Region, period: Period, kpis_only: bool = False) 
     answer = {
         "region": {"code": region.code, "name": region.name, "level": region.level},
         "period": {"start": period.start, "end": period.end, "last_day": period.last_day, "label": period.label(),
-                   "previous": previous.label(), "year_ago": year_ago.label()},
+                   "kind": period.kind, "has_previous": previous is not None,
+                   "previous": previous.label() if previous else None, "year_ago": year_ago.label(),
+                   "to_date": period.end == today.replace(day=1)},
         "kpis": _kpis(region, period, current, before, last_year, by_channel),
         "freshness": _freshness(user, region, [lo, period.end]),
     }

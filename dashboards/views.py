@@ -1,9 +1,7 @@
 """The leader dashboard page: one jurisdiction and period at a glance, every figure a link to its cases."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 
 from xinfang.errors import NotFound, NotPermitted, ValidationFailed
@@ -14,18 +12,19 @@ from .measures import SETS
 
 @login_required
 def index(request):
+    """The dashboard. A period or region that cannot be shown answers with the form and a Chinese message, and no
+    figures (400 for a bad period, 404 for a region outside the jurisdiction), rather than other figures that
+    would pass for the ones asked for."""
     try:
         region = selectors.dashboard_region(request.user, request.GET.get("region"))
     except NotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
     except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
-    status = 200
+        return _refused(request, exc.message, status=404)
     try:
         period = selectors.parse_period(request.GET.get("start"), request.GET.get("end"))
     except ValidationFailed as exc:
-        messages.error(request, exc.message)
-        period, status = selectors.parse_period(None, None), 400
+        return _refused(request, exc.message, status=400, region=region)
     data = selectors.dashboard(user=request.user, region=region, period=period)
     chart = {
         "trend": {**data["trend"], "labels": {code: str(SETS[code].label) for code in (
@@ -44,6 +43,21 @@ def index(request):
                                     trend["skip_level_cases"], strict=True)]
     return render(request, "dashboards/index.html", {
         "d": data, "region": region, "period": period, "chart": chart, "trend_rows": trend_rows,
+        "regions": selectors.region_choices(request.user, region),
+        "presets": selectors.period_presets(),
+    })
+
+
+def _refused(request, message, *, status: int, region=None):
+    """The dashboard's form with ``message`` in place of the figures; the inputs keep what the user typed."""
+    if region is None:
+        try:
+            region = selectors.dashboard_region(request.user)
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.message) from exc
+    return render(request, "dashboards/index.html", {
+        "d": None, "error": message, "region": region,
+        "asked": {"start": request.GET.get("start", ""), "end": request.GET.get("end", "")},
         "regions": selectors.region_choices(request.user, region),
         "presets": selectors.period_presets(),
     }, status=status)

@@ -37,7 +37,8 @@ class KpiSerializer(serializers.Serializer):
     previous = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, coerce_to_string=False)
     year_ago = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, coerce_to_string=False)
     mom = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True, coerce_to_string=False,
-                                   help_text="环比, in percentage points")
+                                   help_text="环比, in percentage points; null where period.has_previous is false (a "
+                                             "year, the year so far, or twelve months or more)")
     yoy = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True, coerce_to_string=False,
                                    help_text="同比, in percentage points")
     numerator_cases = serializers.CharField(help_text="query string for /api/v1/cases/ (or the /cases/ page)")
@@ -54,7 +55,9 @@ class FreshnessSerializer(serializers.Serializer):
 
 class KpisAnswerSerializer(serializers.Serializer):
     region = serializers.DictField()
-    period = serializers.DictField()
+    period = serializers.DictField(help_text="start, end, last_day, label, kind (month, quarter, year or range), "
+                                             "has_previous (whether 环比 applies), previous (its label or null), "
+                                             "year_ago (同比's label), to_date (the period ends with this month)")
     kpis = KpiSerializer(many=True)
     freshness = FreshnessSerializer()
 

@@ -1,7 +1,8 @@
 """/api/v1/dashboard/: the leader dashboard's figures for BI tools, the same selectors as the page.
 
 Every ``*_cases`` value is a query string for /api/v1/cases/ (or the /cases/ page) listing the cases behind the
-figure. A region outside the caller's jurisdiction answers 404; a bad month 400 (``invalid_period``).
+figure. A region outside the caller's jurisdiction answers 404; a bad month 400 (``invalid_period``, or
+``period_in_future`` for months after this one).
 """
 
 from drf_spectacular.utils import extend_schema

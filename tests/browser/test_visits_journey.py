@@ -17,11 +17,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def todays_slot(caseworker, leader, county):
-    """王县长's open-door reception this afternoon (begun an hour ago) at the county reception centre."""
+    """王县长's open-door reception today (begun up to an hour ago, never before midnight: the schedule shows today's
+    week, which a slot begun last Sunday night would not be in) at the county reception centre."""
     now = timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     return vs.slot_create(actor=caseworker, data=vs.SlotInput(
         region=county.region, level=3, title="县长开门接访", place="县信访接待中心", leader=leader,
-        starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=2), capacity=5))
+        starts_at=max(now - timedelta(hours=1), midnight), ends_at=now + timedelta(hours=2), capacity=5))
 
 
 def test_an_appointment_becomes_a_reception_a_case_the_leader_owns_and_a_return_visit_that_closes_it(

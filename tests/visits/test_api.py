@@ -26,6 +26,13 @@ def tomorrow_at(hour, minute=0):
     return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time(hour, minute)))
 
 
+def just_now():
+    """A moment ago, but never before this week began (a weekly rule counts this week's visits only)."""
+    now = timezone.now()
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    return max(now - timedelta(minutes=10), timezone.make_aware(datetime.combine(monday, time())))
+
+
 def slot_body(county, leader, **overrides):
     body = {"region": county.region.pk, "level": 3, "leader": leader.pk, "title": "县长开门接访",
             "place": "县信访接待中心", "starts_at": tomorrow_at(9).isoformat(), "ends_at": tomorrow_at(11).isoformat(),
@@ -490,7 +497,7 @@ def test_a_retired_rule_cannot_be_retired_again(api_as, county_admin):
 def test_compliance_shows_the_commissioner_one_visit_short(api_as, county_admin, caseworker, commissioner, county):
     api_as(county_admin).post("/api/v1/duty-rules/", RULE, format="json")
     vs.field_visit_record(actor=commissioner, data=vs.FieldVisitInput(
-        kind="down", region=county.townships[0], visited_at=timezone.now() - timedelta(minutes=10), summary="下访"))
+        kind="down", region=county.townships[0], visited_at=just_now(), summary="下访"))
 
     report = api_as(caseworker).get("/api/v1/duty-compliance/").json()
 
