@@ -313,14 +313,16 @@ def _grouped(rows, dimension: str, group: str, period: Period) -> dict:
 
 
 def _regions(user, region, period) -> list[dict]:
-    """By region: counties under a city (or higher), townships under a county."""
+    """By region: counties under a city (or higher), townships under a county, the township itself for a township."""
     rows = _rollups(user, region, by_township=region.level >= RegionLevel.COUNTY)
     counts = _grouped(rows, Dimension.CHANNEL, "area_id", period)
     places = Region.objects.in_bulk(list(counts))
     out = []
     for pk, row in counts.items():
         place = places[pk]
-        if place.pk == region.pk:  # under a county's townships: matters of the county itself (县直)
+        if place.pk == region.pk and region.level <= RegionLevel.COUNTY:
+            # Among a county's townships, the county's own row holds matters of the county itself (县直). A
+            # township's dashboard has one row, the whole township (the rollups go no lower).
             out.append(_breakdown_row(_("县级（县直）事项"), row, case_query(region, period, region_exact=place.code),
                                       key=place.code))
         else:
