@@ -3,9 +3,51 @@
 import pytest
 from django.utils import timezone
 
+from xinfang.org import selectors
 from xinfang.org.services import heartbeat_record
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def booted_long_ago(monkeypatch):
+    """The web process has run for an hour: the startup grace is over (tests that boot now say so)."""
+    monkeypatch.setattr(selectors, "BOOTED_AT", timezone.now() - timezone.timedelta(hours=1))
+
+
+def test_a_fresh_start_is_starting_not_down_while_beat_has_not_ticked(client, settings, monkeypatch):
+    """`make run` has just started web, worker and beat: beat's first tick is still to come."""
+    settings.HEALTH_STARTUP_GRACE_SECONDS = 180
+    monkeypatch.setattr(selectors, "BOOTED_AT", timezone.now() - timezone.timedelta(seconds=5))
+
+    response = client.get("/healthz")
+
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["status"] == "starting"
+    assert body["checks"]["beat"] == {"ok": False, "last_tick": None, "pending": True}
+    assert 170 <= body["grace_seconds_left"] <= 175
+
+
+def test_after_the_grace_a_beat_that_never_ticked_is_down(client, settings, monkeypatch):
+    settings.HEALTH_STARTUP_GRACE_SECONDS = 180
+    monkeypatch.setattr(selectors, "BOOTED_AT", timezone.now() - timezone.timedelta(seconds=181))
+
+    response = client.get("/healthz")
+
+    assert (response.status_code, response.json()["status"]) == (503, "down")
+
+
+def test_no_grace_for_a_broker_that_is_down_at_boot(client, settings, monkeypatch):
+    from xinfang.celery import app
+
+    settings.HEALTH_STARTUP_GRACE_SECONDS = 180
+    monkeypatch.setattr(selectors, "BOOTED_AT", timezone.now())
+    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+
+    response = client.get("/healthz")
+
+    assert (response.status_code, response.json()["status"]) == (503, "down")
 
 
 def test_healthz_is_ok_when_database_broker_and_beat_are_alive(client, settings, redis_url):

@@ -132,7 +132,8 @@ def audit_list(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """Database, broker and the last beat tick as JSON; 503 when one is down. No login: for load balancers."""
+    """Database, broker and the last beat tick as JSON; 503 when one is down (200 "starting" while beat has not
+    ticked yet just after boot). No login: for load balancers."""
     report = selectors.health()
-    return JsonResponse(report, status=200 if report["status"] == "ok" else 503,
+    return JsonResponse(report, status=503 if report["status"] == "down" else 200,
                         json_dumps_params={"ensure_ascii": False})

@@ -222,6 +222,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The beat schedule is declared here and nowhere else. Every periodic task is idempotent.
 BEAT_HEARTBEAT_SECONDS = 60
+# /healthz says "starting" (200), not "down", while beat has not ticked in the first seconds after the web starts.
+HEALTH_STARTUP_GRACE_SECONDS = env.int("HEALTH_STARTUP_GRACE_SECONDS", default=3 * BEAT_HEARTBEAT_SECONDS)
 DEADLINE_SWEEP_SECONDS = env.int("DEADLINE_SWEEP_SECONDS", default=600)
 # At most this many cards of each colour per sweep, the most overdue first (a backlog is raised over a few runs).
 DEADLINE_SWEEP_MAX_CARDS = env.int("DEADLINE_SWEEP_MAX_CARDS", default=40_000)
