@@ -13,7 +13,7 @@ from xinfang.org.filtersets import SubtreeFilter
 from .choices import ListingStatus, Stage
 from .models import Dossier, Listing
 
-AGE_CHOICES = [("90", _("建档超过3个月")), ("180", _("建档超过6个月")), ("365", _("建档超过1年"))]
+AGE_CHOICES = [("90", _("积案超过3个月")), ("180", _("积案超过6个月")), ("365", _("积案超过1年"))]
 
 
 class DossierFilterSet(django_filters.FilterSet):
@@ -37,7 +37,8 @@ class DossierFilterSet(django_filters.FilterSet):
         return qs.filter(owners__user_id=value).distinct() if value else qs
 
     def filter_age(self, qs, name, value):
-        return qs.filter(opened_at__lt=timezone.now() - timedelta(days=int(value))) if value else qs
+        # The board's 积案天数 (selectors.backlog_days): counted from the case's receipt.
+        return qs.filter(case__received_at__lt=timezone.now() - timedelta(days=int(value))) if value else qs
 
     def filter_card(self, qs, name, value):
         return qs.filter(card_condition(value, prefix="case__"))

@@ -1,7 +1,10 @@
 """Reads of the dossiers app. Every queryset starts from ``scoped``; lists load their relations in a fixed number of
 queries."""
 
+from datetime import date
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.utils import timezone
 
 from cases.models import Case, TimelineEvent
 from scoring.models import PointEntry
@@ -23,6 +26,16 @@ def dossier_list(*, user):
         .order_by("-opened_at", "-id"),  # the annotation drops the model's default order
         user,
     )
+
+
+def backlog_days(dossier: Dossier, today: date) -> int:
+    """积案天数: the days the matter has waited since the office received it (the case's receipt date, local time),
+    however long after that it was filed as a dossier — to its resolution (化解) once resolved or closed, else to
+    ``today``. The one definition the board, the dossier page, its printed file and the API show."""
+    end = today
+    if dossier.stage not in LIVE_STAGES and (dossier.resolved_at or dossier.closed_at):
+        end = timezone.localdate(dossier.resolved_at or dossier.closed_at)
+    return max((end - timezone.localdate(dossier.case.received_at)).days, 0)
 
 
 def board_counts(*, user) -> dict:

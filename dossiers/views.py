@@ -81,10 +81,6 @@ def _row_of_visible_dossier(request, model, pk, *related):
     return obj
 
 
-def _age_days(dossier, today) -> int:
-    return (today - timezone.localdate(dossier.opened_at)).days
-
-
 # The board and "cases I own" ------------------------------------------------------------------------------
 
 @login_required
@@ -96,7 +92,7 @@ def board(request):
     context = filtered_page(request, DossierFilterSet, dossiers)
     today = timezone.localdate()
     for dossier in context["page"]:
-        dossier.age_days = _age_days(dossier, today)
+        dossier.age_days = selectors.backlog_days(dossier, today)
     context.update(counts=selectors.board_counts(user=request.user), today=today,
                    leaders=leaders_in_scope(request.user).select_related(None).prefetch_related(None),
                    stages_selected=context["data"].getlist("stage"))
@@ -304,7 +300,7 @@ def _file_context(request, dossier) -> dict:
         "members": list(dossier.members.all()), "measures": _measures(request.user, dossier, today),
         "escalations": list(dossier.escalations.all()), "sign_offs": list(dossier.sign_offs.all()),
         "listings": listings, "file": selectors.dossier_file(dossier), "today": today,
-        "age_days": _age_days(dossier, today),
+        "age_days": selectors.backlog_days(dossier, today),
     }
 
 

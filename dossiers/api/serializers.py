@@ -33,6 +33,7 @@ from ..models import (
     SignOff,
     TaskForceMember,
 )
+from ..selectors import backlog_days
 from ..services import SETTINGS_FIELDS
 
 # Parts of a dossier ---------------------------------------------------------------------------------------------
@@ -148,6 +149,8 @@ class DossierSerializer(serializers.ModelSerializer):
     source = NamedChoiceField(BacklogSource, read_only=True)
     owners = OwnerSerializer(many=True, read_only=True)
     card = serializers.SerializerMethodField(help_text=_("信访事项的红黄牌：red / yellow / 空"))
+    age_days = serializers.SerializerMethodField(
+        help_text=_("积案天数：自信访事项收到之日起，至化解之日（已化解、已销号）或今天"))
     n_measures = serializers.IntegerField(label=_("措施数"), read_only=True)
     n_open_measures = serializers.IntegerField(label=_("未完成措施数"), read_only=True)
 
@@ -155,11 +158,14 @@ class DossierSerializer(serializers.ModelSerializer):
         model = Dossier
         fields = ["id", "case", "case_number", "summary", "petitioner", "region", "region_name", "lead_unit",
                   "stage", "source", "source_batch", "progress", "progress_note", "owners", "opened_at",
-                  "relapse_count", "card", "n_measures", "n_open_measures", "version"]
+                  "relapse_count", "card", "age_days", "n_measures", "n_open_measures", "version"]
         read_only_fields = fields
 
     def get_card(self, dossier) -> str:
         return dossier.case.card_colour(timezone.localdate())
+
+    def get_age_days(self, dossier) -> int:
+        return backlog_days(dossier, timezone.localdate())
 
 
 class DossierDetailSerializer(DossierSerializer):
