@@ -13,12 +13,13 @@ from cases.choices import OPEN_STATUSES, CaseStatus
 from cases.models import Case
 from deadlines.choices import ClockEvent
 from deadlines.models import Deadline
+from xinfang.errors import Conflict
 from xinfang.org.choices import RegionLevel, Role
 from xinfang.org.models import Region, Unit, User
 
 from . import services as vs
 from .choices import ReturnVisitStatus
-from .models import ReceptionSchedule, ReturnVisit
+from .models import ReceptionSchedule, ReceptionSlot, ReturnVisit
 
 
 def _user(username: str) -> User:
@@ -67,7 +68,52 @@ def seed_visits(*, county: Region, seed: int) -> None:
         vs.duty_rule_create(actor=admin, county=county, data=data)
 
     _recent_activity(county=county, clerk=clerk, rng=rng, today=today)
+    _the_weeks_around_today(county=county, clerk=clerk, rng=rng, today=today)
     _return_visits_for_replied_cases(county=county, clerk=clerk)
+
+
+def _the_weeks_around_today(*, county: Region, clerk: User, rng: random.Random, today: date) -> None:
+    """The schedule the day the demo is seeded: the rules' sessions of the last seven days held, with receptions
+    recorded at them, and the sessions of the next two weeks with petitioners booked. Rules expand forwards only
+    (a session is generated before it starts), so the past week's sessions are written here as expansion would
+    have written them then."""
+    now = timezone.now()
+    pool = list(Case.objects.filter(county=county, status__in=OPEN_STATUSES, owner__isnull=True)
+                .order_by("-received_at", "pk")[:120])
+    cases, bookings = iter(pool[::2]), iter(pool[1::2])  # received at a session (its leader's now), or booked
+    schedules = ReceptionSchedule.objects.filter(region__path__startswith=county.path).order_by("pk")
+    for schedule in schedules:
+        for day in vs.schedule_dates(schedule, today - timedelta(days=7), today):
+            starts_at = vs._aware(day, schedule.start_time)
+            if starts_at >= now:
+                continue  # to come: the rule's expansion made it
+            slot = ReceptionSlot.objects.create(
+                schedule=schedule, region=schedule.region, level=schedule.level, kind=schedule.kind,
+                leader=schedule.leader, title=schedule.title, place=schedule.place, starts_at=starts_at,
+                ends_at=vs._aware(day, schedule.end_time), capacity=schedule.capacity, is_public=schedule.is_public,
+                created_by=schedule.created_by)
+            if slot.leader is None:
+                continue
+            for n in range(rng.randint(1, 3)):
+                received_at = starts_at + timedelta(minutes=15 + 40 * n)
+                case = next(cases, None) if received_at < now else None
+                if case is None:
+                    break
+                vs.reception_record(actor=clerk, data=vs.ReceptionInput(
+                    leader=slot.leader, slot=slot, received_at=received_at,
+                    raised=case.summary, decided="现场交办主办单位，限期答复，包案领导跟踪督办。", place=slot.place,
+                    case=case, head_count=case.head_count))
+    upcoming = ReceptionSlot.objects.filter(region__path__startswith=county.path, starts_at__gt=now,
+                                            starts_at__lte=now + timedelta(days=14)).order_by("starts_at", "pk")
+    for slot in upcoming:
+        for _ in range(rng.randint(0, 3)):
+            case = next(bookings, None)
+            if case is None:
+                return
+            try:
+                vs.appointment_book(actor=clerk, slot=slot, case=case)
+            except Conflict:  # the petitioner is booked elsewhere at that time: another day
+                continue
 
 
 def _recent_activity(*, county: Region, clerk: User, rng: random.Random, today: date) -> None:
