@@ -84,14 +84,11 @@ def _the_weeks_around_today(*, county: Region, clerk: User, rng: random.Random, 
     schedules = ReceptionSchedule.objects.filter(region__path__startswith=county.path).order_by("pk")
     for schedule in schedules:
         for day in vs.schedule_dates(schedule, today - timedelta(days=7), today):
-            starts_at = vs._aware(day, schedule.start_time)
-            if starts_at >= now:
+            slot = vs.schedule_slot(schedule, day)
+            if slot.starts_at >= now:
                 continue  # to come: the rule's expansion made it
-            slot = ReceptionSlot.objects.create(
-                schedule=schedule, region=schedule.region, level=schedule.level, kind=schedule.kind,
-                leader=schedule.leader, title=schedule.title, place=schedule.place, starts_at=starts_at,
-                ends_at=vs._aware(day, schedule.end_time), capacity=schedule.capacity, is_public=schedule.is_public,
-                created_by=schedule.created_by)
+            slot.save()
+            starts_at = slot.starts_at
             if slot.leader is None:
                 continue
             for n in range(rng.randint(1, 3)):

@@ -249,10 +249,7 @@ def schedule_expand(*, schedule: ReceptionSchedule, until: date | None = None, s
         if schedule.leader is not None and _leader_clashes(schedule.leader, starts_at, ends_at).exists():
             clashes.append(day)
             continue
-        wanted.append(ReceptionSlot(
-            schedule=schedule, region=schedule.region, level=schedule.level, kind=schedule.kind,
-            leader=schedule.leader, title=schedule.title, place=schedule.place, starts_at=starts_at, ends_at=ends_at,
-            capacity=schedule.capacity, is_public=schedule.is_public, created_by=schedule.created_by))
+        wanted.append(schedule_slot(schedule, day))
     if clashes and strict:
         dates = "、".join(d.isoformat() for d in clashes)
         raise Conflict(_("接访领导在以下日期的同一时间已有接访安排：%(dates)s。") % {"dates": dates},
@@ -268,6 +265,15 @@ def schedule_expand(*, schedule: ReceptionSchedule, until: date | None = None, s
         through.objects.bulk_create([through(receptionslot_id=slot_id, unit_id=unit.pk)
                                      for slot_id in created_ids for unit in departments], ignore_conflicts=True)
     return created
+
+
+def schedule_slot(schedule: ReceptionSchedule, day: date) -> ReceptionSlot:
+    """The rule's session on ``day`` (unsaved), as the rule's expansion writes it."""
+    return ReceptionSlot(
+        schedule=schedule, region=schedule.region, level=schedule.level, kind=schedule.kind, leader=schedule.leader,
+        title=schedule.title, place=schedule.place, starts_at=_aware(day, schedule.start_time),
+        ends_at=_aware(day, schedule.end_time), capacity=schedule.capacity, is_public=schedule.is_public,
+        created_by=schedule.created_by)
 
 
 def schedules_extend() -> int:
