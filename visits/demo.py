@@ -1,10 +1,12 @@
 """The demo county's visits (seed_demo): reception rules at the five levels, a joint reception day, duty rules, and
 the last weeks' receptions, field and night visits, meetings and return visits. Written through the services (except
-the return visits of the bulk-generated demo cases), so the demo shows what the product does. Runs once per county.
+the return visits of the bulk-generated demo cases), so the demo shows what the product does. The rules and the
+history are written once per county; the days around today on every run (``make run`` seeds first), so a demo
+restarted days after it was seeded shows its own week.
 """
 
 import random
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,8 +20,8 @@ from xinfang.org.choices import RegionLevel, Role
 from xinfang.org.models import Region, Unit, User
 
 from . import services as vs
-from .choices import ReturnVisitStatus
-from .models import ReceptionSchedule, ReceptionSlot, ReturnVisit
+from .choices import AppointmentStatus, ReturnVisitStatus
+from .models import FieldVisit, ReceptionSchedule, ReceptionSlot, ReturnVisit
 
 
 def _user(username: str) -> User:
@@ -28,14 +30,17 @@ def _user(username: str) -> User:
 
 @transaction.atomic
 def seed_visits(*, county: Region, seed: int) -> None:
-    """Reception rules, duty rules and recent activity for the demo county; nothing when it already has rules."""
-    if ReceptionSchedule.objects.filter(region__path__startswith=county.path).exists():
-        return
-    rng = random.Random(seed)
+    """Reception rules, duty rules and the last weeks' activity for the demo county (once), then the days around
+    today (every run: see ``_around_today``)."""
     clerk = _user("caseworker")
     today = timezone.localdate()
-    monday = today - timedelta(days=today.weekday())
+    if not ReceptionSchedule.objects.filter(region__path__startswith=county.path).exists():
+        _rules_and_history(county=county, clerk=clerk, rng=random.Random(seed), today=today)
+    _around_today(county=county, clerk=clerk, seed=seed, today=today)
 
+
+def _rules_and_history(*, county: Region, clerk: User, rng: random.Random, today: date) -> None:
+    monday = today - timedelta(days=today.weekday())
     def rule(leader, region, level, title, place, weekday, start, end, actor=clerk, **extra):
         vs.schedule_create(actor=actor, data=vs.ScheduleInput(
             region=region, level=level, leader=leader, title=title, place=place, weekday=weekday,
@@ -68,49 +73,109 @@ def seed_visits(*, county: Region, seed: int) -> None:
         vs.duty_rule_create(actor=admin, county=county, data=data)
 
     _recent_activity(county=county, clerk=clerk, rng=rng, today=today)
-    _the_weeks_around_today(county=county, clerk=clerk, rng=rng, today=today)
     _return_visits_for_replied_cases(county=county, clerk=clerk)
 
 
-def _the_weeks_around_today(*, county: Region, clerk: User, rng: random.Random, today: date) -> None:
-    """The schedule the day the demo is seeded: the rules' sessions of the last seven days held, with receptions
-    recorded at them, and the sessions of the next two weeks with petitioners booked. Rules expand forwards only
-    (a session is generated before it starts), so the past week's sessions are written here as expansion would
-    have written them then."""
+def _around_today(*, county: Region, clerk: User, seed: int, today: date) -> None:
+    """The days around today, on every run, so the demo is alive in the week it is (re)started: the rules' sessions
+    of the last seven days held, with receptions recorded at them, the next two weeks' sessions generated with
+    petitioners booked into some, and field and night visits on each of the last three days.
+
+    Safe to run twice: a session is written once (rule + start), a held session without receptions gets them, a
+    session to come without bookings gets them, a day without visits gets them. What a session or a day gets
+    follows from the seed and its date alone, so re-seeding on the same day changes nothing and seeding days later
+    adds only the new days."""
     now = timezone.now()
+    schedules = list(ReceptionSchedule.objects.filter(region__path__startswith=county.path, is_active=True)
+                     .select_related("region", "leader").order_by("pk"))
+    # Cases nobody owns yet: received at a session (the leader owns them then), or booked into one.
     pool = list(Case.objects.filter(county=county, status__in=OPEN_STATUSES, owner__isnull=True)
-                .order_by("-received_at", "pk")[:120])
-    cases, bookings = iter(pool[::2]), iter(pool[1::2])  # received at a session (its leader's now), or booked
-    schedules = ReceptionSchedule.objects.filter(region__path__startswith=county.path).order_by("pk")
+                .exclude(appointments__status=AppointmentStatus.BOOKED).select_related("lead_petitioner")
+                .order_by("-received_at", "pk")[:160])
+    walk_ins, bookings = iter(pool[::2]), iter(pool[1::2])
+
     for schedule in schedules:
+        vs.schedule_expand(schedule=schedule)  # the sessions to come (beat does this daily once it runs)
+        # Rules expand forwards only (a session is generated before it starts): the past week's sessions are
+        # written here as the expansion would have written them then.
         for day in vs.schedule_dates(schedule, today - timedelta(days=7), today):
-            slot = vs.schedule_slot(schedule, day)
-            if slot.starts_at >= now:
-                continue  # to come: the rule's expansion made it
-            slot.save()
-            starts_at = slot.starts_at
-            if slot.leader is None:
+            session = vs.schedule_slot(schedule, day)
+            if session.starts_at >= now:
                 continue
-            for n in range(rng.randint(1, 3)):
-                received_at = starts_at + timedelta(minutes=15 + 40 * n)
-                case = next(cases, None) if received_at < now else None
-                if case is None:
-                    break
-                vs.reception_record(actor=clerk, data=vs.ReceptionInput(
-                    leader=slot.leader, slot=slot, received_at=received_at,
-                    raised=case.summary, decided="现场交办主办单位，限期答复，包案领导跟踪督办。", place=slot.place,
-                    case=case, head_count=case.head_count))
-    upcoming = ReceptionSlot.objects.filter(region__path__startswith=county.path, starts_at__gt=now,
-                                            starts_at__lte=now + timedelta(days=14)).order_by("starts_at", "pk")
+            slot = ReceptionSlot.objects.filter(schedule=schedule, starts_at=session.starts_at).first()
+            if slot is None:
+                session.save()
+                session.departments.set(schedule.departments.all())
+                slot = session
+            _held(slot=slot, clerk=clerk, walk_ins=walk_ins, now=now,
+                  rng=random.Random(f"{seed}:held:{schedule.title}:{day.isoformat()}"))
+
+    upcoming = (ReceptionSlot.objects.filter(region__path__startswith=county.path, cancelled_at__isnull=True,
+                                             starts_at__gt=now, starts_at__lte=now + timedelta(days=14))
+                .exclude(appointments__isnull=False).order_by("starts_at", "pk"))
     for slot in upcoming:
-        for _ in range(rng.randint(0, 3)):
+        rng = random.Random(f"{seed}:booked:{slot.title}:{timezone.localdate(slot.starts_at).isoformat()}")
+        for _ in range(rng.choice([0, 1, 2, 2, 3])):
             case = next(bookings, None)
             if case is None:
-                return
+                break
             try:
                 vs.appointment_book(actor=clerk, slot=slot, case=case)
-            except Conflict:  # the petitioner is booked elsewhere at that time: another day
+            except Conflict:  # the petitioner is booked elsewhere at that time: another session
                 continue
+
+    _field_days(county=county, seed=seed, today=today)
+
+
+def _held(*, slot: ReceptionSlot, clerk: User, walk_ins, now: datetime, rng: random.Random) -> None:
+    """A session that has begun, and has no receptions yet, gets them: its booked petitioners, then walk-ins, one
+    every forty minutes from a quarter past the start, as many as have begun by now. A joint session (no leader)
+    records none: a reception is a leader's."""
+    if slot.leader_id is None or slot.receptions.exists():
+        return
+    booked = [a for a in slot.appointments.filter(status=AppointmentStatus.BOOKED).select_related("case")
+              .order_by("booked_at", "pk") if a.case is not None and a.case.status in OPEN_STATUSES]
+    for n in range(max(len(booked), rng.randint(1, 3))):
+        received_at = slot.starts_at + timedelta(minutes=15 + 40 * n)
+        if received_at >= min(now, slot.ends_at):
+            return
+        appointment = booked[n] if n < len(booked) else None
+        case = appointment.case if appointment else next(walk_ins, None)
+        if case is None:
+            return
+        vs.reception_record(actor=clerk, data=vs.ReceptionInput(
+            leader=slot.leader, slot=slot, appointment=appointment, received_at=received_at, raised=case.summary,
+            decided="现场交办主办单位，限期答复，包案领导跟踪督办。", place=slot.place, case=case,
+            head_count=case.head_count))
+
+
+def _field_days(*, county: Region, seed: int, today: date) -> None:
+    """Each of the last three days has daytime field visits and a night visit (驻村夜访): those it lacks are added."""
+    villages = list(Region.objects.filter(path__startswith=county.path, level=RegionLevel.VILLAGE).order_by("code"))
+    commissioners = list(User.objects.filter(username__startswith="commissioner", unit__region__parent=county)
+                         .select_related("unit__region").order_by("username"))
+    if not (villages and commissioners):
+        return
+    for day in (today - timedelta(days=n) for n in (3, 2, 1)):
+        lo = timezone.make_aware(datetime.combine(day, time()))
+        that_day = FieldVisit.objects.filter(region__path__startswith=county.path, visited_at__gte=lo,
+                                             visited_at__lt=lo + timedelta(days=1))
+        rng = random.Random(f"{seed}:field:{day.isoformat()}")
+        hours = sorted(rng.sample([9, 10, 14, 15, 16], rng.randint(2, 3)))
+        night = rng.choice([19, 20])
+        if that_day.filter(is_night=False).exists():
+            hours = []
+        if not that_day.filter(is_night=True).exists():
+            hours.append(night)
+        for hour in hours:
+            commissioner = rng.choice(commissioners)
+            own = [v for v in villages if v.path.startswith(commissioner.unit.region.path)] or villages
+            vs.field_visit_record(actor=commissioner, data=vs.FieldVisitInput(
+                kind="household" if hour >= 19 else rng.choice(["household", "down", "with_case"]),
+                region=rng.choice(own), visited_at=timezone.make_aware(datetime.combine(day, time(hour, 30))),
+                cadres=[commissioner], household=f"{rng.choice('王李张刘陈杨黄吴')}某某家",
+                summary="驻村夜访，拉家常听民声。" if hour >= 19 else "入户走访，了解群众诉求，宣传信访法治化。",
+                issues_found=rng.choice(["", "反映村道损坏", "反映低保评定", "邻里宅基地纠纷"])))
 
 
 def _recent_activity(*, county: Region, clerk: User, rng: random.Random, today: date) -> None:
