@@ -50,6 +50,39 @@ def test_no_grace_for_a_broker_that_is_down_at_boot(client, settings, monkeypatc
     assert (response.status_code, response.json()["status"]) == (503, "down")
 
 
+def test_no_grace_for_a_database_that_cannot_be_reached_at_boot(client, settings, monkeypatch):
+    settings.HEALTH_STARTUP_GRACE_SECONDS = 180
+    monkeypatch.setattr(selectors, "BOOTED_AT", timezone.now())
+    monkeypatch.setattr(selectors, "check_database", lambda: selectors.Check(False, {"error": "connection refused"}))
+
+    response = client.get("/healthz")
+
+    body = response.json()
+    assert (response.status_code, body["status"]) == (503, "down")
+    assert body["checks"]["database"]["ok"] is False and "pending" not in body["checks"]["beat"]
+
+
+def test_within_the_grace_a_beat_that_has_ticked_is_ok(client, settings, monkeypatch):
+    settings.HEALTH_STARTUP_GRACE_SECONDS = 180
+    monkeypatch.setattr(selectors, "BOOTED_AT", timezone.now())
+    heartbeat_record(name="beat")
+
+    response = client.get("/healthz")
+
+    assert (response.status_code, response.json()["status"]) == (200, "ok")
+    assert "grace_seconds_left" not in response.json()
+
+
+def test_the_boot_time_is_taken_when_django_starts_not_at_the_first_request():
+    import subprocess
+    import sys
+
+    code = ("import sys, django; django.setup(); "
+            "print('xinfang.org.selectors' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603 - fixed code
+    assert out.stdout.strip() == "True"
+
+
 def test_healthz_is_ok_when_database_broker_and_beat_are_alive(client, settings, redis_url):
     from xinfang.celery import app
 

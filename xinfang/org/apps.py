@@ -9,3 +9,8 @@ class OrgConfig(AppConfig):
     label = "org"
     verbose_name = _("组织机构")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The health check's boot time (selectors.BOOTED_AT) is the process's start, not its first request: a
+        # WSGI server imports the views only when the first request comes, which may be long after boot.
+        from . import selectors  # noqa: F401
