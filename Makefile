@@ -36,8 +36,10 @@ run: seed
 	$(VENV)/bin/celery -A xinfang beat --loglevel=INFO & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## make test: the whole suite. On PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set.
+## make test: the import contracts (pyproject.toml, docs/architecture.md), then the whole suite. On PostgreSQL and
+## Redis when DATABASE_URL and REDIS_URL are set.
 test: install
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile -q
 
 lint: install

@@ -44,7 +44,7 @@ def main():
     from cases.demo import generate_cases
     from cases.models import Case
     from deadlines.models import Card, Deadline, Notification
-    from deadlines.services import sweep
+    from workflow import sweep
     from xinfang.org.models import Region
 
     if not Region.objects.filter(code="340822000000").exists():

@@ -13,9 +13,12 @@ from django.utils import timezone
 from faker import Faker
 from stdnum.cn import ric
 
+from deadlines.models import Deadline
+from deadlines.services import compute_dates, default_rule_set
 from xinfang import personal_data
 from xinfang.org.choices import RegionLevel, UnitKind
 from xinfang.org.models import TOWNSHIP_PATH_LENGTH, Region, Unit, User
+from xinfang.workdays.selectors import calendar_for
 
 from .choices import (
     OPEN_STATUSES,
@@ -113,8 +116,6 @@ def generate_cases(*, county: Region, count: int, seed: int = 2026, registered_b
     """Insert ``count`` cases for ``county`` deterministically (same seed, same data), with their clocks as the
     workflow would have started and met them. Returns the count. ``status_weights`` overrides the mix of
     states (the sweep benchmark asks for open cases only); ``now`` is the newest receipt (default: now)."""
-    from deadlines.services import default_rule_set
-
     rng = random.Random(seed)
     rule_set = default_rule_set(county)
     clock_builder = _ClockBuilder(county, rule_set, registered_by)
@@ -292,8 +293,6 @@ class _ClockBuilder:
     starts and meets them (one code path for the dates: deadlines.services.compute_dates)."""
 
     def __init__(self, county, rule_set, registered_by):
-        from xinfang.workdays.selectors import calendar_for
-
         self.county, self.rule_set, self.registered_by = county, rule_set, registered_by
         self.milestones = [m for m in rule_set.milestones.all() if m.is_active and m.party != "assist"]
         self.cal = calendar_for(county.pk)
@@ -311,9 +310,6 @@ class _ClockBuilder:
                 "re_review_requested": appeal if case.status == S.RE_REVIEWING else None}
 
     def build(self, cases, now) -> None:
-        from deadlines.models import Deadline
-        from deadlines.services import compute_dates
-
         rows = []
         for case in cases:
             events = self._events(case)

@@ -5,6 +5,7 @@ enforce. Personal data (ID numbers, phones) is stored encrypted with a keyed has
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -78,8 +79,6 @@ class Category(models.Model):
     def clean(self):
         # Two levels: filters ("a category and its children") and the dashboards' top-level rollups rely on it.
         if self.parent_id and self.parent.parent_id:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"parent": _("类别最多两级：请在一级类别下添加。")})
 
 
@@ -203,7 +202,7 @@ class Case(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("包案领导"), on_delete=models.PROTECT,
                               null=True, blank=True, related_name="owned_cases")
     # The first 不满意 of the return visits; a case still unsatisfied this many months later becomes a backlog case
-    # (visits.services.backlog_promote, by Celery beat).
+    # (dossiers.services.backlog_promote, by Celery beat).
     first_unsatisfied_at = models.DateTimeField(_("首次不满意时间"), null=True, blank=True)
     backlog_at = models.DateTimeField(_("转为积案时间"), null=True, blank=True)
     backlog_source = models.CharField(_("积案来源"), max_length=20, choices=BacklogSource.choices, blank=True)

@@ -3,17 +3,14 @@ queries, whatever the page size."""
 
 import re
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Count, F, Q
 
-from deadlines.models import Card, Deadline, Supervision, Suspension
-from visits.models import Appointment, Reception, ReturnVisit
 from xinfang import personal_data
 from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import among, scoped
 
 from .choices import OPEN_STATUSES, CaseStatus
-from .models import Appeal, Assignment, Case, Category, Petitioner, TimelineEvent
-from .services import TRANSITIONS, is_lead_officer
+from .models import Appeal, Case, Category, Petitioner
 
 S = CaseStatus
 
@@ -27,32 +24,6 @@ def case_list(*, user):
     return scoped(
         Case.objects.select_related("category__parent", "lead_petitioner", "lead_unit", "region"),
         user,
-    )
-
-
-def case_detail(*, user, pk: int) -> Case:
-    """One case with everything its page shows, in a fixed number of queries; raises Case.DoesNotExist."""
-    return (
-        case_list(user=user)
-        .select_related("first_unit", "registered_by", "repeat_of", "county", "rule_set", "owner")
-        .prefetch_related(
-            Prefetch("events", queryset=TimelineEvent.objects.select_related("actor")),
-            Prefetch("assignments", queryset=Assignment.objects.select_related("unit", "assigned_by")),
-            "attachments", "evaluations",
-            "extensions__requested_by", "extensions__decided_by",
-            "appeals__reviewing_unit",
-            "case_petitioners__petitioner",
-            Prefetch("deadlines", queryset=Deadline.objects.select_related("milestone", "unit")
-                     .order_by("started_at", "milestone__sort_order", "id")),
-            Prefetch("cards", queryset=Card.objects.select_related("deadline__milestone", "unit", "leader")),
-            Prefetch("suspensions", queryset=Suspension.objects.select_related("requested_by", "decided_by")),
-            Prefetch("supervisions", queryset=Supervision.objects.select_related("unit", "issued_by")),
-            # Visits (the visits app sits on top of cases; its rows hang off the case by these relations).
-            Prefetch("receptions", queryset=Reception.objects.select_related("leader")),
-            Prefetch("appointments", queryset=Appointment.objects.select_related("slot")),
-            Prefetch("return_visits", queryset=ReturnVisit.objects.select_related("deadline", "assignee")),
-        )
-        .get(pk=pk)
     )
 
 
@@ -110,8 +81,6 @@ def petitioner_history(*, user, id_number: str = "", phone: str = "", limit: int
 def petitioners_named(*, user, name: str, limit: int = 8):
     """Registered petitioners whose name starts with what was typed (for a person who gives no ID number yet),
     with their case counts; masked as everywhere."""
-    from django.db.models import Count
-
     name = (name or "").strip()
     if len(name) < 2:
         return Petitioner.objects.none()
@@ -139,58 +108,10 @@ def final_matter(*, user, id_number: str, category: Category | None):
             .first())
 
 
-# What a user may do now ------------------------------------------------------------------------------------
-
-ACTION_PERMISSIONS = {
-    "accept": "cases.route_case", "not_accept": "cases.route_case", "forward": "cases.route_case",
-    "divert": "cases.route_case", "assign": "cases.route_case", "close": "cases.route_case",
-    "request_review": "cases.route_case", "request_re_review": "cases.route_case",
-    "decide_appeal": "cases.decide_appeal", "approve_extension": "cases.approve_extension",
-    "supervise": "deadlines.issue_supervision",
-}
-HANDLER_ACTIONS = {"meet", "feedback", "reply", "request_extension"}
-
-
-def allowed_actions(*, user, case: Case) -> list[str]:
-    """The actions this user may take on this case now, in workflow order (the buttons on the case page)."""
-    allowed = []
-    lead_officer = is_lead_officer(user, case)
-    for action, (statuses, _label) in TRANSITIONS.items():
-        if case.status not in statuses:
-            continue
-        if action in HANDLER_ACTIONS:
-            if lead_officer or user.has_perm("cases.route_case"):
-                allowed.append(action)
-        elif action == "return":
-            if lead_officer:
-                allowed.append(action)
-        elif action == "evaluate":
-            if user.has_perm("cases.route_case") or lead_officer:
-                allowed.append(action)
-        elif action == "assist_report":
-            # Read from the prefetched assignments (same rule as services.assignment_report).
-            if user.has_perm("cases.handle_case") and any(
-                    a.unit_id == user.unit_id and a.role == "assist" and a.is_active and not a.reported_at
-                    for a in case.assignments.all()):
-                allowed.append(action)
-        elif action == "request_suspension":
-            # Same rule as deadlines.services.suspension_request, from the prefetched clocks and suspensions.
-            running = any(d.met_at is None and d.stopped_at is None for d in case.deadlines.all())
-            open_ = any(s.status in ("pending", "running") for s in case.suspensions.all())
-            if (lead_officer or user.has_perm("cases.route_case")) and running and not open_:
-                allowed.append(action)
-        elif action == "supervise":
-            if user.has_perm(ACTION_PERMISSIONS[action]) and case.lead_unit_id:
-                allowed.append(action)
-        elif user.has_perm(ACTION_PERMISSIONS[action]):
-            allowed.append(action)
-    if "close" in allowed and case.satisfaction not in ("satisfied", "basic"):
-        allowed.remove("close")
-    # Same conditions as services.case_request_appeal, read from the prefetched appeals.
-    reviewed = any(a.kind == "review" and a.decided_at for a in case.appeals.all())
-    if "request_re_review" in allowed and (not reviewed or case.is_final):
-        allowed.remove("request_re_review")
-    return allowed
+def replier(case: Case):
+    """The officer who wrote the case's latest reply (答复), or None."""
+    reply = case.events.filter(kind="reply", actor__isnull=False).select_related("actor").order_by("-at").first()
+    return reply.actor if reply else None
 
 
 def reviewing_units_for(case: Case):
@@ -212,8 +133,6 @@ def petitioner_list(*, user):
 
 def work_summary(*, user) -> list[tuple[str, int]]:
     """What waits for the user, counted by status (one aggregate query), for the home page."""
-    from django.db.models import Count
-
     counts = dict(my_work(user=user).order_by().values_list("status").annotate(n=Count("id", distinct=True))
                   .values_list("status", "n"))
     return [(CaseStatus(status).label, counts[status]) for status in CaseStatus.values if counts.get(status)]
@@ -221,8 +140,6 @@ def work_summary(*, user) -> list[tuple[str, int]]:
 
 def jurisdiction_case_summary(*, user) -> dict:
     """Open and closed cases in the user's jurisdiction (one aggregate query), for leaders' home panel."""
-    from django.db.models import Count
-
     return case_list(user=user).aggregate(
         open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         closed=Count("id", filter=Q(status=CaseStatus.CLOSED)),

@@ -14,11 +14,8 @@ from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy
 
-from dashboards.services import rollup_touch
-from deadlines import services as clocks
-from deadlines.choices import ClockEvent
 from xinfang import personal_data
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail, required_text
 from xinfang.org.choices import RegionLevel
@@ -54,6 +51,7 @@ from .models import (
     Petitioner,
     TimelineEvent,
 )
+from .signals import case_changed
 
 S = CaseStatus
 
@@ -102,9 +100,10 @@ def _visible(actor: User, case: Case) -> None:
 def timeline_event(case: Case, actor: User | None, kind: str, message: str = "", changes: dict | None = None
                    ) -> None:
     """Write one entry on the case's timeline (its audit trail); the caller's transaction makes it stick or not.
-    Every change to a case writes one, so this is also where the dashboards learn that the case's month changed."""
+    Every change to a case writes one, so this is also where the change is announced (``signals.case_changed``:
+    the dashboards' rollups listen)."""
     TimelineEvent.objects.create(case=case, actor=actor, kind=kind, message=message[:500], changes=changes or {})
-    rollup_touch(case)
+    case_changed.send(sender=Case, case=case)
 
 
 def _iso(value):
@@ -140,15 +139,6 @@ def _transition(case: Case, *, actor: User, action: str, version: int, to_status
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     timeline_event(case, actor, event or action, message, changes)
     return case
-
-
-def _clock(case: Case, event: str, actor: User | None, *, at: datetime | None = None, unit: Unit | None = None,
-           stop: str = "") -> None:
-    """Tell the case's clocks what happened (deadlines.services): meet, start and, with ``stop``, end them."""
-    at = at or timezone.now()
-    clocks.clock_event(case=case, event=event, at=at, actor=actor, unit=unit)
-    if stop:
-        clocks.clock_stop(case=case, at=at, reason=stop)
 
 
 def _required_text(value: str, field_name: str, message) -> str:
@@ -313,7 +303,6 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
         is_repeat=data.repeat_of is not None, repeat_of=data.repeat_of, registered_by=actor,
     )
     full_clean_or_fail(case)
-    case.rule_set = clocks.rule_set_for(case)
     try:
         with transaction.atomic():
             case.save()
@@ -330,11 +319,6 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
     if case.is_repeat:
         message += _("重复信访，原事项 %(number)s。") % {"number": data.repeat_of.number}
     timeline_event(case, actor, "register", message, {"status": [None, case.status]})
-    _clock(case, ClockEvent.RECEIVED, actor, at=case.received_at)
-    if case.repeat_of_id:
-        from dossiers.services import dossier_relapse  # dossiers sit on top of cases
-
-        dossier_relapse(case=case, actor=actor)
     return case
 
 
@@ -398,8 +382,6 @@ def case_accept(*, actor: User, case: Case, version: int) -> Case:
         raise Conflict(_("涉法涉诉事项应导入法律程序处理（信访分离），不作为信访事项受理。"), code="litigation_matter")
     case = _transition(case, actor=actor, action="accept", version=version, to_status=S.ACCEPTED,
                        accepted_at=timezone.now(), message=_("受理。"))
-    _clock(case, ClockEvent.DECIDED, actor, at=case.accepted_at)
-    _clock(case, ClockEvent.ACCEPTED, actor, at=case.accepted_at)
     return case
 
 
@@ -411,7 +393,6 @@ def case_not_accept(*, actor: User, case: Case, version: int, reason: str) -> Ca
     reason = _required_text(reason, "reason", _("不予受理须写明理由。"))
     case = _transition(case, actor=actor, action="not_accept", version=version, to_status=S.NOT_ACCEPTED,
                        outcome_reason=reason, closed_at=timezone.now(), message=reason)
-    _clock(case, ClockEvent.DECIDED, actor, stop=gettext_noop("不予受理"))
     return case
 
 
@@ -424,7 +405,6 @@ def case_forward(*, actor: User, case: Case, version: int, to_body: str, reason:
     case = _transition(case, actor=actor, action="forward", version=version, to_status=S.FORWARDED,
                        forwarded_to=to_body, outcome_reason=reason.strip(), closed_at=timezone.now(),
                        message=_("转送%(body)s。%(reason)s") % {"body": to_body, "reason": reason.strip()})
-    _clock(case, ClockEvent.DECIDED, actor, stop=gettext_noop("已转送"))
     return case
 
 
@@ -436,7 +416,6 @@ def case_divert(*, actor: User, case: Case, version: int, reason: str) -> Case:
     reason = _required_text(reason, "reason", _("请写明导入的法律程序（如：诉讼、仲裁、行政复议）。"))
     case = _transition(case, actor=actor, action="divert", version=version, to_status=S.DIVERTED,
                        outcome_reason=reason, closed_at=timezone.now(), message=reason)
-    _clock(case, ClockEvent.DECIDED, actor, stop=gettext_noop("已导入法律程序"))
     return case
 
 
@@ -472,7 +451,6 @@ def case_assign(*, actor: User, case: Case, version: int, lead_unit: Unit, assis
         Assignment(case=case, unit=u, role=AssignmentRole.ASSIST, tasks=assist_tasks.strip(), assigned_by=actor)
         for u in assist_units
     ])
-    _clock(case, ClockEvent.ASSIGNED, actor, at=case.assigned_at)
     return case
 
 
@@ -506,7 +484,6 @@ def case_return(*, actor: User, case: Case, version: int, reason: str) -> Case:
     last = Assignment.objects.filter(case=case, unit=unit, role=AssignmentRole.LEAD).order_by("-id").first()
     if last:
         Assignment.objects.filter(pk=last.pk).update(returned_at=timezone.now(), return_reason=reason)
-    clocks.clock_return(case=case, unit=unit, at=timezone.now(), actor=actor)
     return case
 
 
@@ -524,7 +501,6 @@ def case_meet(*, actor: User, case: Case, version: int, met_at: datetime | None 
     case = _transition(case, actor=actor, action="meet", version=version, to_status=S.HANDLING,
                        met_at=case.met_at or met_at,
                        message=_("见面：%(note)s") % {"note": note.strip() or _("已与信访人见面。")})
-    _clock(case, ClockEvent.MET, actor, at=met_at)
     return case
 
 
@@ -537,7 +513,6 @@ def case_feedback(*, actor: User, case: Case, version: int, note: str) -> Case:
     case = _transition(case, actor=actor, action="feedback", version=version, to_status=S.HANDLING,
                        feedback_at=case.feedback_at or timezone.now(),
                        message=_("反馈：%(note)s") % {"note": note})
-    _clock(case, ClockEvent.FEEDBACK, actor)
     return case
 
 
@@ -554,32 +529,24 @@ def case_reply(*, actor: User, case: Case, version: int, text: str, file=None) -
                        message=_("答复：%(text)s") % {"text": text[:200]})
     if file is not None:
         _attach(case, actor, file, AttachmentKind.REPLY)
-    _clock(case, ClockEvent.REPLIED, actor, at=case.replied_at)
-    from visits import services as visits  # visits sits on top of cases
-
-    visits.return_visit_schedule(case=case, actor=actor)
     return case
 
 
 @transaction.atomic
-def case_evaluate(*, actor: User, case: Case, version: int, result: str, method: str, note: str = "") -> Case:
-    """Record the return visit (回访) and the petitioner's satisfaction. 不满意 sends the case back to be
-    handled again (重新办理); 满意 / 基本满意 let it close. The pending return-visit task, if any, is done."""
+def case_evaluate(*, actor: User, case: Case, version: int, result: str, method: str, note: str = ""
+                  ) -> tuple[Case, Evaluation]:
+    """Record the return visit (回访) and the petitioner's satisfaction from the case page. 不满意 sends the case back
+    to be handled again (重新办理); 满意 / 基本满意 let it close."""
     _visible(actor, case)
     if not (actor.has_perm("cases.route_case") or actor.has_perm("cases.handle_case")):
         raise NotPermitted()
-    case, evaluation = record_evaluation(case=case, actor=actor, version=version, result=result, method=method,
-                                         note=note)
-    from visits import services as visits  # visits sits on top of cases
-
-    visits.return_visit_evaluated(case=case, evaluation=evaluation, actor=actor)
-    return case
+    return record_evaluation(case=case, actor=actor, version=version, result=result, method=method, note=note)
 
 
 def record_evaluation(*, case: Case, actor: User | None, version: int, result: str, method: str, note: str = "",
                       at: datetime | None = None) -> tuple[Case, Evaluation]:
     """The evaluation itself, for callers that have checked who may record it (case_evaluate; the petitioner's own
-    answer through a one-time link has no user: visits.services.answer_link_submit). Call inside a transaction."""
+    answer through a one-time link has no user: visits.services.answer_link_claim). Call inside a transaction."""
     if result not in Satisfaction.values:
         message = _("请选择满意、基本满意或不满意。")
         raise ValidationFailed(message, code="invalid", detail={"result": [message]})
@@ -600,9 +567,6 @@ def record_evaluation(*, case: Case, actor: User | None, version: int, result: s
                        **extra)
     evaluation = Evaluation.objects.create(case=case, result=result, method=method, note=note.strip(),
                                            recorded_by=actor, recorded_at=at)
-    _clock(case, ClockEvent.EVALUATED, actor, at=at)
-    if unsatisfied:
-        _clock(case, ClockEvent.REHANDLE, actor, at=at)
     return case, evaluation
 
 
@@ -615,24 +579,7 @@ def case_close(*, actor: User, case: Case, version: int, note: str = "") -> Case
         raise Conflict(_("回访结果为满意或基本满意后才能办结。"), code="not_evaluated")
     case = _transition(case, actor=actor, action="close", version=version, to_status=S.CLOSED,
                        closed_at=timezone.now(), message=note.strip() or _("办结。"))
-    _clock(case, ClockEvent.CLOSED, actor, at=case.closed_at, stop=gettext_noop("已办结"))
-    _closure_points(case, actor)
     return case
-
-
-def _closure_points(case: Case, actor: User) -> None:
-    """积分制: the officer who replied earns the resolution's points, and loses some if a clock was met late."""
-    from scoring.choices import PointEvent  # scoring sits on top of cases
-    from scoring.services import points_on
-
-    reply = case.events.filter(kind="reply", actor__isnull=False).select_related("actor").order_by("-at").first()
-    if reply is None:
-        return
-    # Once per case: closed again after a review, it is still one resolution (and one late closure).
-    points_on(event=PointEvent.CASE_RESOLVED, case=case, users=[reply.actor], source=case, actor=actor, once=True)
-    if case.deadlines.filter(met_late=True).exists():
-        points_on(event=PointEvent.LATE_CLOSURE, case=case, users=[reply.actor], source=case, actor=actor,
-                  once=True)
 
 
 def case_set_owner(*, actor: User, case: Case, owner: User, reason: str) -> Case:
@@ -689,8 +636,6 @@ def extension_decide(*, actor: User, extension: Extension, approve: bool, note: 
     timeline_event(extension.case, actor, "extension_decide",
            (_("批准延期%(days)s天。") if approve else _("不批准延期%(days)s天。")) % {"days": extension.days}
            + note.strip())
-    if approve:
-        clocks.clock_extend(case=extension.case, days=extension.days, actor=actor)
     return extension
 
 
@@ -723,11 +668,6 @@ def case_request_appeal(*, actor: User, case: Case, version: int, kind: str, rev
                            "kind": AppealKind(kind).label, "unit": reviewing_unit.name, "reason": reason})
     appeal = Appeal.objects.create(case=case, kind=kind, reviewing_unit=reviewing_unit, reason=reason,
                                    registered_by=actor)
-    from visits import services as visits  # visits sits on top of cases
-
-    visits.return_visit_cancel(case=case, reason=gettext_noop("已申请复查（复核）"))
-    _clock(case, ClockEvent.REVIEW_REQUESTED if kind == AppealKind.REVIEW else ClockEvent.RE_REVIEW_REQUESTED,
-           actor)
     return appeal
 
 
@@ -753,7 +693,6 @@ def case_decide_appeal(*, actor: User, case: Case, version: int, outcome: str, d
                                                decided_by=actor)
     appeal.refresh_from_db()
     case.refresh_from_db()
-    _clock(case, ClockEvent.APPEAL_DECIDED, actor, stop=gettext_noop("复查（复核）已办结"))
     return appeal
 
 
@@ -779,7 +718,6 @@ def assignment_report(*, actor: User, case: Case, report: str) -> Assignment:
     assignment.refresh_from_db()
     timeline_event(case, actor, "assist_report", _("%(unit)s报送协办意见：%(report)s") % {
         "unit": assignment.unit.name, "report": report[:200]})
-    _clock(case, ClockEvent.ASSIST_REPORTED, actor, at=assignment.reported_at, unit=assignment.unit)
     return assignment
 
 

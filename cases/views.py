@@ -9,13 +9,16 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers as drf
 
+import workflow
 from dashboards.measures import MEASURE_CHOICES
 from deadlines.selectors import case_clock_summary
+from visits.selectors import my_return_visits
 from xinfang.errors import ApplicationError
 from xinfang.http import client_ip
 from xinfang.org.models import Region
@@ -24,7 +27,7 @@ from xinfang.pages import user_county_or_404
 
 from . import selectors, services
 from .actions import ACTIONS
-from .api.serializers import CaseCreateSerializer, case_input_from
+from .api.serializers import CaseCreateSerializer, ScopedPrimaryKeyField, case_input_from
 from .choices import Channel, UpperSource
 from .exports import write_case_ledger
 from .filtersets import CaseFilterSet
@@ -35,7 +38,7 @@ PAGE_SIZE = 30
 
 def _get_case(request, pk) -> Case:
     try:
-        return selectors.case_detail(user=request.user, pk=pk)
+        return workflow.case_file(user=request.user, pk=pk)
     except Case.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -64,10 +67,6 @@ AUTOCOMPLETE_ROUTES = {"Unit": "unit-list", "User": "user-list"}
 
 def _autocomplete_url(field) -> str:
     """The API list that searches this relation's model within the caller's jurisdiction, for scoped relations."""
-    from django.urls import reverse
-
-    from .api.serializers import ScopedPrimaryKeyField
-
     route = AUTOCOMPLETE_ROUTES.get(getattr(field, "model", None).__name__ if isinstance(
         field, ScopedPrimaryKeyField) else "")
     return reverse(route) if route else ""
@@ -136,7 +135,6 @@ def case_list(request):
 @login_required
 @permission_required("cases.view_case", raise_exception=True)
 def my_work(request):
-    from visits.selectors import my_return_visits  # visits sits on top of cases
 
     page = Paginator(selectors.my_work(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return_visits = my_return_visits(user=request.user)[:RETURN_VISITS_SHOWN]
@@ -211,7 +209,7 @@ def case_intake(request):
         return render(request, "cases/intake.html",
                       _intake_context(request, request.POST, _flatten_errors(serializer.errors)), status=400)
     try:
-        case = services.case_register(actor=request.user,
+        case = workflow.case_register(actor=request.user,
                                       data=case_input_from(serializer.validated_data, user=request.user),
                                       files=request.FILES.getlist("files"), ip_address=client_ip(request))
     except ApplicationError as exc:
@@ -266,7 +264,7 @@ def intake_lookup(request):
 def case_detail(request, pk):
     case = _get_case(request, pk)
     action_forms = []
-    for name in selectors.allowed_actions(user=request.user, case=case):
+    for name in workflow.allowed_actions(user=request.user, case=case):
         case_action = ACTIONS[name]
         serializer = case_action.input(context={"request": request})
         if name in ("request_review", "request_re_review"):
@@ -316,7 +314,7 @@ def extension_decide(request, pk):
     if extension is None:
         raise Http404
     try:
-        services.extension_decide(actor=request.user, extension=extension, approve=request.POST.get("approve") == "1",
+        workflow.extension_decide(actor=request.user, extension=extension, approve=request.POST.get("approve") == "1",
                                   note=request.POST.get("note", ""))
     except ApplicationError as exc:
         messages.error(request, exc.message)

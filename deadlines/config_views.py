@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+import workflow
 from cases.models import Category
 from xinfang.errors import ApplicationError
 from xinfang.org.models import Region
 from xinfang.org.scoping import scoped
 from xinfang.pages import user_county_or_404
 from xinfang.workdays import selectors as calendar_selectors
-from xinfang.workdays import services as calendar_services
 from xinfang.workdays.calendar import package_years
 
 from . import selectors, services
@@ -240,7 +240,7 @@ def calendar_day_add(request):
     if form.is_valid():
         day = form.cleaned_data["date"]
         try:
-            calendar_services.calendar_day_set(actor=request.user, county=county, day=day,
+            workflow.calendar_day_set(actor=request.user, county=county, day=day,
                                                is_workday=form.cleaned_data["is_workday"],
                                                name=form.cleaned_data["name"])
         except ApplicationError as exc:
@@ -263,7 +263,7 @@ def calendar_day_delete(request, pk):
     county = user_county_or_404(request.user)
     day = get_object_or_404(calendar_selectors.calendar_day_list(user=request.user, county_id=county.pk), pk=pk)
     try:
-        calendar_services.calendar_day_delete(actor=request.user, day=day)
+        workflow.calendar_day_delete(actor=request.user, day=day)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -282,7 +282,7 @@ def calendar_year_confirm(request):
         return redirect("deadlines:calendar")
     year = form.cleaned_data["year"]
     try:
-        calendar_services.calendar_year_confirm(actor=request.user, county=county, year=year)
+        workflow.calendar_year_confirm(actor=request.user, county=county, year=year)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

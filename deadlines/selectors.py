@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from cases.models import Case
 from xinfang.clocks import clock_state
 from xinfang.org.choices import RegionLevel
+from xinfang.org.models import Region
 from xinfang.org.scoping import scoped
 
 from .choices import CardColour, NotificationKind
@@ -57,8 +59,6 @@ def overdue_board(*, user) -> dict:
         bucket = townships.setdefault(code, {"code": code, **{k: 0 for k in colour_counts}, "total": 0})
         for key in (*colour_counts, "total"):
             bucket[key] += row[key]
-    from xinfang.org.models import Region
-
     names = dict(Region.objects.filter(code__in=townships).values_list("code", "name"))
     regions = sorted(({**v, "name": names.get(code, code)} for code, v in townships.items()),
                      key=lambda r: (-r["n_red2"], -r["n_red"], -r["n_yellow"], r["name"]))
@@ -138,8 +138,6 @@ def notification_text(n: Notification) -> str:
 
 def notification_url(n: Notification) -> str:
     """Where a notification leads: its case, or the cards behind a leader's daily notice."""
-    from django.urls import reverse
-
     if n.case_id:
         return reverse("cases:detail", args=[n.case_id])
     if n.kind == NotificationKind.LEADER:

@@ -1,8 +1,8 @@
 """Writes of the deadlines app: rule sets and their versions, the clocks of each case, suspensions, supervision
 documents, the card sweep and notifications.
 
-cases.services calls ``clock_event`` / ``clock_stop`` / ``clock_extend`` inside its own transactions, so a
-case's clocks always change together with the case. The sweep is set-based SQL: it never loops over cases.
+The workflow layer calls ``clock_event`` / ``clock_stop`` / ``clock_extend`` in the transaction of each case step,
+so a case's clocks always change together with the case. The sweep is set-based SQL: it never loops over cases.
 """
 
 import math
@@ -17,11 +17,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from cases.choices import Channel, UpperSource
 from cases.models import Assignment, Case, TimelineEvent
-from dashboards.services import rollup_touch, rollups_touch_cases
+from cases.services import is_lead_officer, timeline_event
+from cases.signals import announce_cases_changed, case_changed
 from xinfang.clocks import CARD_STATES, COUNTING_STATES, RUNNING_STATES, state_q, state_sql
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
-from xinfang.org.choices import RegionLevel
+from xinfang.org.choices import RegionLevel, UnitKind
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.scoping import scoped
 from xinfang.org.services import audit_record, require_own_county
@@ -40,6 +42,7 @@ from .choices import (
     SuspensionStatus,
 )
 from .models import Card, Deadline, Milestone, Notification, RuleSet, Supervision, SupervisionCounter, Suspension
+from .selectors import notification_text
 
 E = ClockEvent
 MEASURE = "measure"  # the milestone code of backlog measures
@@ -83,8 +86,6 @@ def _require(actor: User, permission: str) -> None:
 
 
 def _timeline(case: Case, actor: User | None, kind: str, message: str, changes: dict | None = None) -> None:
-    from cases.services import timeline_event  # cases.services imports this module
-
     timeline_event(case, actor, kind, message, changes)
 
 
@@ -128,6 +129,13 @@ def rule_set_for(case: Case) -> RuleSet:
         if rule_set.governs(channel=case.channel, upper_source=case.upper_source, category_ids=category_ids):
             return rule_set
     return default_rule_set(case.county)
+
+
+def rule_set_bind(case: Case) -> RuleSet:
+    """A case was registered: it runs under the rule set that governs it now, for its whole life."""
+    case.rule_set = rule_set_for(case)
+    Case.objects.filter(pk=case.pk).update(rule_set=case.rule_set)
+    return case.rule_set
 
 
 def _own_county(actor: User, county: Region, permission: str = "deadlines.change_ruleset") -> None:
@@ -188,8 +196,6 @@ def rule_set_create(*, actor: User, county: Region, data: RuleSetInput) -> RuleS
 
 
 def _apply_rule_set(rule_set: RuleSet, data: RuleSetInput) -> None:
-    from cases.choices import Channel, UpperSource
-
     name = (data.name or "").strip()
     if not name:
         raise ValidationFailed(_("请填写规则名称。"), code="required", detail={"name": [_("请填写规则名称。")]})
@@ -312,7 +318,6 @@ def _units_for(milestone: Milestone, case: Case, unit: Unit | None) -> list[Unit
 def office_unit(case: Case) -> Unit | None:
     """The petition office answerable for a case's own clocks (acceptance, appeals): the county's petition bureau,
     whoever registered the case (a township's field cadre, an API client)."""
-    from xinfang.org.choices import UnitKind
 
     bureau = (Unit.objects.filter(region=case.county_id, kind=UnitKind.PETITION_BUREAU, is_active=True)
               .order_by("sort_order", "pk").first())
@@ -520,8 +525,6 @@ def _visible_case(actor: User, case: Case) -> None:
 @transaction.atomic
 def suspension_request(*, actor: User, case: Case, reason: str) -> Suspension:
     """The lead unit (or a caseworker) asks to stop the clocks, with a reason; a caseworker or leader approves."""
-    from cases.services import is_lead_officer
-
     _visible_case(actor, case)
     if not (actor.has_perm("cases.route_case") or is_lead_officer(actor, case)):
         raise NotPermitted(_("只有主办单位或信访部门可以申请中止计时。"), code="not_lead_unit")
@@ -568,8 +571,6 @@ def suspension_decide(*, actor: User, suspension: Suspension, approve: bool, not
 @transaction.atomic
 def suspension_end(*, actor: User, suspension: Suspension) -> Suspension:
     """Resume the clocks: each gets the days it lost while suspended, and its due date moves accordingly."""
-    from cases.services import is_lead_officer
-
     case = suspension.case
     _visible_case(actor, case)
     if not (actor.has_perm("cases.route_case") or actor.has_perm("cases.approve_extension")
@@ -592,7 +593,7 @@ def suspension_end(*, actor: User, suspension: Suspension) -> Suspension:
     _move(deadlines, case, actor, _("中止计时 %(start)s 至 %(end)s，恢复计时") % {
         "start": suspension.started_on.isoformat(), "end": today.isoformat()}, resume)
     # Resumed clocks can be overdue again even when no due date moved (and so no event was written).
-    rollup_touch(case)
+    case_changed.send(sender=Case, case=case)
     return suspension
 
 
@@ -640,7 +641,7 @@ def _recompute_chunk(chunk: list[Deadline], cal: WorkCalendar) -> int:
                           changes={"due_on": [None, d.due_on.isoformat()]})
             for d in changed])
     refresh_case_due({d.case_id for d in changed})
-    rollups_touch_cases({d.case_id for d in changed})  # a case may be overdue, or no longer, in the KPIs
+    announce_cases_changed({d.case_id for d in changed})  # a case may be overdue, or no longer, in the KPIs
     return len(changed)
 
 
@@ -746,10 +747,6 @@ def _raise(colour: str, now: datetime, today: date) -> tuple[int, int]:
             notified = max(cursor.rowcount, 0)
             notified += _notify_daily(cursor, kind=NotificationKind.LEADER, now=now, today=today,
                                       who=[_LEADER_OF_RAISED])
-            if colour == CardColour.RED:
-                from scoring.services import points_for_red_cards  # 积分制: a red card costs its leader points
-
-                points_for_red_cards(at=now)
     return raised, notified
 
 
@@ -898,8 +895,6 @@ def in_working_hours(now: datetime | None = None) -> bool:
 def notifications_email(*, now: datetime | None = None, limit: int = 500) -> int:
     """E-mail each user their unmailed notifications as one message, in working hours only. Claims the rows with
     a conditional update, so two workers never mail the same notification twice."""
-    from .selectors import notification_text
-
     if not in_working_hours(now):
         return 0
     now = now or timezone.now()

@@ -4,13 +4,15 @@ from datetime import date
 
 from celery import shared_task
 
+import workflow
+
 from . import services
 
 
 @shared_task(name="deadlines.tasks.sweep_cards")
 def sweep_cards() -> dict:
     """Beat, every DEADLINE_SWEEP_SECONDS: raise, escalate and clear red and yellow cards."""
-    return services.sweep()
+    return workflow.sweep()
 
 
 @shared_task(name="deadlines.tasks.email_notifications")

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+import workflow
 from cases.choices import OPEN_STATUSES
 from cases.models import Case
 from xinfang.org.models import Region, User
@@ -72,6 +73,6 @@ def seed_dossiers(*, county: Region, seed: int) -> None:
             ds.sign_off(actor=clerk, dossier=dossier, petitioner_stopped=True, note="经督导验收，信访人息诉罢访",
                         agreement="签订化解协议书")
             if i == 5:
-                ds.dossier_close(actor=dossier.owners.get(role="primary").user, dossier=dossier, note="同意销号")
+                workflow.dossier_close(actor=dossier.owners.get(role="primary").user, dossier=dossier, note="同意销号")
     for dossier in dossiers[6:8]:
         ds.listing_publish(actor=admin, dossier=dossier, note="揭榜挂帅：限期化解")

@@ -3,16 +3,14 @@ queries."""
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from cases.models import Case, TimelineEvent
-from scoring.models import PointEntry
 from visits.models import FieldVisit, Meeting, Reception, ReturnVisit
-from xinfang.org.models import User
 from xinfang.org.scoping import scoped
 
-from .choices import LIVE_STAGES, ClaimStatus, Stage
+from .choices import LIVE_STAGES, Stage
 from .models import Claim, Dossier, DossierOwner, Escalation, Listing, Measure, TaskForceMember
 
 
@@ -80,8 +78,6 @@ def dossier_file(dossier: Dossier) -> dict:
 
 def cases_owned(*, user):
     """'Cases I own': the cases the user owns (包案领导) or owns a dossier of, most urgent first."""
-    from django.db.models import F
-
     owns_dossier = Exists(DossierOwner.objects.filter(dossier__case=OuterRef("pk"), user=user))
     return (scoped(Case.objects.select_related("category__parent", "lead_petitioner", "lead_unit", "region")
                    .select_related("dossier"), user)
@@ -96,16 +92,6 @@ def listing_list(*, user):
         .prefetch_related(Prefetch("claims", queryset=Claim.objects.select_related("claimant", "recommended_by"))),
         user,
     )
-
-
-def cadre_record(*, user, cadre: User) -> dict:
-    """A cadre's record: their point entries and total, and their 揭榜 claims (for the annual assessment)."""
-    entries = scoped(PointEntry.objects.filter(user=cadre).select_related("case"), user)
-    claims = (Claim.objects.filter(claimant=cadre, listing__in=scoped(Listing.objects.all(), user))
-              .select_related("listing__dossier__case").order_by("-requested_at"))
-    return {"entries": list(entries), "total": entries.aggregate(total=Sum("points"))["total"] or 0,
-            "claims": list(claims),
-            "finished": sum(1 for c in claims if c.status == ClaimStatus.APPROVED and c.finished_at)}
 
 
 def part_list(*, user, model):

@@ -8,6 +8,7 @@ that moved meanwhile is refused with 409 and nothing changes.
 
 from datetime import date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -15,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import services as case_services
-from cases.choices import BacklogSource, UpperSource
-from cases.models import Case
+from cases.choices import OPEN_STATUSES, BacklogSource, Satisfaction, UpperSource
+from cases.models import Case, TimelineEvent
 from deadlines import services as clocks
-from scoring.choices import PointEvent
-from scoring.services import points_award, points_on
+from visits.models import VisitSettings
 from xinfang.dates import refuse_future
 from xinfang.errors import (
     Conflict,
@@ -174,7 +174,7 @@ def batch_from_above(*, actor: User, upper_source: str, batch: str) -> int:
 
 
 def dossiers_for_promoted(*, case_ids: list[int], at: datetime) -> int:
-    """The three-month unsatisfied rule promoted these cases (visits.services.backlog_promote, in its transaction):
+    """The three-month unsatisfied rule promoted these cases (``backlog_promote``, in its transaction):
     each gets its dossier, its owning leader carried over. Set-based: two statements whatever the number."""
     created = Dossier.objects.bulk_create(
         [Dossier(case_id=pk, source=BacklogSource.UNSATISFIED, opened_at=at) for pk in case_ids],
@@ -184,6 +184,43 @@ def dossiers_for_promoted(*, case_ids: list[int], at: datetime) -> int:
     DossierOwner.objects.bulk_create([DossierOwner(dossier_id=by_case[c], user_id=u, role=OwnerRole.PRIMARY)
                                       for c, u in owners.items() if c in by_case], ignore_conflicts=True)
     return len(created)
+
+
+# Backlog promotion (after the county's months of 不满意, visits.VisitSettings) --------------------------------
+
+BACKLOG_BATCH = 1000
+
+
+def backlog_promote(*, now: datetime | None = None) -> int:
+    """Beat, daily: a case still unsatisfied ``backlog_after_months`` after its first 不满意 becomes a backlog case
+    (信访积案). Set-based per county, in batches whose rows are locked (SKIP LOCKED), so two runs at once promote each
+    case once; a run that dies leaves the rest for the next. Returns the number promoted."""
+    now = now or timezone.now()
+    candidates = Case.objects.filter(first_unsatisfied_at__isnull=False, backlog_at__isnull=True,
+                                     satisfaction=Satisfaction.UNSATISFIED, status__in=OPEN_STATUSES)
+    county_ids = set(candidates.order_by().values_list("county_id", flat=True).distinct())
+    months = dict(VisitSettings.objects.filter(county_id__in=county_ids).values_list("county_id",
+                                                                                     "backlog_after_months"))
+    promoted = 0
+    for county_id in sorted(county_ids):
+        n = months.get(county_id, VisitSettings._meta.get_field("backlog_after_months").default)
+        cutoff = now - relativedelta(months=n)
+        while True:
+            with transaction.atomic():
+                ids = list(candidates.filter(county_id=county_id, first_unsatisfied_at__lte=cutoff)
+                           .select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)
+                           [:BACKLOG_BATCH])
+                if not ids:
+                    break
+                Case.objects.filter(pk__in=ids, backlog_at__isnull=True).update(
+                    backlog_at=now, backlog_source=BacklogSource.UNSATISFIED, version=F("version") + 1)
+                TimelineEvent.objects.bulk_create([TimelineEvent(
+                    case_id=pk, kind="backlog", at=now,
+                    message=_("首次回访不满意已满%(n)s个月仍未化解，转为信访积案。") % {"n": n},
+                    changes={"backlog_source": [None, BacklogSource.UNSATISFIED]}) for pk in ids])
+                dossiers_for_promoted(case_ids=ids, at=now)  # each gets its dossier (一案一策一专班)
+                promoted += len(ids)
+    return promoted
 
 
 # Owners, task force, plan, measures -----------------------------------------------------------------------
@@ -420,9 +457,9 @@ def sign_off(*, actor: User, dossier: Dossier, petitioner_stopped: bool, note: s
 
 
 @transaction.atomic
-def dossier_close(*, actor: User, dossier: Dossier, note: str = "") -> Dossier:
+def dossier_close(*, actor: User, dossier: Dossier, note: str = "") -> tuple[Dossier, Claim | None]:
     """销号: an owning leader approves the closure of a resolved dossier. A claimed 揭榜挂帅 listing is finished
-    with it and its points are written to the claimant's ledger."""
+    with it; returns the dossier and the claim finished, if any (its points: workflow.dossier_close)."""
     require_visible(actor, dossier, _("未找到该积案。"), "dossier_not_found")
     if not dossier.owners.filter(user=actor).exists():
         raise NotPermitted(_("销号须由包案领导审批。"), code="not_owner")
@@ -431,18 +468,20 @@ def dossier_close(*, actor: User, dossier: Dossier, note: str = "") -> Dossier:
                     message=_("包案领导审批销号。%(note)s") % {"note": (note or "").strip()}, closed_at=now,
                     closed_by=actor)
     listing = dossier.listings.filter(status=ListingStatus.CLAIMED).first()
-    if listing is not None:
-        _listing_finish(listing, actor=actor, at=now)
+    claim = _listing_finish(listing, at=now) if listing is not None else None
+    return dossier, claim
+
+
+def resolution_credit(dossier: Dossier, default: User) -> User:
+    """Who a resolved dossier's points go to: the task force's head, else the primary owning leader."""
     head = dossier.members.filter(role=MemberRole.HEAD).select_related("user").first()
     primary = dossier.owners.filter(role=OwnerRole.PRIMARY).select_related("user").first()
-    points_on(event=PointEvent.BACKLOG_RESOLVED, case=dossier.case, source=dossier, actor=actor,
-              users=[head.user if head else (primary.user if primary else actor)])
-    return dossier
+    return head.user if head else (primary.user if primary else default)
 
 
 def dossier_relapse(*, case: Case, actor: User | None) -> Dossier | None:
     """反弹: ``case`` repeats a matter whose dossier was resolved or closed. The dossier reopens (化解中) and counts a
-    relapse. Called by cases.services.case_register inside its transaction; returns the reopened dossier."""
+    relapse. Called by workflow.case_register inside its transaction; returns the reopened dossier."""
     original = case.repeat_of
     seen = set()
     while original is not None and original.pk not in seen:  # the repeat chain, up to its first case
@@ -463,8 +502,6 @@ def dossier_relapse(*, case: Case, actor: User | None) -> Dossier | None:
                     resolved_at=None, progress=0)
     case_services.timeline_event(case, actor, "dossier_relapse", _("积案 %(number)s 反弹。") % {
         "number": dossier.case.number})
-    points_on(event=PointEvent.RELAPSE, case=dossier.case, source=case, actor=actor,
-              users=[o.user for o in dossier.owners.select_related("user")])
     return dossier
 
 
@@ -578,16 +615,14 @@ def claim_decide(*, actor: User, claim: Claim, approve: bool, note: str = "") ->
     return claim
 
 
-def _listing_finish(listing: Listing, *, actor: User, at: datetime) -> None:
-    """The claimed case was closed (销号): the listing is done and the claimant earns its points, once."""
-    claim = listing.claims.filter(status=ClaimStatus.APPROVED).select_related("claimant").first()
+def _listing_finish(listing: Listing, *, at: datetime) -> Claim | None:
+    """The claimed case was closed (销号): the listing is done; returns the approved claim, finished (late or not),
+    whose claimant earns the listing's points (workflow.dossier_close)."""
+    claim = listing.claims.filter(status=ClaimStatus.APPROVED).select_related("claimant", "listing__dossier__case"
+                                                                              ).first()
     Listing.objects.filter(pk=listing.pk).update(status=ListingStatus.DONE, finished_at=at)
     if claim is None:
-        return
+        return None
     late = claim.due_on is not None and timezone.localdate(at) > claim.due_on
     Claim.objects.filter(pk=claim.pk).update(finished_at=at, finished_late=late)
-    points_award(user=claim.claimant, points=listing.points, rule="listing_finished", source=listing,
-                 case=listing.dossier.case, actor=actor,
-                 reason=_("揭榜挂帅完成：%(number)s") % {"number": listing.dossier.case.number})
-    case_services.timeline_event(listing.dossier.case, actor, "listing_done", _(
-        "揭榜挂帅完成，%(name)s记%(points)s分。") % {"name": claim.claimant.display_name, "points": listing.points})
+    return claim

@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+import workflow
 from cases import selectors as case_selectors
 from deadlines.selectors import deadline_state, state_label
+from scoring import selectors as scoring_selectors
 from xinfang.errors import ApplicationError
 from xinfang.org import selectors as org_selectors
 from xinfang.pages import PAGE_SIZE, filtered_page, form_error_text, get_or_404, redirect_back, user_county_or_404
@@ -222,7 +224,7 @@ def _sign_off(request, dossier, data):
 
 
 def _close(request, dossier, data):
-    services.dossier_close(actor=request.user, dossier=dossier, note=data["note"])
+    workflow.dossier_close(actor=request.user, dossier=dossier, note=data["note"])
     return _("已审批销号。")
 
 
@@ -427,7 +429,7 @@ def print_file(request, pk):
 def pdf_file(request, pk):
     """The same file rendered to PDF by WeasyPrint (which needs Pango and a Chinese font on the server)."""
     try:
-        import weasyprint
+        import weasyprint  # lazy: an optional dependency (the PDF button answers 503 without it)
     except (ImportError, OSError):  # OSError: WeasyPrint is installed but Pango is not
         return HttpResponse(_("服务器暂不能生成PDF，请使用打印页面。"), status=503,
                             content_type="text/plain; charset=utf-8")
@@ -536,7 +538,7 @@ def cadre(request, pk):
     """A cadre's points and 揭榜 claims (for the annual assessment); a cadre outside the jurisdiction is 404."""
     person = get_or_404(org_selectors.user_list(user=request.user), pk)
     return render(request, "dossiers/cadre.html", {"cadre": person,
-                                                   **selectors.cadre_record(user=request.user, cadre=person)})
+                                                   **scoring_selectors.cadre_record(user=request.user, cadre=person)})
 
 
 @login_required

@@ -22,25 +22,28 @@ read, through the stored snapshot):
   index reaches.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.core.files.storage import default_storage
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from cases.models import Case
 from dashboards.measures import SETS
-from dossiers.choices import Stage
-from dossiers.models import Dossier
+from dossiers.choices import ClaimStatus, Stage
+from dossiers.models import Claim, Dossier, Listing
+from visits.selectors import period_bounds
 from xinfang.dates import day_range
 from xinfang.org.choices import RegionLevel, UnitKind
-from xinfang.org.models import TOWNSHIP_PATH_LENGTH, Region, Unit
+from xinfang.org.models import TOWNSHIP_PATH_LENGTH, Region, Unit, User
 from xinfang.org.scoping import scoped
 
-from .choices import HIGHER_IS_BETTER, BandMode, Module, NoDataRule, UnitGroup
-from .models import IndicatorScheme, PointEntry, RankingRow, RankingSnapshot
+from .choices import HIGHER_IS_BETTER, BandMode, Module, NoDataRule, PeriodKind, UnitGroup
+from .models import IndicatorScheme, PointEntry, PointScheme, RankingRow, RankingSnapshot
 
 DEPARTMENT_KINDS = [UnitKind.DEPARTMENT, UnitKind.POLITICAL_LEGAL, UnitKind.ENTERPRISE, UnitKind.OTHER]
 CENT = Decimal("0.01")
@@ -243,10 +246,15 @@ def previous_snapshot(snapshot: RankingSnapshot) -> RankingSnapshot | None:
             .order_by("-period_start").first())
 
 
+def period_of(kind: str, day: date) -> tuple[date, date]:
+    """The period of a bulletin that contains ``day``: the day, its week (Monday–Sunday), month or quarter."""
+    if kind == PeriodKind.DAY:
+        return day, day
+    return period_bounds(kind, day)
+
+
 def year_ago_snapshot(snapshot: RankingSnapshot) -> RankingSnapshot | None:
     """The same kind of snapshot for the same period a year earlier (同比)."""
-    from .services import period_of
-
     day = snapshot.period_start
     try:
         a_year_ago = day.replace(year=day.year - 1)
@@ -272,8 +280,6 @@ def rank_changes(snapshot: RankingSnapshot, before: RankingSnapshot | None = Non
 
 def cadre_ranking(*, user, start: date, end: date, limit: int = 50):
     """Cadres of the user's jurisdiction by their points in the period (one GROUP BY over the ledger)."""
-    from django.db.models import Sum
-
     lo, hi = day_range(start, end)
     return (scoped(PointEntry.objects.filter(created_at__gte=lo, created_at__lt=hi), user).order_by()
             .values("user_id", "user__name", "user__username", "user__unit__name")
@@ -307,10 +313,6 @@ def geojson_path(county: Region) -> str:
 def county_geojson(county: Region) -> dict | None:
     """The county's uploaded township boundaries as a GeoJSON FeatureCollection, or None if none was uploaded
     (or the stored file no longer parses)."""
-    import json
-
-    from django.core.files.storage import default_storage
-
     path = geojson_path(county)
     if not default_storage.exists(path):
         return None
@@ -323,11 +325,19 @@ def county_geojson(county: Region) -> dict | None:
 
 
 def point_scheme_versions(county: Region):
-    from .models import PointScheme
-
     return PointScheme.objects.filter(county=county).order_by("-version")
 
 
 def entry_list(*, user):
     """Point entries the user may see (their jurisdiction's cadres)."""
     return scoped(PointEntry.objects.select_related("user", "case"), user)
+
+
+def cadre_record(*, user, cadre: User) -> dict:
+    """A cadre's record (积分档案): their point entries and total, and their 揭榜 claims (for the annual assessment)."""
+    entries = scoped(PointEntry.objects.filter(user=cadre).select_related("case"), user)
+    claims = (Claim.objects.filter(claimant=cadre, listing__in=scoped(Listing.objects.all(), user))
+              .select_related("listing__dossier__case").order_by("-requested_at"))
+    return {"entries": list(entries), "total": entries.aggregate(total=Sum("points"))["total"] or 0,
+            "claims": list(claims),
+            "finished": sum(1 for c in claims if c.status == ClaimStatus.APPROVED and c.finished_at)}

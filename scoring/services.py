@@ -1,11 +1,14 @@
 """Writes of the scoring app: the append-only points ledger, the county's petition-index scheme (versioned) and
 the ranking snapshots behind the bulletins (日通报, 周亮晒, 月排名, 季考核), each generated once."""
 
+import json
 import logging
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, transaction
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +20,7 @@ from xinfang.org.services import audit_record, require_own_county, require_visib
 
 from .choices import BandMode, Module, NoDataRule, PeriodKind, PointEvent
 from .models import IndicatorScheme, PointEntry, PointScheme, RankingRow, RankingSnapshot
+from .selectors import compute_ranking, geojson_path, period_of
 
 
 def points_award(*, user: User, points: int, rule: str, reason: str, source=None, case: Case | None = None,
@@ -118,21 +122,10 @@ def scheme_update(*, actor: User, county: Region, weights: dict, rank_scores: li
     return scheme
 
 
-def period_of(kind: str, day: date) -> tuple[date, date]:
-    """The period of a bulletin that contains ``day``: the day, its week (Monday–Sunday), month or quarter."""
-    if kind == PeriodKind.DAY:
-        return day, day
-    from visits.selectors import period_bounds
-
-    return period_bounds(kind, day)
-
-
 @transaction.atomic
 def snapshot_generate(*, county: Region, kind: str, day: date) -> RankingSnapshot:
     """The ranking of the period of ``kind`` containing ``day``, computed once and stored: generating it again
     returns the same snapshot (a unique period per county and kind)."""
-    from .selectors import compute_ranking
-
     if kind not in PeriodKind.values:
         raise ValidationFailed(_("请选择通报类型。"), code="invalid")
     start, end = period_of(kind, day)
@@ -305,13 +298,6 @@ def snapshot_request(*, actor: User, county: Region, kind: str, day: date) -> tu
 def map_geojson_save(*, actor: User, county: Region, geojson: dict) -> None:
     """The county admin's township boundaries for the five-colour map (one file per county, replaced whole): the
     storage path is the record, the audit row says who changed it."""
-    import json
-
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
-    from .selectors import geojson_path
-
     require_own_county(actor=actor, county=county, permission="scoring.change_indicatorscheme")
     if not isinstance(geojson, dict) or geojson.get("type") != "FeatureCollection" or not geojson.get("features"):
         raise invalid("file", _("请上传包含乡镇边界的 GeoJSON（FeatureCollection）。"))
@@ -326,10 +312,6 @@ def points_for_red_cards(*, at) -> int:
     """Each red card raised in the last day and not yet charged costs its responsible leader the county's red-card
     points: one INSERT … SELECT (never a loop over cards), once per card (the ledger's unique source). Called by the
     sweep after it raised red cards, inside its transaction."""
-    from django.db import connection
-
-    from cases.models import Case
-
     # A county meeting its first red card gets its point rules now (version 1 from the defaults).
     ruled = PointScheme.objects.filter(is_current=True).values("county")
     for county in Region.objects.filter(pk__in=Case.objects.filter(

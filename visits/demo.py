@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+import workflow
 from cases.choices import OPEN_STATUSES, CaseStatus
 from cases.models import Case
 from deadlines.choices import ClockEvent
@@ -143,7 +144,7 @@ def _held(*, slot: ReceptionSlot, clerk: User, walk_ins, now: datetime, rng: ran
         case = appointment.case if appointment else next(walk_ins, None)
         if case is None:
             return
-        vs.reception_record(actor=clerk, data=vs.ReceptionInput(
+        workflow.reception_record(actor=clerk, data=vs.ReceptionInput(
             leader=slot.leader, slot=slot, appointment=appointment, received_at=received_at, raised=case.summary,
             decided="现场交办主办单位，限期答复，包案领导跟踪督办。", place=slot.place, case=case,
             head_count=case.head_count))
@@ -187,7 +188,7 @@ def _recent_activity(*, county: Region, clerk: User, rng: random.Random, today: 
         leader = rng.choice(leaders)
         when = timezone.localtime(now - timedelta(days=rng.randint(1, 50))).replace(
             hour=rng.choice([9, 10, 15, 16]), minute=rng.choice([0, 20, 40]))
-        vs.reception_record(actor=clerk, data=vs.ReceptionInput(
+        workflow.reception_record(actor=clerk, data=vs.ReceptionInput(
             leader=leader, received_at=when, raised=case.summary, decided="责成主办单位限期办理，包案领导跟踪督办。",
             place="县信访接待中心", case=case, head_count=case.head_count))
 

@@ -3,7 +3,7 @@ a Python loop over rows."""
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from xinfang.org.scoping import scoped
 from .choices import HOLDING_PLACE, DutyActivity, Period, ReturnVisitStatus
 from .models import (
     Appointment,
+    CalendarFeed,
     Campaign,
     DutyRule,
     FieldVisit,
@@ -138,8 +139,6 @@ def return_visit_list(*, user):
 
 def my_return_visits(*, user):
     """Pending return visits the user is responsible for, earliest due first (the work list)."""
-    from django.db.models import F
-
     return (return_visit_list(user=user).filter(status=ReturnVisitStatus.PENDING, assignee=user)
             .order_by(F("deadline__due_on").asc(nulls_last=True), "scheduled_at", "id"))
 
@@ -300,8 +299,6 @@ def leader_choices(*, user, also: User | None = None):
 
 def feed_owner(*, token: str) -> User | None:
     """The active user whose private ICS address carries ``token`` (the feed has no login)."""
-    from .models import CalendarFeed
-
     feed = CalendarFeed.objects.select_related("user").filter(token=token or "", user__is_active=True).first()
     return feed.user if feed else None
 

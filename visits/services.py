@@ -11,23 +11,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from dateutil import rrule
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases import services as case_services
-from cases.choices import OPEN_STATUSES, BacklogSource, CaseStatus, Channel, EvaluationMethod, Satisfaction
-from cases.models import Case, Category, Evaluation, Petitioner, TimelineEvent
-from deadlines.choices import ClockEvent
-from dossiers.services import dossiers_for_promoted
-from scoring.choices import PointEvent
-from scoring.services import points_on
+from cases.choices import OPEN_STATUSES, CaseStatus, Channel, EvaluationMethod, Satisfaction
+from cases.models import Case, Category, Evaluation, Petitioner
+from deadlines import services as clocks
+from deadlines.choices import ClockEvent, NotificationKind
+from deadlines.models import Notification
 from xinfang import personal_data, sms
+from xinfang.celery import enqueue
 from xinfang.dates import refuse_future
 from xinfang.errors import (
     Conflict,
@@ -71,6 +70,7 @@ from .models import (
     ReturnVisit,
     VisitSettings,
 )
+from .selectors import duty_compliance_rows, period_bounds
 
 # Helpers --------------------------------------------------------------------------------------------------
 
@@ -505,7 +505,8 @@ def _is_leader(user: User) -> bool:
 @transaction.atomic
 def reception_record(*, actor: User, data: ReceptionInput) -> Reception:
     """Record a leader's reception. It opens a new case (channel 领导接访) or links an existing open one, and the
-    receiving leader becomes the case's owner (谁接访谁包案). A booked appointment is marked attended."""
+    receiving leader becomes the case's owner (谁接访谁包案). A booked appointment is marked attended.
+    A case it opens is registered here; its clocks and the leader's points are workflow.reception_record's."""
     require_perm(actor, "visits.add_reception")
     refuse_future(data.received_at, "received_at", _("接访时间不能晚于现在。"))
     raised, decided = (data.raised or "").strip(), (data.decided or "").strip()
@@ -574,7 +575,6 @@ def reception_record(*, actor: User, data: ReceptionInput) -> Reception:
     reception.save()
     case_services.timeline_event(case, actor, "reception", _("%(leader)s接访：%(decided)s") % {
         "leader": leader.display_name, "decided": decided[:200]})
-    points_on(event=PointEvent.RECEPTION, case=case, users=[leader], source=reception, actor=actor)
     return reception
 
 
@@ -650,17 +650,16 @@ def return_visit_schedule(*, case: Case, actor: User | None) -> ReturnVisit:
 def return_visit_cancel(*, case: Case, reason: str) -> int:
     """The case left 已答复 without a return visit (an appeal): its pending task is withdrawn, and so is the clock
     that waited for it (no card for a return visit nobody will make)."""
-    from deadlines import services as clocks
-
     clocks.clock_stop(case=case, at=timezone.now(), reason=reason, end_event=ClockEvent.EVALUATED)
     return ReturnVisit.objects.filter(case=case, status=ReturnVisitStatus.PENDING).update(
         status=ReturnVisitStatus.CANCELLED, cancelled_reason=reason)
 
 
 def return_visit_evaluated(*, case: Case, evaluation: Evaluation, actor: User | None,
-                           field_visit: FieldVisit | None = None) -> ReturnVisit:
+                           field_visit: FieldVisit | None = None) -> tuple[ReturnVisit, bool]:
     """An evaluation was recorded on the case (from the case page, the return-visit list or the petitioner's link):
-    the pending return visit is done. A case replied before return visits were scheduled gets a done one."""
+    the pending return visit is done. A case replied before return visits were scheduled gets a done one. Returns
+    the visit and whether it had been scheduled (only a scheduled visit done earns points: workflow)."""
     visit = ReturnVisit.objects.select_for_update().filter(case=case, status=ReturnVisitStatus.PENDING).first()
     scheduled = visit is not None
     if visit is None:
@@ -671,16 +670,15 @@ def return_visit_evaluated(*, case: Case, evaluation: Evaluation, actor: User | 
     visit.done_by = actor
     visit.field_visit = field_visit
     visit.save()
-    if actor is not None and scheduled:  # a scheduled visit done earns points; evaluating again earns nothing
-        points_on(event=PointEvent.RETURN_VISIT, case=case, users=[actor], source=visit, actor=actor)
-    return visit
+    return visit, scheduled
 
 
 @transaction.atomic
 def return_visit_record(*, actor: User, case: Case, result: str, method: str, note: str = "",
-                        visited_at: datetime | None = None) -> ReturnVisit:
+                        visited_at: datetime | None = None) -> tuple[Case, Evaluation, FieldVisit | None]:
     """Record a return visit on a replied case: by visit (also a 上门回访 field visit) or by phone. The result drives
-    the case (不满意: handled again). A case not yet replied is refused (409 not_replied)."""
+    the case (不满意: handled again; workflow.return_visit_record). A case not yet replied is refused (409
+    not_replied). Returns the case, its evaluation and the field visit made, if any."""
     require_visible(actor, case, _("未找到该信访事项。"), "case_not_found")
     if not (actor.has_perm("visits.change_returnvisit") or actor.has_perm("cases.handle_case")):
         raise NotPermitted()
@@ -704,7 +702,7 @@ def return_visit_record(*, actor: User, case: Case, result: str, method: str, no
         visit.cases.set([case])
     case, evaluation = case_services.record_evaluation(case=case, actor=actor, version=case.version, result=result,
                                                        method=method, note=note, at=visited_at)
-    return return_visit_evaluated(case=case, evaluation=evaluation, actor=actor, field_visit=visit)
+    return case, evaluation, visit
 
 
 @transaction.atomic
@@ -764,11 +762,8 @@ def answer_link_create(*, actor: User, return_visit: ReturnVisit, channel: str) 
         expires_at=timezone.now() + timedelta(days=days))
     case = return_visit.case
     if phone:
-        from .tasks import send_answer_sms  # the task module imports these services
-
         # The task gets the link's id and the token encrypted: no phone number or live link waits in the broker.
-        sealed = personal_data.encrypt(token)
-        transaction.on_commit(lambda: send_answer_sms.delay(link.pk, sealed))
+        enqueue("visits.tasks.send_answer_sms", link.pk, personal_data.encrypt(token))
     case_services.timeline_event(case, actor, "answer_link", _("生成评价链接（%(channel)s）%(to)s。") % {
         "channel": LinkChannel(channel).label, "to": link.sent_to})
     return link, token
@@ -815,10 +810,10 @@ ANSWER_REFUSALS = {
 }
 
 
-@transaction.atomic
-def answer_link_submit(*, token: str, result: str, note: str = "") -> ReturnVisit:
-    """The petitioner's own answer (信访人自评). The link works once: it is claimed by a conditional UPDATE, so two
-    submissions at once record one evaluation."""
+def answer_link_claim(*, token: str, result: str, note: str = "") -> tuple[Case, Evaluation]:
+    """The petitioner's own answer (信访人自评), recorded as the case's evaluation (workflow.answer_link_submit
+    follows it through). The link works once: it is claimed by a conditional UPDATE, so two submissions at once
+    record one evaluation. Call inside a transaction."""
     link = answer_link_find(token)
     state = answer_link_state(link)
     if state != "open":
@@ -829,46 +824,8 @@ def answer_link_submit(*, token: str, result: str, note: str = "") -> ReturnVisi
     if not AnswerLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=timezone.now()):
         raise Conflict(_(ANSWER_REFUSALS["used"][1]), code="link_used")
     case = Case.objects.select_for_update().get(pk=link.return_visit.case_id)
-    case, evaluation = case_services.record_evaluation(case=case, actor=None, version=case.version, result=result,
-                                                       method=EvaluationMethod.LINK, note=(note or "")[:500])
-    return return_visit_evaluated(case=case, evaluation=evaluation, actor=None)
-
-
-# Backlog promotion ----------------------------------------------------------------------------------------
-
-BACKLOG_BATCH = 1000
-
-
-def backlog_promote(*, now: datetime | None = None) -> int:
-    """Beat, daily: a case still unsatisfied ``backlog_after_months`` after its first 不满意 becomes a backlog case
-    (信访积案). Set-based per county, in batches whose rows are locked (SKIP LOCKED), so two runs at once promote each
-    case once; a run that dies leaves the rest for the next. Returns the number promoted."""
-    now = now or timezone.now()
-    candidates = Case.objects.filter(first_unsatisfied_at__isnull=False, backlog_at__isnull=True,
-                                     satisfaction=Satisfaction.UNSATISFIED, status__in=OPEN_STATUSES)
-    county_ids = set(candidates.order_by().values_list("county_id", flat=True).distinct())
-    months = dict(VisitSettings.objects.filter(county_id__in=county_ids).values_list("county_id",
-                                                                                     "backlog_after_months"))
-    promoted = 0
-    for county_id in sorted(county_ids):
-        n = months.get(county_id, VisitSettings._meta.get_field("backlog_after_months").default)
-        cutoff = now - relativedelta(months=n)
-        while True:
-            with transaction.atomic():
-                ids = list(candidates.filter(county_id=county_id, first_unsatisfied_at__lte=cutoff)
-                           .select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)
-                           [:BACKLOG_BATCH])
-                if not ids:
-                    break
-                Case.objects.filter(pk__in=ids, backlog_at__isnull=True).update(
-                    backlog_at=now, backlog_source=BacklogSource.UNSATISFIED, version=F("version") + 1)
-                TimelineEvent.objects.bulk_create([TimelineEvent(
-                    case_id=pk, kind="backlog", at=now,
-                    message=_("首次回访不满意已满%(n)s个月仍未化解，转为信访积案。") % {"n": n},
-                    changes={"backlog_source": [None, BacklogSource.UNSATISFIED]}) for pk in ids])
-                dossiers_for_promoted(case_ids=ids, at=now)  # each gets its dossier (一案一策一专班)
-                promoted += len(ids)
-    return promoted
+    return case_services.record_evaluation(case=case, actor=None, version=case.version, result=result,
+                                           method=EvaluationMethod.LINK, note=(note or "")[:500])
 
 
 # Meetings -------------------------------------------------------------------------------------------------
@@ -1005,10 +962,6 @@ def duty_rule_retire(*, actor: User, rule: DutyRule) -> DutyRule:
 def duty_reminders(*, today: date | None = None) -> int:
     """Beat, daily: near the end of each rule's period, remind those still short of it (one notification per person,
     rule and period: safe to run twice)."""
-    from deadlines.choices import NotificationKind
-    from deadlines.models import Notification
-
-    from .selectors import duty_compliance_rows, period_bounds
 
     today = today or timezone.localdate()
     notes = []

@@ -11,12 +11,6 @@ def extend_schedules() -> int:
     return services.schedules_extend()
 
 
-@shared_task(name="visits.tasks.promote_backlog")
-def promote_backlog() -> int:
-    """Beat, nightly: cases still unsatisfied months after the first 不满意 become backlog cases."""
-    return services.backlog_promote()
-
-
 @shared_task(name="visits.tasks.remind_duties")
 def remind_duties() -> int:
     """Beat, each morning: remind people short of a duty rule near the end of its period."""

@@ -3,9 +3,12 @@ arithmetic on it (a day after 9999-12-31) would fail; pages, filters and the API
 
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from xinfang.errors import invalid
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
@@ -32,8 +35,6 @@ def parse_day(value: str | None, default: date) -> tuple[date, bool]:
 
 def validate_moment(value) -> None:
     """A date-time field's value must fall on a day from 2000 to 2099 too."""
-    from django.core.exceptions import ValidationError
-
     if value is not None and not EARLIEST <= value.date() <= LATEST:
         raise ValidationError(_("时间应在2000年至2099年之间。"), code="out_of_range")
 
@@ -46,12 +47,6 @@ FUTURE_SLACK_MINUTES = 5  # clocks of phones and desks differ a little
 
 def refuse_future(value, field_name: str, message) -> None:
     """A moment that has not happened yet (a visit, a reception, a review held) is refused (400)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from xinfang.errors import invalid
-
     if value > timezone.now() + timedelta(minutes=FUTURE_SLACK_MINUTES):
         raise invalid(field_name, message)
 

@@ -1,6 +1,7 @@
 """The one error hierarchy. Services raise these; the API turns them into ``{"code", "message", "detail"}``
 with the status below (xinfang/api/errors.py), and pages show ``message`` (in Chinese) to the user."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,8 +49,6 @@ class Conflict(ApplicationError):
 
 def full_clean_or_fail(obj) -> None:
     """Run a model's own validation; its errors become one ValidationFailed (400) naming the fields."""
-    from django.core.exceptions import ValidationError
-
     try:
         obj.full_clean()
     except ValidationError as exc:

@@ -8,6 +8,8 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from xinfang.org.selectors import user_county
+
 PAGE_SIZE = 30
 
 
@@ -59,8 +61,6 @@ def get_or_404(queryset, pk):
 
 def user_county_or_404(user):
     """The county a county admin's (or clerk's) settings pages are about; a user above county level has none here."""
-    from xinfang.org.selectors import user_county
-
     county = user_county(user)
     if county is None:
         raise Http404

@@ -8,11 +8,14 @@ from rest_framework import serializers
 
 from deadlines.api.serializers import CardSerializer, DeadlineSerializer, SupervisionSerializer, SuspensionSerializer
 from deadlines.choices import SupervisionKind
+from xinfang.errors import NotFound
 from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import scoped
 
 from ..choices import AppealOutcome, Channel, EvaluationMethod, Satisfaction, UpperSource
 from ..models import Appeal, Assignment, Attachment, Case, Category, Evaluation, Extension, Petitioner, TimelineEvent
+from ..selectors import case_list
+from ..services import CaseInput, PetitionerInput
 
 
 class PetitionerSerializer(serializers.ModelSerializer):
@@ -241,11 +244,6 @@ class ExtensionDecideSerializer(serializers.Serializer):
 
 def case_input_from(data: dict, *, user):
     """The service's CaseInput from a validated CaseCreateSerializer (the API and the intake page share it)."""
-    from xinfang.errors import NotFound
-
-    from ..selectors import case_list
-    from ..services import CaseInput, PetitionerInput
-
     repeat_of = None
     if data.get("repeat_of"):
         repeat_of = case_list(user=user).filter(number=data["repeat_of"].strip()).first()

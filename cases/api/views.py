@@ -6,6 +6,7 @@ from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+import workflow
 from xinfang.api.schema import ERROR_RESPONSES
 from xinfang.http import client_ip
 
@@ -49,7 +50,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def get_object(self):
         try:
-            case = selectors.case_detail(user=self.request.user, pk=int(self.kwargs["pk"]))
+            case = workflow.case_file(user=self.request.user, pk=int(self.kwargs["pk"]))
         except (Case.DoesNotExist, ValueError) as exc:
             raise Http404 from exc
         self.check_object_permissions(self.request, case)
@@ -60,10 +61,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def create(self, request, *args, **kwargs):
         serializer = CaseCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        case = services.case_register(actor=request.user, data=case_input_from(serializer.validated_data,
+        case = workflow.case_register(actor=request.user, data=case_input_from(serializer.validated_data,
                                                                                 user=request.user),
                                       ip_address=client_ip(request))
-        case = selectors.case_detail(user=request.user, pk=case.pk)
+        case = workflow.case_file(user=request.user, pk=case.pk)
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="办理过程", responses={200: TimelineEventSerializer(many=True), **ERROR_RESPONSES})
@@ -90,7 +91,7 @@ def _make_action(case_action):
         result = case_action.run(request.user, case, serializer.validated_data)
         if isinstance(result, Extension):
             return Response(ExtensionSerializer(result).data, status=status.HTTP_201_CREATED)
-        return Response(CaseDetailSerializer(selectors.case_detail(user=request.user, pk=case.pk)).data)
+        return Response(CaseDetailSerializer(workflow.case_file(user=request.user, pk=case.pk)).data)
 
     handler.__name__ = case_action.name
     handler.__doc__ = f"{case_action.label}"
@@ -141,5 +142,5 @@ class ExtensionViewSet(viewsets.GenericViewSet):
         extension = self.get_object()
         serializer = ExtensionDecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        extension = services.extension_decide(actor=request.user, extension=extension, **serializer.validated_data)
+        extension = workflow.extension_decide(actor=request.user, extension=extension, **serializer.validated_data)
         return Response(ExtensionSerializer(extension).data)

@@ -13,6 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+import workflow
+from scoring import selectors as scoring_selectors
 from xinfang.api.schema import ERROR_RESPONSES
 from xinfang.api.views import ScopedViewSet, validated
 from xinfang.errors import NotFound, require_perm
@@ -207,7 +209,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def close(self, request, pk=None):
         dossier = self.get_object()
         data = validated(NoteSerializer, request.data, request)
-        services.dossier_close(actor=request.user, dossier=dossier, note=data["note"])
+        workflow.dossier_close(actor=request.user, dossier=dossier, note=data["note"])
         return self._detail(dossier.pk)
 
     @extend_schema(summary="发布揭榜挂帅", request=PublishSerializer,
@@ -319,7 +321,7 @@ class CadreRecordView(APIView):
         cadre = user_list(user=request.user).filter(pk=user_id).first()
         if cadre is None:
             raise NotFound(_("未找到该干部。"), code="user_not_found")
-        record = selectors.cadre_record(user=request.user, cadre=cadre)
+        record = scoring_selectors.cadre_record(user=request.user, cadre=cadre)
         return Response(CadreRecordSerializer({"cadre": cadre, **record}).data)
 
 

@@ -9,8 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases import services as cs
-from deadlines import services as ds
+import workflow
 from deadlines.models import Notification, Supervision
 from tests.browser.test_case_journey import act, login
 from tests.cases.conftest import register  # noqa: F401 - registers a letter as the caseworker
@@ -26,9 +25,9 @@ def overdue_case(register, caseworker, unit_officer, county):  # noqa: F811 - th
     """A letter assigned to the housing bureau ten days ago: its 3-day meeting is overdue, and the sweep (run
     now, in the test process, before the browser starts) has raised the cards and notified the unit."""
     with time_machine.travel(timezone.now() - timedelta(days=10), tick=False):
-        case = cs.case_accept(actor=caseworker, case=register(), version=1)
-        case = cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
-    ds.sweep()
+        case = workflow.case_accept(actor=caseworker, case=register(), version=1)
+        case = workflow.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
+    workflow.sweep()
     return case
 
 

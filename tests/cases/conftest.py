@@ -3,7 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from cases.services import CaseInput, PetitionerInput, case_register, category_create
+from cases.services import CaseInput, PetitionerInput, category_create
+from workflow import case_register
 
 # Valid resident ID numbers (GB 11643 checksums) for test petitioners.
 ID_WANG = "340822199003157718"

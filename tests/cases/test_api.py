@@ -144,7 +144,7 @@ def test_revealing_personal_data_is_logged(api_as, caseworker, case):
 
 
 def test_a_unit_officer_may_not_reveal_personal_data(api_as, caseworker, unit_officer, county, case):
-    from cases.services import case_accept, case_assign
+    from workflow import case_accept, case_assign
 
     case = case_accept(actor=caseworker, case=case, version=case.version)
     case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)

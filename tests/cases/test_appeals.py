@@ -3,7 +3,8 @@
 import pytest
 
 from cases.choices import CaseStatus
-from cases.services import (
+from tests.factories import make_person
+from workflow import (
     case_accept,
     case_assign,
     case_decide_appeal,
@@ -12,7 +13,6 @@ from cases.services import (
     case_reply,
     case_request_appeal,
 )
-from tests.factories import make_person
 from xinfang.errors import Conflict, NotPermitted, ValidationFailed
 from xinfang.org.models import Unit
 

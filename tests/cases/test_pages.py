@@ -157,7 +157,7 @@ def test_my_work_lists_what_waits_for_the_user(client_as, caseworker, case):
 
 def test_the_case_page_runs_a_fixed_number_of_queries(client_as, caseworker, case, county,
                                                       django_assert_max_num_queries):
-    from cases.services import case_accept, case_assign
+    from workflow import case_accept, case_assign
 
     client = client_as(caseworker)
     client.get(f"/cases/{case.pk}/")
@@ -246,7 +246,7 @@ def test_an_attachment_is_served_only_within_the_jurisdiction(client_as, casewor
 
 
 def test_the_assign_form_searches_units_through_the_scoped_api(client_as, caseworker, case):
-    from cases.services import case_accept
+    from workflow import case_accept
 
     case_accept(actor=caseworker, case=case, version=case.version)
     page = client_as(caseworker).get(f"/cases/{case.pk}/").content.decode()

@@ -6,7 +6,8 @@ import pytest
 
 from cases.choices import CaseStatus
 from cases.models import Assignment, Case, TimelineEvent
-from cases.services import (
+from cases.services import extension_request
+from workflow import (
     case_accept,
     case_assign,
     case_close,
@@ -19,7 +20,6 @@ from cases.services import (
     case_reply,
     case_return,
     extension_decide,
-    extension_request,
 )
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 

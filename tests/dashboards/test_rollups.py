@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from celery.contrib.testing.worker import start_worker
 
-from cases.services import case_accept
 from dashboards import selectors, services, tasks
 from dashboards.models import CaseRollup, RollupBucket
 from tests.dashboards.conftest import TZ, clock, make_case
+from workflow import case_accept
 
 pytestmark = pytest.mark.django_db
 

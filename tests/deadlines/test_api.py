@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases import services as cs
+import workflow
 from deadlines import services as ds
 from deadlines.api.serializers import MilestoneSaveSerializer
 from deadlines.models import Milestone, Notification, RuleSet, Supervision, Suspension
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 def assigned(case, caseworker, unit):
-    case = cs.case_accept(actor=caseworker, case=case, version=case.version)
-    return cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=unit)
+    case = workflow.case_accept(actor=caseworker, case=case, version=case.version)
+    return workflow.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=unit)
 
 
 def overdue(register, caseworker, county, **overrides):
@@ -31,7 +31,7 @@ def overdue(register, caseworker, county, **overrides):
     with time_machine.travel(at("2026-11-16"), tick=False):
         case = assigned(register(**overrides), caseworker, county.housing)
     with time_machine.travel(at("2026-11-20"), tick=False):
-        ds.sweep()
+        workflow.sweep()
     return case
 
 

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.db import connection
 
+import workflow
 from cases.filtersets import CaseFilterSet
 from cases.models import Case
 from dashboards.measures import _overdue
@@ -84,7 +85,7 @@ def test_the_queryset_and_the_sql_forms_agree_with_the_function_for_every_set_of
 
 def test_the_sweep_raises_exactly_the_cards_the_rule_names(clocks):
     with time_machine.travel(at(TODAY.isoformat()), tick=False):
-        ds.sweep()
+        workflow.sweep()
     raised = dict(Card.objects.filter(cleared_at__isnull=True, deadline__in=clocks.values())
                   .values_list("deadline_id", "colour"))
     assert raised == {c.pk: clock_state(c, TODAY) for c in clocks.values() if clock_state(c, TODAY) in CARD_STATES}
@@ -94,11 +95,11 @@ def test_the_sweep_raises_exactly_the_cards_the_rule_names(clocks):
 
 def test_the_sweep_clears_a_card_once_the_rule_no_longer_names_it(clocks):
     with time_machine.travel(at(TODAY.isoformat()), tick=False):
-        ds.sweep()
+        workflow.sweep()
     overdue = clocks["overdue since yesterday"]
     Deadline.objects.filter(pk=overdue.pk).update(suspended_since=TODAY)
     with time_machine.travel(at(TODAY.isoformat(), 11), tick=False):
-        ds.sweep()
+        workflow.sweep()
     card = Card.objects.get(deadline=overdue, colour="red")
     assert card.cleared_at is not None and card.clear_reason == "suspended"
 

@@ -6,13 +6,13 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 
+import workflow
 from cases import services as cs
 from cases.models import Case, TimelineEvent
 from deadlines import services as ds
 from deadlines.models import Deadline, RuleSet
 from deadlines.selectors import deadline_state
 from xinfang.errors import Conflict, NotPermitted
-from xinfang.workdays import services as workdays
 
 from .conftest import at
 
@@ -26,8 +26,8 @@ def clocks(case) -> dict[str, Deadline]:
 
 
 def walk_to_assigned(case, caseworker, unit):
-    case = cs.case_accept(actor=caseworker, case=case, version=case.version)
-    return cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=unit)
+    case = workflow.case_accept(actor=caseworker, case=case, version=case.version)
+    return workflow.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=unit)
 
 
 def test_a_letter_received_before_the_spring_festival_must_be_decided_on_by_the_first_working_day_after(
@@ -68,7 +68,7 @@ def test_meeting_late_meets_the_clock_and_says_it_was_late(register, caseworker,
     with time_machine.travel(at("2026-11-16"), tick=False):
         case = walk_to_assigned(register(), caseworker, county.housing)
     with time_machine.travel(at("2026-11-20"), tick=False):
-        cs.case_meet(actor=unit_officer, case=case, version=case.version)
+        workflow.case_meet(actor=unit_officer, case=case, version=case.version)
 
     meet = clocks(case)["meet"]
     assert meet.met_late is True
@@ -81,7 +81,7 @@ def test_an_approved_extension_moves_only_the_extendable_clocks_and_says_why(reg
     with time_machine.travel(at("2026-11-16"), tick=False):
         case = walk_to_assigned(register(), caseworker, county.housing)
         extension = cs.extension_request(actor=unit_officer, case=case, days=10, reason="需要现场勘验")
-        cs.extension_decide(actor=caseworker, extension=extension, approve=True)
+        workflow.extension_decide(actor=caseworker, extension=extension, approve=True)
 
     running = clocks(case)
     assert running["close21"].due_on == D("2026-12-17")  # 21 + 10 calendar days from 16 November
@@ -130,8 +130,9 @@ def test_re_assignment_restarts_the_unit_s_clock_but_not_the_statutory_60_days(r
     with time_machine.travel(at("2026-11-16"), tick=False):
         case = walk_to_assigned(register(), caseworker, county.housing)
     with time_machine.travel(at("2026-11-18"), tick=False):
-        case = cs.case_return(actor=unit_officer, case=case, version=case.version, reason="不属于本单位职责")
-        case = cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.township_government)
+        case = workflow.case_return(actor=unit_officer, case=case, version=case.version, reason="不属于本单位职责")
+        case = workflow.case_assign(actor=caseworker, case=case, version=case.version,
+                                    lead_unit=county.township_government)
 
     meets = list(Deadline.objects.filter(case=case, milestone__code="meet").order_by("id"))
     assert [(m.unit_id, m.stopped_at is not None) for m in meets] == [
@@ -145,13 +146,13 @@ def test_an_assisting_unit_has_its_own_clock_met_by_its_report(register, casewor
     from tests.factories import make_person
 
     assistant = make_person("sun.assist", county.township_government, ["unit_officer"], name="孙协办")
-    case = cs.case_accept(actor=caseworker, case=register(), version=1)
-    case = cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing,
+    case = workflow.case_accept(actor=caseworker, case=register(), version=1)
+    case = workflow.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing,
                           assist_units=[county.township_government])
     assist = Deadline.objects.get(case=case, milestone__code="assist")
     assert assist.unit_id == county.township_government.pk
 
-    cs.assignment_report(actor=assistant, case=case, report="已核实工地欠薪人数")
+    workflow.assignment_report(actor=assistant, case=case, report="已核实工地欠薪人数")
 
     assist.refresh_from_db()
     assert assist.met_at is not None
@@ -159,10 +160,10 @@ def test_an_assisting_unit_has_its_own_clock_met_by_its_report(register, casewor
 
 def test_closing_a_case_stops_every_clock_still_running(register, caseworker, unit_officer, county):
     case = walk_to_assigned(register(), caseworker, county.housing)
-    case = cs.case_meet(actor=unit_officer, case=case, version=case.version)
-    case = cs.case_reply(actor=unit_officer, case=case, version=case.version, text="已督促支付")
-    case = cs.case_evaluate(actor=caseworker, case=case, version=case.version, result="satisfied", method="phone")
-    case = cs.case_close(actor=caseworker, case=case, version=case.version)
+    case = workflow.case_meet(actor=unit_officer, case=case, version=case.version)
+    case = workflow.case_reply(actor=unit_officer, case=case, version=case.version, text="已督促支付")
+    case = workflow.case_evaluate(actor=caseworker, case=case, version=case.version, result="satisfied", method="phone")
+    case = workflow.case_close(actor=caseworker, case=case, version=case.version)
 
     running = Deadline.objects.filter(case=case, met_at__isnull=True, stopped_at__isnull=True)
     assert not running.exists()
@@ -239,7 +240,7 @@ def test_a_holiday_added_later_moves_running_due_dates(register, caseworker, cou
         app.conf.task_always_eager = True
         try:
             with django_capture_on_commit_callbacks(execute=True):
-                workdays.calendar_day_set(actor=county_admin, county=county.region, day=D("2026-11-19"),
+                workflow.calendar_day_set(actor=county_admin, county=county.region, day=D("2026-11-19"),
                                           is_workday=False, name="县庆放假")
         finally:
             app.conf.task_always_eager = False
@@ -276,7 +277,7 @@ def test_a_clock_met_while_suspended_counts_the_lost_days_before_judging_it_late
     with time_machine.travel(at("2026-11-17"), tick=False):
         suspended(case, unit_officer, caseworker)
     with time_machine.travel(at("2026-11-25"), tick=False):
-        cs.case_meet(actor=unit_officer, case=Case.objects.get(pk=case.pk), version=case.version)
+        workflow.case_meet(actor=unit_officer, case=Case.objects.get(pk=case.pk), version=case.version)
 
     meet = clocks(case)["meet"]
     assert (meet.suspended_days, meet.met_late) == (8, False)  # due 27th once the 8 lost days count
@@ -284,9 +285,9 @@ def test_a_clock_met_while_suspended_counts_the_lost_days_before_judging_it_late
 
 def test_clocks_that_start_during_a_suspension_start_suspended(register, caseworker, unit_officer, county):
     with time_machine.travel(at("2026-11-16"), tick=False):
-        case = cs.case_accept(actor=caseworker, case=register(), version=1)
+        case = workflow.case_accept(actor=caseworker, case=register(), version=1)
         suspended(case, unit_officer, caseworker)
-        case = cs.case_assign(actor=caseworker, case=Case.objects.get(pk=case.pk), version=case.version,
+        case = workflow.case_assign(actor=caseworker, case=Case.objects.get(pk=case.pk), version=case.version,
                               lead_unit=county.housing)
 
     assert all(d.suspended_since == D("2026-11-16") for d in clocks(case).values() if d.met_at is None)
@@ -297,10 +298,10 @@ def test_closing_a_case_ends_its_suspension(register, caseworker, unit_officer, 
     case = walk_to_assigned(register(), caseworker, county.housing)
     suspended(case, unit_officer, caseworker)
     case = Case.objects.get(pk=case.pk)
-    case = cs.case_meet(actor=unit_officer, case=case, version=case.version)
-    case = cs.case_reply(actor=unit_officer, case=case, version=case.version, text="已督促支付")
-    case = cs.case_evaluate(actor=caseworker, case=case, version=case.version, result="satisfied", method="phone")
-    cs.case_close(actor=caseworker, case=case, version=case.version)
+    case = workflow.case_meet(actor=unit_officer, case=case, version=case.version)
+    case = workflow.case_reply(actor=unit_officer, case=case, version=case.version, text="已督促支付")
+    case = workflow.case_evaluate(actor=caseworker, case=case, version=case.version, result="satisfied", method="phone")
+    workflow.case_close(actor=caseworker, case=case, version=case.version)
 
     assert list(case.suspensions.values_list("status", flat=True)) == ["ended"]
 
@@ -309,7 +310,7 @@ def test_the_acceptance_clock_is_the_petition_bureau_s_whoever_registered_the_ca
     from tests.factories import make_person
 
     cadre = make_person("qian.cadre", county.township_government, ["field_cadre"], name="钱专员")
-    case = cs.case_register(actor=cadre, data=__import__("tests.cases.conftest", fromlist=["letter_input"])
+    case = workflow.case_register(actor=cadre, data=__import__("tests.cases.conftest", fromlist=["letter_input"])
                             .letter_input(county, category=categories["wages"]))
 
     assert clocks(case)["decide"].unit_id == county.bureau.pk
@@ -329,13 +330,13 @@ def test_a_reply_schedules_the_return_visit_and_recording_it_meets_the_clock(reg
                                                                              county):
     with time_machine.travel(at("2026-11-16"), tick=False):
         case = walk_to_assigned(register(), caseworker, county.housing)
-        case = cs.case_meet(actor=unit_officer, case=case, version=case.version)
-        case = cs.case_reply(actor=unit_officer, case=case, version=case.version, text="已督促支付")
+        case = workflow.case_meet(actor=unit_officer, case=case, version=case.version)
+        case = workflow.case_reply(actor=unit_officer, case=case, version=case.version, text="已督促支付")
     visit = clocks(case)["return_visit"]
     assert (visit.due_on, visit.unit_id) == (D("2026-11-26"), county.bureau.pk)
 
     with time_machine.travel(at("2026-11-20"), tick=False):
-        cs.case_evaluate(actor=caseworker, case=case, version=case.version, result="satisfied", method="phone")
+        workflow.case_evaluate(actor=caseworker, case=case, version=case.version, result="satisfied", method="phone")
 
     visit.refresh_from_db()
     assert visit.met_at is not None and not visit.met_late

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from cases import services as cs
+import workflow
 from deadlines import services as ds
 from deadlines.models import Notification
 from deadlines.selectors import notification_text, unread_count
@@ -20,10 +20,10 @@ def overdue(register, caseworker, unit_officer, county):
     unit_officer.email = "li@example.gov.cn"
     unit_officer.save()
     with time_machine.travel(at("2026-11-16"), tick=False):
-        case = cs.case_accept(actor=caseworker, case=register(), version=1)
-        case = cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
+        case = workflow.case_accept(actor=caseworker, case=register(), version=1)
+        case = workflow.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
     with time_machine.travel(at("2026-11-20"), tick=False):
-        ds.sweep()
+        workflow.sweep()
     return case
 
 
@@ -64,8 +64,8 @@ def test_each_unit_gets_its_daily_digest_once(overdue, unit_officer):
 def test_a_supervision_letter_notifies_the_supervised_unit(register, caseworker, unit_officer, county):
     from datetime import date
 
-    case = cs.case_accept(actor=caseworker, case=register(), version=1)
-    case = cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
+    case = workflow.case_accept(actor=caseworker, case=register(), version=1)
+    case = workflow.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
     letter = ds.supervision_issue(actor=caseworker, case=case, kind="letter", content="请加快办理并书面回复",
                                   respond_by=date(2099, 1, 1))
 

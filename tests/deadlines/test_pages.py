@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases import services as cs
+import workflow
 from deadlines import services as ds
 from deadlines.models import Card, Deadline, Notification, Supervision, Suspension
 
@@ -22,8 +22,8 @@ OVERDUE_ON = "2026-11-20"  # 见面 is a day late (red), 反馈 is due on the ne
 
 def assigned(register, caseworker, unit, **overrides):
     with time_machine.travel(at(ASSIGNED_ON), tick=False):
-        case = cs.case_accept(actor=caseworker, case=register(**overrides), version=1)
-        return cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=unit)
+        case = workflow.case_accept(actor=caseworker, case=register(**overrides), version=1)
+        return workflow.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=unit)
 
 
 def on_overdue_day():
@@ -73,8 +73,8 @@ def test_an_assisting_unit_s_officer_is_offered_the_assist_report(client, regist
     from tests.factories import make_person
 
     officer = make_person("zhou.township", county.township_government, ["unit_officer"], name="周乡镇")
-    case = cs.case_accept(actor=caseworker, case=register(), version=1)
-    case = cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing,
+    case = workflow.case_accept(actor=caseworker, case=register(), version=1)
+    case = workflow.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing,
                           assist_units=[county.township_government])
     client.force_login(officer, backend="django.contrib.auth.backends.ModelBackend")
 
@@ -88,9 +88,9 @@ def test_the_card_history_shows_raised_and_cleared_cards_with_the_reason(client_
                                                                          unit_officer, county):
     case = assigned(register, caseworker, county.housing)
     with on_overdue_day():
-        ds.sweep()
-        cs.case_meet(actor=unit_officer, case=case, version=case.version)
-        ds.sweep()
+        workflow.sweep()
+        workflow.case_meet(actor=unit_officer, case=case, version=case.version)
+        workflow.sweep()
         html = client_as(caseworker).get(f"/cases/{case.pk}/").content.decode()
 
     history = html.split('data-testid="cards"')[1].split("</section>")[0]
@@ -129,7 +129,7 @@ def test_the_board_counts_current_cards_by_unit_and_township_after_a_sweep(clien
                                                                            county):
     assigned(register, caseworker, county.housing)
     with on_overdue_day():
-        ds.sweep()
+        workflow.sweep()
         html = client_as(leader).get("/deadlines/board/").content.decode()
 
     housing = row(html, f'data-unit="{county.housing.pk}"')
@@ -149,7 +149,7 @@ def test_the_card_list_shows_the_jurisdictions_current_cards_to_a_leader_and_the
         client_as, register, caseworker, leader, unit_officer, county):
     case = assigned(register, caseworker, county.housing)
     with on_overdue_day():
-        ds.sweep()
+        workflow.sweep()
         for person in (leader, unit_officer):
             html = client_as(person).get("/deadlines/cards/").content.decode()
             assert case.number in html and "3日内见面" in html
@@ -163,7 +163,7 @@ def test_another_countys_caseworker_sees_no_cards_and_their_case_links_are_404(c
                                                                                other_caseworker, county):
     case = assigned(register, caseworker, county.housing)
     with on_overdue_day():
-        ds.sweep()
+        workflow.sweep()
         client = client_as(other_caseworker)
         html = client.get("/deadlines/cards/").content.decode()
         by_case = client.get(f"/deadlines/cards/?case={case.pk}").content.decode()
@@ -179,7 +179,7 @@ def test_the_card_list_costs_the_same_queries_for_one_card_and_for_many(client_a
                                                                         county, django_assert_max_num_queries):
     assigned(register, caseworker, county.housing)
     with on_overdue_day():
-        ds.sweep()
+        workflow.sweep()
         client = client_as(leader)
         client.get("/deadlines/cards/?colour=red")
         with CaptureQueriesContext(connection) as one:
@@ -187,7 +187,7 @@ def test_the_card_list_costs_the_same_queries_for_one_card_and_for_many(client_a
     for _ in range(6):
         assigned(register, caseworker, county.housing)
     with on_overdue_day():
-        ds.sweep()
+        workflow.sweep()
         with django_assert_max_num_queries(len(one)):
             assert "共 7 条" in client.get("/deadlines/cards/?colour=red").content.decode()
 

@@ -15,6 +15,7 @@ import time_machine
 from django.conf import settings
 from django.db import connection, connections
 
+import workflow
 from cases import services as cs
 from deadlines import services as ds
 from deadlines.models import Card, Notification
@@ -28,13 +29,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def assigned(register, caseworker, unit, day: str, **overrides):
     with time_machine.travel(at(day), tick=False):
-        case = cs.case_accept(actor=caseworker, case=register(**overrides), version=1)
-        return cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=unit)
+        case = workflow.case_accept(actor=caseworker, case=register(**overrides), version=1)
+        return workflow.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=unit)
 
 
 def sweep_on(day: str, hour: int = 10):
     with time_machine.travel(at(day, hour), tick=False):
-        return ds.sweep()
+        return workflow.sweep()
 
 
 def current(case, code=None):
@@ -81,7 +82,7 @@ def test_meeting_the_milestone_clears_the_red_card_which_stays_for_scoring(regis
     case = assigned(register, caseworker, county.housing, "2026-11-16")
     sweep_on("2026-11-20")
     with time_machine.travel(at("2026-11-20", 14), tick=False):
-        cs.case_meet(actor=unit_officer, case=case, version=case.version)
+        workflow.case_meet(actor=unit_officer, case=case, version=case.version)
     sweep_on("2026-11-20", hour=15)
 
     red = Card.objects.get(case=case, deadline__milestone__code="meet", colour="red")
@@ -95,7 +96,7 @@ def test_an_approved_extension_clears_a_red_card_whose_due_date_moved(register, 
     assert current(case, "close21") == [("close21", "red")]
     with time_machine.travel(at("2026-12-08", 11), tick=False):
         extension = cs.extension_request(actor=unit_officer, case=case, days=30, reason="需要第三方鉴定")
-        cs.extension_decide(actor=caseworker, extension=extension, approve=True)
+        workflow.extension_decide(actor=caseworker, extension=extension, approve=True)
     sweep_on("2026-12-08", hour=12)
 
     assert current(case, "close21") == []
@@ -224,7 +225,7 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_the_next_run_converges(on_p
     cases = overdue_cases(register, caseworker, county, n=4)
     sweep_on("2026-11-18")  # raises yellow cards for the meetings due tomorrow
     with time_machine.travel(at("2026-11-18", 15), tick=False):
-        cs.case_meet(actor=unit_officer, case=cases[0], version=cases[0].version)  # met in time: no red for it
+        workflow.case_meet(actor=unit_officer, case=cases[0], version=cases[0].version)  # met in time: no red for it
 
     db = settings.DATABASES["default"]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "xinfang.settings.test",

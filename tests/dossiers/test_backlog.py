@@ -7,13 +7,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+import workflow
 from cases import services as cs
 from cases.models import Case
-from deadlines import services as clocks
 from deadlines.models import Card
+from dossiers import services as dossier_services
 from dossiers import services as ds
 from dossiers.models import Dossier
-from visits import services as vs
 from xinfang.errors import Conflict, NotPermitted, ValidationFailed
 
 from .conftest import at, ready
@@ -59,14 +59,14 @@ def test_a_single_case_from_above_becomes_backlog_and_an_ordinary_one_cannot(reg
 def test_the_three_month_unsatisfied_rule_opens_the_dossier_with_the_owning_leader(case, caseworker, unit_officer,
                                                                                   leader, county):
     with time_machine.travel(at("2026-11-16"), tick=False):
-        case = cs.case_accept(actor=caseworker, case=case, version=case.version)
-        case = cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
+        case = workflow.case_accept(actor=caseworker, case=case, version=case.version)
+        case = workflow.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
         case = cs.case_set_owner(actor=caseworker, case=case, owner=leader, reason="包案")
-        case = cs.case_meet(actor=unit_officer, case=case, version=case.version)
-        case = cs.case_reply(actor=unit_officer, case=case, version=case.version, text="答复")
-        vs.return_visit_record(actor=caseworker, case=case, result="unsatisfied", method="phone", note="不认可")
+        case = workflow.case_meet(actor=unit_officer, case=case, version=case.version)
+        case = workflow.case_reply(actor=unit_officer, case=case, version=case.version, text="答复")
+        workflow.return_visit_record(actor=caseworker, case=case, result="unsatisfied", method="phone", note="不认可")
     with time_machine.travel(at("2027-02-17", 9), tick=False):
-        assert vs.backlog_promote() == 1
+        assert dossier_services.backlog_promote() == 1
 
     dossier = Dossier.objects.get(case=case)
     assert (dossier.source, dossier.stage) == ("unsatisfied", "opened")
@@ -105,7 +105,7 @@ def test_an_overdue_measure_raises_a_card_on_its_owners_unit(dossier, caseworker
     assert measure.deadline.due_on == date(2026, 11, 26)
 
     with time_machine.travel(at("2026-11-27", 9), tick=False):
-        clocks.sweep()
+        workflow.sweep()
     card = Card.objects.get(deadline=measure.deadline, cleared_at__isnull=True)
     assert (card.colour, card.unit) == ("red", county.housing)
 
@@ -142,8 +142,8 @@ def test_sign_off_needs_every_measure_done_and_closure_needs_an_owning_leader(re
     sign = ds.sign_off(actor=caseworker, dossier=resolving, petitioner_stopped=True, note="已息诉罢访",
                        agreement="双方签订化解协议")
     with pytest.raises(NotPermitted):
-        ds.dossier_close(actor=deputy, dossier=resolving)
-    closed = ds.dossier_close(actor=leader, dossier=resolving, note="同意销号")
+        workflow.dossier_close(actor=deputy, dossier=resolving)
+    closed = workflow.dossier_close(actor=leader, dossier=resolving, note="同意销号")
 
     assert open_measures.value.code == "measures_open"
     assert sign.petitioner_stopped and sign.agreement == "双方签订化解协议"
@@ -155,7 +155,7 @@ def test_the_petitioner_coming_back_on_the_same_matter_reopens_the_dossier_as_a_
                                                                                        register):
     ds.measure_done(actor=unit_officer, measure=resolving.measure)
     ds.sign_off(actor=caseworker, dossier=resolving, petitioner_stopped=True, note="验收")
-    ds.dossier_close(actor=leader, dossier=resolving)
+    workflow.dossier_close(actor=leader, dossier=resolving)
 
     again = register(repeat_of=resolving.case, summary="工资问题再次反映")
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases import services as cs
+import workflow
 from deadlines import services as clocks
 from deadlines.models import Deadline
 from dossiers import services as ds
@@ -29,17 +29,17 @@ def test_closing_or_suspending_the_case_leaves_the_measure_clock_running(dossier
     measure = ready(dossier, caseworker, leader, unit_officer, timezone.localdate() + timedelta(days=20))
     case = dossier.case
     case.refresh_from_db()  # the owner was set: a new version
-    case = cs.case_accept(actor=caseworker, case=case, version=case.version)
-    case = cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
+    case = workflow.case_accept(actor=caseworker, case=case, version=case.version)
+    case = workflow.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
     suspension = clocks.suspension_request(actor=unit_officer, case=case, reason="等待司法鉴定")
     clocks.suspension_decide(actor=leader, suspension=suspension, approve=True)
     assert running(measure).suspended_since is None
 
     case.refresh_from_db()
-    case = cs.case_meet(actor=unit_officer, case=case, version=case.version)
-    case = cs.case_reply(actor=unit_officer, case=case, version=case.version, text="答复")
-    case = cs.case_evaluate(actor=caseworker, case=case, version=case.version, result="satisfied", method="phone")
-    cs.case_close(actor=caseworker, case=case, version=case.version)
+    case = workflow.case_meet(actor=unit_officer, case=case, version=case.version)
+    case = workflow.case_reply(actor=unit_officer, case=case, version=case.version, text="答复")
+    case = workflow.case_evaluate(actor=caseworker, case=case, version=case.version, result="satisfied", method="phone")
+    workflow.case_close(actor=caseworker, case=case, version=case.version)
 
     clock = running(measure)
     assert (clock.stopped_at, clock.met_at, clock.unit) == (None, None, unit_officer.unit)

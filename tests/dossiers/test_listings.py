@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+import workflow
 from dossiers import services as ds
 from dossiers.models import Claim, Listing
 from scoring.models import PointEntry
@@ -29,7 +30,7 @@ def test_a_claim_from_publication_to_points(dossier, county_admin, commissioner,
 
     ds.measure_done(actor=unit_officer, measure=measure)
     ds.sign_off(actor=caseworker, dossier=dossier, petitioner_stopped=True, note="验收通过")
-    ds.dossier_close(actor=leader, dossier=dossier)
+    workflow.dossier_close(actor=leader, dossier=dossier)
 
     entry = PointEntry.objects.get(user=commissioner, rule="listing_finished")
     assert (entry.points, entry.case) == (20, dossier.case)

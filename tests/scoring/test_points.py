@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from cases import services as cs
+import workflow
 from scoring import selectors as sel
 from scoring import services as ss
 from scoring.models import PointEntry
@@ -21,9 +21,9 @@ def entries(user):
 
 def test_closing_a_resolved_case_earns_the_replying_officer_points(case, caseworker, unit_officer, county):
     replied = walk_to_replied(case, caseworker, unit_officer, county.housing)
-    case = cs.case_evaluate(actor=caseworker, case=replied, version=replied.version, result="satisfied",
+    case = workflow.case_evaluate(actor=caseworker, case=replied, version=replied.version, result="satisfied",
                             method="phone")
-    cs.case_close(actor=caseworker, case=case, version=case.version)
+    workflow.case_close(actor=caseworker, case=case, version=case.version)
 
     assert entries(unit_officer) == [("case_resolved", 2)]
     assert entries(caseworker) == [(f"return_visit:{caseworker.pk}", 1)]  # recorded the return visit
@@ -49,8 +49,9 @@ def test_the_county_weights_points_by_category_difficulty_and_source(register, c
                            source_factors={"city": 2})
     case = register(channel="from_above", upper_source="city", upper_batch="市交办")  # 欠薪, under 劳动社保
     replied = walk_to_replied(case, caseworker, unit_officer, county.housing)
-    case = cs.case_evaluate(actor=caseworker, case=replied, version=replied.version, result="basic", method="phone")
-    cs.case_close(actor=caseworker, case=case, version=case.version)
+    case = workflow.case_evaluate(actor=caseworker, case=replied, version=replied.version, result="basic",
+                                  method="phone")
+    workflow.case_close(actor=caseworker, case=case, version=case.version)
 
     entry = PointEntry.objects.get(user=unit_officer)
     assert entry.points == 12  # 4 × 1.5 (劳动社保, the parent category) × 2 (assigned by the city)
@@ -58,13 +59,13 @@ def test_the_county_weights_points_by_category_difficulty_and_source(register, c
 
 
 def test_a_leaders_reception_earns_points_once(caseworker, leader, case):
-    vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+    workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
         leader=leader, received_at=timezone.now(), raised="x", decided="y", case=case))
     assert entries(leader) == [(f"reception:{leader.pk}", 1)]
 
 
 def test_a_correction_is_a_counter_entry_with_a_reason_once(caseworker, leader, county_admin, case):
-    vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+    workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
         leader=leader, received_at=timezone.now(), raised="x", decided="y", case=case))
     entry = PointEntry.objects.get(user=leader)
     with pytest.raises(NotPermitted):
@@ -84,12 +85,12 @@ def test_a_correction_is_a_counter_entry_with_a_reason_once(caseworker, leader, 
 def test_cadres_are_ranked_by_their_points_in_the_period(caseworker, leader, county_admin, register, unit_officer,
                                                          county):
     for _ in range(3):
-        vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+        workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
             leader=leader, received_at=timezone.now(), raised="x", decided="y", case=register()))
     replied = walk_to_replied(register(), caseworker, unit_officer, county.housing)
-    case = cs.case_evaluate(actor=caseworker, case=replied, version=replied.version, result="satisfied",
+    case = workflow.case_evaluate(actor=caseworker, case=replied, version=replied.version, result="satisfied",
                             method="phone")
-    cs.case_close(actor=caseworker, case=case, version=case.version)
+    workflow.case_close(actor=caseworker, case=case, version=case.version)
 
     today = timezone.localdate()
     ranking = list(sel.cadre_ranking(user=caseworker, start=today - timedelta(days=1), end=today))
@@ -110,16 +111,15 @@ def test_a_red_card_raised_by_the_sweep_costs_its_leader_a_point_once(case, case
 
     import time_machine
 
-    from deadlines import services as ds
     from xinfang.org.models import Unit
 
     Unit.objects.filter(pk=county.housing.pk).update(leader=leader)
     with time_machine.travel(datetime(2026, 11, 16, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        case = cs.case_accept(actor=caseworker, case=case, version=case.version)
-        cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
+        case = workflow.case_accept(actor=caseworker, case=case, version=case.version)
+        workflow.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
     with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        ds.sweep()  # 见面 was due on the 19th: a red card for 住建局, its leader 王县长 answers for it
-        ds.sweep()
+        workflow.sweep()  # 见面 was due on the 19th: a red card for 住建局, its leader 王县长 answers for it
+        workflow.sweep()
 
     (entry,) = PointEntry.objects.filter(user=leader, rule=f"red_card:{leader.pk}")
     assert (entry.points, entry.source_type, entry.case_id) == (-1, "deadlines.card", case.pk)
@@ -129,7 +129,7 @@ def test_a_red_card_raised_by_the_sweep_costs_its_leader_a_point_once(case, case
 def test_evaluating_a_case_again_earns_no_more_return_visit_points(case, caseworker, unit_officer, county):
     replied = walk_to_replied(case, caseworker, unit_officer, county.housing)
     for _ in range(3):
-        replied = cs.case_evaluate(actor=caseworker, case=replied, version=replied.version, result="satisfied",
+        replied = workflow.case_evaluate(actor=caseworker, case=replied, version=replied.version, result="satisfied",
                                    method="phone")
     assert entries(caseworker) == [(f"return_visit:{caseworker.pk}", 1)]
 
@@ -164,7 +164,7 @@ def test_the_county_admin_edits_the_point_rules_on_their_page(client_as, county_
 
 def test_the_county_admin_corrects_an_entry_from_the_cadres_record(client_as, caseworker, leader, county_admin,
                                                                    case):
-    vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+    workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
         leader=leader, received_at=timezone.now(), raised="x", decided="y", case=case))
     entry = PointEntry.objects.get(user=leader)
     client = client_as(county_admin)

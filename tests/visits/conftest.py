@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from cases import services as cs
+import workflow
 from tests.cases.conftest import case, categories, other_categories, register  # noqa: F401 — shared fixtures
 from tests.factories import make_person
 from visits import services as vs
@@ -38,7 +38,7 @@ def slot(caseworker, county, leader):
 
 def walk_to_replied(case, caseworker, officer, unit):  # noqa: F811 - a case, not the fixture
     """Accept, assign to ``unit``, meet and reply as its officer."""
-    case = cs.case_accept(actor=caseworker, case=case, version=case.version)
-    case = cs.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=unit)
-    case = cs.case_meet(actor=officer, case=case, version=case.version)
-    return cs.case_reply(actor=officer, case=case, version=case.version, text="经核查，已督促支付拖欠工资。")
+    case = workflow.case_accept(actor=caseworker, case=case, version=case.version)
+    case = workflow.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=unit)
+    case = workflow.case_meet(actor=officer, case=case, version=case.version)
+    return workflow.case_reply(actor=officer, case=case, version=case.version, text="经核查，已督促支付拖欠工资。")

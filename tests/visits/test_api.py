@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+import workflow
 from cases import services as cs
 from cases.models import Case
 from visits import services as vs
@@ -327,7 +328,7 @@ def test_the_reception_list_filters_by_opened_case(api_as, caseworker, leader, c
 
 
 def test_another_countys_caseworker_gets_404_on_the_reception(api_as, caseworker, other_caseworker, leader, case):
-    reception = vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+    reception = workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
         leader=leader, received_at=timezone.now(), raised="催问欠薪", decided="责成住建局一周内处理", case=case))
 
     response = api_as(other_caseworker).get(f"/api/v1/receptions/{reception.pk}/")
@@ -341,7 +342,7 @@ def test_the_reception_list_runs_a_fixed_number_of_queries(api_as, caseworker, l
     api.get("/api/v1/receptions/")  # warm the caller's permission cache
     for i in range(5):
         case = register(summary=f"反映欠薪问题{i}")
-        vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+        workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
             leader=leader, received_at=timezone.now(), raised="催问欠薪", decided="责成住建局一周内处理", case=case))
 
     with django_assert_max_num_queries(2):
@@ -509,7 +510,7 @@ def test_compliance_shows_the_commissioner_one_visit_short(api_as, county_admin,
 
 
 def test_statistics_count_this_months_receptions_by_level(api_as, caseworker, leader, case):
-    vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+    workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
         leader=leader, received_at=timezone.now(), raised="催问欠薪", decided="责成住建局一周内处理", case=case,
         head_count=4))
 

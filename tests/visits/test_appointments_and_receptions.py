@@ -3,6 +3,7 @@
 import pytest
 from django.utils import timezone
 
+import workflow
 from cases import services as cs
 from cases.choices import Channel
 from cases.models import Case, TimelineEvent
@@ -76,7 +77,7 @@ def test_another_countys_slot_does_not_exist_for_the_caseworker(other_caseworker
 def test_a_reception_from_an_appointment_opens_a_case_the_leader_owns(caseworker, leader, slot, county, categories):
     appointment = vs.appointment_book(actor=caseworker, slot=slot, petitioner_data=person("刘大成"),
                                       topic="征地补偿款未到位")
-    reception = vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+    reception = workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
         leader=leader, received_at=timezone.now(), raised="反映村里征地补偿款两年未发放",
         decided="由县自然资源局牵头核查，15日内答复",
         slot=slot, appointment=appointment, category=categories["land"], region=county.villages[0]))
@@ -91,7 +92,7 @@ def test_a_reception_from_an_appointment_opens_a_case_the_leader_owns(caseworker
 
 
 def test_a_reception_linking_an_open_case_makes_the_leader_its_owner(caseworker, leader, case):
-    vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+    workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
         leader=leader, received_at=timezone.now(), raised="催问欠薪", decided="责成住建局一周内处理", case=case))
 
     assert Case.objects.get(pk=case.pk).owner == leader
@@ -100,7 +101,7 @@ def test_a_reception_linking_an_open_case_makes_the_leader_its_owner(caseworker,
 
 def test_a_reception_dated_in_the_future_is_refused_and_changes_nothing(caseworker, leader, case):
     with pytest.raises(ValidationFailed) as refused:
-        vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+        workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
             leader=leader, received_at=timezone.now() + timezone.timedelta(days=1), raised="x", decided="y",
             case=case))
     assert "received_at" in refused.value.detail
@@ -109,16 +110,16 @@ def test_a_reception_dated_in_the_future_is_refused_and_changes_nothing(casework
 
 def test_a_reception_by_someone_who_is_not_a_leader_is_refused(caseworker, unit_officer, case):
     with pytest.raises(ValidationFailed):
-        vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+        workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
             leader=unit_officer, received_at=timezone.now(), raised="x", decided="y", case=case))
     assert not Reception.objects.exists()
 
 
 def test_a_closed_case_is_not_linked_to_a_new_reception(caseworker, leader, unit_officer, county, case):
     case = walk_to_replied(case, caseworker, unit_officer, county.housing)
-    case = cs.case_evaluate(actor=caseworker, case=case, version=case.version, result="satisfied", method="phone")
-    case = cs.case_close(actor=caseworker, case=case, version=case.version)
+    case = workflow.case_evaluate(actor=caseworker, case=case, version=case.version, result="satisfied", method="phone")
+    case = workflow.case_close(actor=caseworker, case=case, version=case.version)
     with pytest.raises(Conflict) as refused:
-        vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+        workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
             leader=leader, received_at=timezone.now(), raised="x", decided="y", case=case))
     assert refused.value.code == "case_not_open"

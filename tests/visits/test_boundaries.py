@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+import workflow
 from cases import services as cs
 from tests.factories import make_person
 from visits import services as vs
@@ -66,7 +67,7 @@ def test_a_reception_cannot_attend_an_appointment_of_another_case(caseworker, le
     booked, other = register(), register(summary="另一件事")
     appointment = vs.appointment_book(actor=caseworker, slot=slot, case=booked)
     with pytest.raises(ValidationFailed):
-        vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+        workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
             leader=leader, received_at=timezone.now(), raised="x", decided="y", slot=slot, appointment=appointment,
             case=other))
     assert Appointment.objects.get(pk=appointment.pk).status == "booked"
@@ -81,9 +82,9 @@ def test_a_reprinted_letter_retires_the_last_qr_code(caseworker, unit_officer, c
     from xinfang.errors import Conflict
 
     with pytest.raises(Conflict) as refused:
-        vs.answer_link_submit(token=old, result="satisfied")
+        workflow.answer_link_submit(token=old, result="satisfied")
     assert refused.value.code == "link_expired"
-    vs.answer_link_submit(token=new, result="satisfied")
+    workflow.answer_link_submit(token=new, result="satisfied")
     assert AnswerLink.objects.filter(used_at__isnull=False).count() == 1
 
 
@@ -131,7 +132,7 @@ def test_a_township_leader_sees_the_compliance_of_the_township_people_only(count
 
 def test_two_cases_of_one_person_are_booked_once_per_time(caseworker, slot, register):
     first = register()
-    again = cs.case_register(actor=caseworker, data=cs.CaseInput(
+    again = workflow.case_register(actor=caseworker, data=cs.CaseInput(
         channel="visit", received_at=timezone.now(), petitioner=cs.PetitionerInput(name="王建国"),
         category=first.category, summary="另一件事", region=first.region, lead=first.lead_petitioner))
     vs.appointment_book(actor=caseworker, slot=slot, case=first)

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+import workflow
 from deadlines.models import Notification
 from tests.factories import make_person
 from visits import selectors as vsel
@@ -117,7 +118,7 @@ def test_county_leaders_receive_at_least_once_a_month(county_admin, caseworker, 
     (entry,) = vsel.duty_compliance(user=caseworker, county=county.region, day=timezone.localdate())
     assert [(r["user"], r["done"]) for r in entry["rows"]] == [(leader, 0)]
 
-    vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+    workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
         leader=leader, received_at=timezone.now(), raised="欠薪", decided="督促住建局办理", case=case))
     (entry,) = vsel.duty_compliance(user=caseworker, county=county.region, day=timezone.localdate())
     assert [(r["user"], r["done"], r["met"]) for r in entry["rows"]] == [(leader, 1, True)]

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+import workflow
 from cases.models import Case
 from visits import services as vs
 from visits.models import AnswerLink, DutyRule, FieldVisit, ReturnVisit
@@ -146,7 +147,7 @@ def test_recording_the_return_visit_on_its_page_closes_the_loop(client_as, casew
 
 def test_a_return_visit_already_recorded_is_not_recorded_again(client_as, caseworker, replied):
     visit = ReturnVisit.objects.get(case=replied)
-    vs.return_visit_record(actor=caseworker, case=replied, result="unsatisfied", method="phone", note="金额不足")
+    workflow.return_visit_record(actor=caseworker, case=replied, result="unsatisfied", method="phone", note="金额不足")
 
     response = client_as(caseworker).post(f"/visits/return-visits/{visit.pk}/record/", {
         "result": "satisfied", "method": "phone", "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
@@ -255,7 +256,7 @@ def test_a_duty_rule_created_on_the_page_is_in_force_from_today(client_as, count
 
 
 def test_the_stats_page_counts_a_leader_s_reception_in_batches_and_persons(client_as, caseworker, leader, case):
-    vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+    workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
         leader=leader, received_at=timezone.now() - timedelta(minutes=30), raised="反映欠薪", decided="责成住建局督促",
         case=case, head_count=3))
 

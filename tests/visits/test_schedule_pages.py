@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
+import workflow
 from cases import services as cs
 from cases.models import Case
 from tests.cases.conftest import ID_WANG
@@ -277,7 +278,7 @@ def test_a_reception_without_a_case_or_category_is_refused_and_saves_nothing(cli
 
 
 def test_the_reception_list_and_page_show_the_reception(client_as, caseworker, leader, case):
-    reception = vs.reception_record(actor=caseworker, data=vs.ReceptionInput(
+    reception = workflow.reception_record(actor=caseworker, data=vs.ReceptionInput(
         leader=leader, received_at=timezone.now(), raised="欠薪三个月", decided="督促支付", case=case))
     client = client_as(caseworker)
 

@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+import workflow
 from xinfang.api.schema import ERROR_RESPONSES
 from xinfang.api.views import ScopedViewSet, validated
 from xinfang.errors import require_perm
@@ -221,7 +222,7 @@ class ReceptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     def create(self, request, *args, **kwargs):
         data = validated(ReceptionWriteSerializer, request.data, request)
         data["petitioner_data"] = petitioner_data_from(data)
-        reception = services.reception_record(actor=request.user, data=_input(services.ReceptionInput, data))
+        reception = workflow.reception_record(actor=request.user, data=_input(services.ReceptionInput, data))
         return self._one(reception.pk, status.HTTP_201_CREATED)
 
 
@@ -300,7 +301,7 @@ class ReturnVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     @action(detail=False, methods=["post"])
     def record(self, request):
         data = validated(ReturnVisitRecordSerializer, request.data, request)
-        visit = services.return_visit_record(actor=request.user, **data)
+        visit = workflow.return_visit_record(actor=request.user, **data)
         return self._one(visit.pk, status.HTTP_201_CREATED)
 
     @extend_schema(summary="指定回访责任人", request=ReturnVisitAssignSerializer,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+import workflow
 from cases import selectors as case_selectors
 from cases.choices import Satisfaction
 from xinfang.dates import parse_day
@@ -140,7 +141,7 @@ def return_visit_record(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.return_visit_record(actor=request.user, case=visit.case, result=data["result"],
+                workflow.return_visit_record(actor=request.user, case=visit.case, result=data["result"],
                                              method=data["method"], note=data["note"], visited_at=data["visited_at"])
             except ApplicationError as exc:
                 _service_error(form, exc)
@@ -246,7 +247,7 @@ def answer(request, token):
     error = None
     if request.method == "POST":
         try:
-            services.answer_link_submit(token=token, result=request.POST.get("result", ""),
+            workflow.answer_link_submit(token=token, result=request.POST.get("result", ""),
                                         note=request.POST.get("note", ""))
         except ValidationFailed as exc:
             error = exc.message

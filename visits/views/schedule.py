@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from icalendar import Calendar, Event
 
+import workflow
+from cases import selectors as case_selectors
 from xinfang.dates import parse_day
 from xinfang.errors import ApplicationError
 from xinfang.org.choices import RegionLevel
@@ -315,8 +317,6 @@ def _reception_sources(request):
     if slot is None and (pk := _int_param(request, "slot")) is not None:
         slot = get_or_404(selectors.slot_list(user=user), pk)
     if request.method == "GET" and (pk := _int_param(request, "case")) is not None:
-        from cases import selectors as case_selectors
-
         case = get_or_404(case_selectors.case_list(user=user), pk)
     return appointment, slot, case
 
@@ -348,7 +348,7 @@ def reception_new(request):
                          initial=_reception_initial(request, appointment, slot, case))
     if request.method == "POST" and form.is_valid():
         try:
-            reception = services.reception_record(actor=request.user,
+            reception = workflow.reception_record(actor=request.user,
                                                   data=form.to_input(slot=slot, appointment=appointment))
         except ApplicationError as exc:
             _refused(request, exc)

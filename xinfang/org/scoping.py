@@ -60,6 +60,7 @@ def among(path: str, subquery: QuerySet) -> Q:
     county caseworker's case count took 350 ms in a database of a million cases, 40 ms this way."""
     subquery = subquery.order_by()  # a set: the rows' default ordering would only add a sort
     if connection.vendor == "postgresql":
+        # Lazy: django.contrib.postgres is PostgreSQL's alone (make run's SQLite demo never loads it).
         from django.contrib.postgres.expressions import ArraySubquery
 
         return Q(**{f"{path}__any_of": ArraySubquery(subquery)})
@@ -89,7 +90,7 @@ def _counties(user) -> list[int]:
         return [region.pk]
     cached = user.__dict__.get("_jurisdiction_counties")
     if cached is None or cached[0] != region.pk:
-        from xinfang.org.models import Region
+        from xinfang.org.models import Region  # lazy: org/models.py imports Scoping from this module
 
         ids = list(Region.objects.filter(path__startswith=region.path, level=RegionLevel.COUNTY)
                    .values_list("pk", flat=True))
@@ -124,7 +125,7 @@ def jurisdiction_q(model, user) -> Q | None:
         if spec.include_ancestors:
             region_q |= Q(code__in=user.unit.region.ancestor_codes)
     else:
-        from xinfang.org.models import Region
+        from xinfang.org.models import Region  # lazy: org/models.py imports Scoping from this module
 
         regions = Q(path__startswith=user.unit.region.path)
         if spec.include_ancestors:

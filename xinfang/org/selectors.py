@@ -5,9 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import Count, Prefetch
 from django.utils import timezone
+
+from xinfang.celery import app
 
 from .choices import RegionLevel
 from .models import ApiClient, AuditEvent, Heartbeat, Region, Unit, User
@@ -23,8 +26,6 @@ def unit_list(*, user):
 
 
 def user_list(*, user):
-    from django.contrib.auth.models import Group
-
     return scoped(
         User.objects.filter(is_service_account=False)
         .select_related("unit__region")
@@ -94,8 +95,6 @@ def check_database() -> Check:
 
 
 def check_broker() -> Check:
-    from xinfang.celery import app
-
     transport = app.conf.broker_url.split("://", 1)[0]
     try:
         with app.connection_for_write() as conn:

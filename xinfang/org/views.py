@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cases import selectors as case_selectors
 from xinfang.errors import ApplicationError
 from xinfang.http import client_ip
 
@@ -31,8 +32,6 @@ def filtered_page(request, filterset_class, queryset):
 @login_required
 def home(request):
     """The home page: what the user's roles call for, over their jurisdiction."""
-    from cases import selectors as case_selectors
-
     summary = selectors.jurisdiction_summary(user=request.user)
     context = {"summary": summary, "county": selectors.user_county(request.user)}
     if request.user.has_perm("cases.view_case"):

@@ -229,7 +229,7 @@ DEADLINE_SWEEP_SECONDS = env.int("DEADLINE_SWEEP_SECONDS", default=600)
 DEADLINE_SWEEP_MAX_CARDS = env.int("DEADLINE_SWEEP_MAX_CARDS", default=40_000)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "xinfang.org.tasks.beat_heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS},
-    # Raise, escalate and clear red and yellow cards (deadlines.services.sweep).
+    # Raise, escalate and clear red and yellow cards (workflow.sweep).
     "deadline-sweep": {"task": "deadlines.tasks.sweep_cards", "schedule": DEADLINE_SWEEP_SECONDS},
     # E-mail notifications; the task itself waits for working hours.
     "notification-email": {"task": "deadlines.tasks.email_notifications", "schedule": 600},
@@ -237,8 +237,8 @@ CELERY_BEAT_SCHEDULE = {
     "unit-digest": {"task": "deadlines.tasks.daily_digest", "schedule": crontab(hour=8, minute=30)},
     # Keep recurring reception rules expanded into dated slots ahead (visits.services.schedules_extend).
     "reception-slots": {"task": "visits.tasks.extend_schedules", "schedule": crontab(hour=1, minute=10)},
-    # Cases unsatisfied for the county's months become backlog cases (visits.services.backlog_promote).
-    "backlog-promotion": {"task": "visits.tasks.promote_backlog", "schedule": crontab(hour=1, minute=30)},
+    # Cases unsatisfied for the county's months become backlog cases (dossiers.services.backlog_promote).
+    "backlog-promotion": {"task": "dossiers.tasks.promote_backlog", "schedule": crontab(hour=1, minute=30)},
     # Remind people short of a duty rule near the end of its period (visits.services.duty_reminders).
     "duty-reminders": {"task": "visits.tasks.remind_duties", "schedule": crontab(hour=9, minute=0)},
     # Ranking snapshots: 日通报 daily, 周亮晒 on Mondays, 月排名 on the 1st, 季考核 each quarter (scoring.services).

@@ -7,6 +7,8 @@ import chinese_calendar
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.org.scoping import scoped
+
 from .calendar import WorkCalendar, package_years
 from .models import CalendarDay, CalendarYear
 
@@ -26,8 +28,6 @@ def unconfirmed_years(county_id: int, *, around: date) -> list[int]:
 
 def calendar_day_list(*, user, county_id: int):
     """The county's overrides the user may see, by date (the calendar page's list)."""
-    from xinfang.org.scoping import scoped
-
     return scoped(CalendarDay.objects.filter(county_id=county_id).select_related("created_by"), user).order_by("date")
 
 

@@ -1,7 +1,7 @@
 """Writes of the working-day calendar: a county admin's overrides and confirmed years, audited.
 
-A change re-computes the due dates of the county's running deadlines after commit (the calendar is a fact, not
-a rule version: open cases follow it)."""
+A change moves the due dates of the county's running deadlines after commit (the calendar is a fact, not a rule
+version: open cases follow it): that is the deadlines app's, above this one, and workflow.calendar_* ask for it."""
 
 from datetime import date
 
@@ -18,12 +18,6 @@ from .models import CalendarDay, CalendarYear
 
 def _own_county(actor: User, county: Region, permission: str) -> None:
     require_own_county(actor=actor, county=county, permission=permission, message=_("只能修改本县的工作日历。"))
-
-
-def _recompute_after_commit(county: Region, day: date) -> None:
-    from deadlines.tasks import recompute_due_dates  # the deadlines app sits on top of the calendar
-
-    transaction.on_commit(lambda: recompute_due_dates.delay(county.pk, day.isoformat()))
 
 
 @transaction.atomic
@@ -45,7 +39,6 @@ def calendar_day_set(*, actor: User, county: Region, day: date, is_workday: bool
                        code="day_exists") from exc
     audit_record(actor=actor, action="calendar_day.create", obj=obj, region=county,
                  changes={"date": day.isoformat(), "is_workday": is_workday, "name": name})
-    _recompute_after_commit(county, day)
     return obj
 
 
@@ -58,7 +51,6 @@ def calendar_day_delete(*, actor: User, day: CalendarDay) -> None:
         raise NotFound()
     audit_record(actor=actor, action="calendar_day.delete", obj=day, region=day.county,
                  changes={"date": day.date.isoformat(), "is_workday": day.is_workday, "name": day.name})
-    _recompute_after_commit(day.county, day.date)
 
 
 @transaction.atomic
@@ -74,5 +66,4 @@ def calendar_year_confirm(*, actor: User, county: Region, year: int) -> Calendar
     if not created:
         raise Conflict(_("%(year)s 年已确认。") % {"year": year}, code="year_confirmed")
     audit_record(actor=actor, action="calendar_year.confirm", obj=obj, region=county, changes={"year": year})
-    _recompute_after_commit(county, date(year, 1, 1))
     return obj

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.demo import generate_cases
+from dashboards.services import rollups_rebuild
 from xinfang.org.models import Region
 
 
@@ -19,7 +20,5 @@ class Command(BaseCommand):
         if county is None:
             raise CommandError(f"no region {options['county']}: run seed_demo first")
         n = generate_cases(county=county, count=options["count"], seed=options["seed"])
-        from dashboards.services import rollups_rebuild
-
         rollups_rebuild(county=county)  # bulk rows write no timeline events: the dashboards' months are rebuilt
         self.stdout.write(self.style.SUCCESS(f"{n} cases generated in {county.name}"))

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from cases.demo import ensure_categories, generate_cases
 from cases.models import Case
+from dashboards.models import RollupBucket
+from dashboards.services import rollups_rebuild
 from xinfang.org.choices import RegionLevel, Role, UnitKind
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.services import region_create, unit_create, user_create
@@ -70,9 +72,6 @@ class Command(BaseCommand):
                            registered_by=registered_by, years=options["years"], now=until)
             self.stdout.write(f"{county.name}: {want - have} cases in {time.perf_counter() - started:.0f} s")
             generated += want - have
-        from dashboards.models import RollupBucket
-        from dashboards.services import rollups_rebuild
-
         if generated or not RollupBucket.objects.exists():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:

@@ -7,12 +7,13 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+import workflow
 from xinfang.api.schema import ERROR_RESPONSES
 from xinfang.errors import NotFound, NotPermitted
 from xinfang.org.models import Region
 from xinfang.org.selectors import user_county
 
-from .. import selectors, services
+from .. import selectors
 from ..models import CalendarDay
 from .serializers import (
     CalendarCheckQuerySerializer,
@@ -58,13 +59,13 @@ class CalendarDayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = CalendarDayInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        day = services.calendar_day_set(actor=request.user, county=caller_county(request.user), day=data["date"],
+        day = workflow.calendar_day_set(actor=request.user, county=caller_county(request.user), day=data["date"],
                                         is_workday=data["is_workday"], name=data["name"])
         return Response(CalendarDaySerializer(day).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="删除本县工作日历调整（恢复国家日历）", responses={204: None, **ERROR_RESPONSES})
     def destroy(self, request, *args, **kwargs):
-        services.calendar_day_delete(actor=request.user, day=self.get_object())
+        workflow.calendar_day_delete(actor=request.user, day=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="查询某日是否工作日（本县日历）", parameters=[CalendarCheckQuerySerializer],
@@ -89,6 +90,6 @@ class CalendarYearViewSet(viewsets.GenericViewSet):
     def create(self, request, *args, **kwargs):
         serializer = CalendarYearInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        year = services.calendar_year_confirm(actor=request.user, county=caller_county(request.user),
+        year = workflow.calendar_year_confirm(actor=request.user, county=caller_county(request.user),
                                               year=serializer.validated_data["year"])
         return Response(CalendarYearSerializer(year).data, status=status.HTTP_201_CREATED)

@@ -2,12 +2,22 @@
 communities, 30 county departments and users of every role. Running it twice changes nothing."""
 
 import random
+from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
+from cases.demo import county_has_cases, ensure_categories, generate_cases
+from cases.models import Case
+from cases.services import case_settings_for
+from dashboards.services import rollups_rebuild
+from dossiers.demo import seed_dossiers
+from scoring.services import snapshot_generate
+from visits.demo import seed_visits
+from workflow import sweep
 from xinfang.org.choices import RegionLevel, Role, UnitKind
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.services import region_create, roles_sync, unit_create, user_create
@@ -118,9 +128,6 @@ class Command(BaseCommand):
             person(f"townclerk{i:02d}", government, [Role.CASEWORKER], title="综治中心干部")
 
         # Cases: the county's categories and rules, and a few thousand petitions in every state.
-        from cases.demo import county_has_cases, ensure_categories, generate_cases
-        from cases.services import case_settings_for
-
         ensure_categories(county)
         case_settings_for(county)
         if not county_has_cases(county):
@@ -129,28 +136,15 @@ class Command(BaseCommand):
         # Departments answer to the deputy county head; the red and yellow cards of the open cases are raised now.
         Unit.objects.filter(region=county, leader__isnull=True).exclude(pk=bureau.pk).update(
             leader=User.objects.get(username="leader"))
-        from deadlines.services import sweep
-        from visits.demo import seed_visits
-
         seed_visits(county=county, seed=SEED)
-        from dossiers.demo import seed_dossiers
-
         seed_dossiers(county=county, seed=SEED)
         # The bulletins beat would have made: last month's ranking, last week's showcase, yesterday's bulletin.
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        from scoring.services import snapshot_generate
-
         today = timezone.localdate()
         for kind, day in (("month", today.replace(day=1) - timedelta(days=1)), ("week", today - timedelta(days=7)),
                           ("day", today - timedelta(days=1))):
             snapshot_generate(county=county, kind=kind, day=day)
         sweep()
         # The dashboards' monthly rollups of the county's cases (kept current by Celery from here on).
-        from dashboards.services import rollups_rebuild
-
         rollups_rebuild(county=county)
 
         self.stdout.write(self.style.SUCCESS(
@@ -171,6 +165,4 @@ class Command(BaseCommand):
 
 
 def county_case_count(county) -> int:
-    from cases.models import Case
-
     return Case.objects.filter(county=county).count()
