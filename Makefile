@@ -7,12 +7,14 @@ PORT ?= 8000
 # Test processes (pytest-xdist); 2 cores here.
 TEST_WORKERS ?= 2
 
-.PHONY: run test install migrate seed web worker beat lint messages clean
+.PHONY: run test install lock migrate seed web worker beat lint messages clean
 
-$(VENV)/.installed: pyproject.toml
+# The locked versions (requirements/dev.txt: runtime, demo data and the test tools), then the project itself.
+$(VENV)/.installed: pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
@@ -41,6 +43,14 @@ run: seed
 test: install
 	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile -q
+
+## make lock: re-resolve the locked versions after changing the dependencies in pyproject.toml. runtime.txt is what
+## a county's image installs, demo.txt adds Faker for the demo and load data, dev.txt the test tools (make install).
+lock: install
+	for lock in runtime:"" demo:"--extra demo" dev:"--extra dev"; do \
+	  $(VENV)/bin/uv pip compile pyproject.toml $${lock#*:} --universal --python-version 3.11 --no-header \
+	    --annotation-style line -q -o requirements/$${lock%%:*}.txt || exit 1; \
+	done
 
 lint: install
 	$(VENV)/bin/ruff check .

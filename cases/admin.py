@@ -2,23 +2,15 @@
 
 from django.contrib import admin
 
-from .models import Case, CaseSettings, Category, PersonalDataAccess, TimelineEvent
+from xinfang.admin import ReadOnlyAdmin
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .models import Case, Category, PersonalDataAccess, TimelineEvent
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "parent", "county", "is_litigation", "is_active", "sort_order"]
+    list_select_related = ["parent", "county"]
     list_filter = ["is_litigation", "is_active"]
     raw_id_fields = ["county", "parent"]
 
@@ -28,17 +20,12 @@ class CategoryAdmin(admin.ModelAdmin):
         return ["county", "parent"] if obj is not None else []
 
 
-@admin.register(CaseSettings)
-class CaseSettingsAdmin(admin.ModelAdmin):
-    list_display = ["county", "return_window_days", "extension_max_days", "max_extensions", "updated_at"]
-    raw_id_fields = ["county"]
-
-
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdmin):
     """Cases change only through the workflow (the product's pages and API), never here."""
 
     list_display = ["number", "status", "channel", "received_at", "lead_unit"]
+    list_select_related = ["lead_unit"]
     list_filter = ["status", "channel"]
     search_fields = ["number"]
     show_full_result_count = False

@@ -31,6 +31,7 @@ from .choices import (
     UpperSource,
 )
 from .models import Appeal, Assignment, Case, CaseCounter, CasePetitioner, Category, Petitioner, TimelineEvent
+from .services import case_settings_for
 
 S = CaseStatus
 OPEN = set(OPEN_STATUSES)
@@ -163,10 +164,11 @@ def generate_cases(*, county: Region, count: int, seed: int = 2026, registered_b
     times = sorted(start + timedelta(seconds=rng.randint(0, span)) for _ in range(count))
     created = 0
     last_case_of = {}
+    collective_at = case_settings_for(county).collective_head_count
     while created < count:
         n = min(batch_size, count - created)
         drafts = [_draft_case(rng, county, received, now, leaves, places, units, units_by_path, petitioners,
-                              registered_by, status_weights or STATUS_WEIGHTS)
+                              registered_by, status_weights or STATUS_WEIGHTS, collective_at)
                   for received in times[created:created + n]]
         for case, _petitioner, _status in drafts:
             year = timezone.localtime(case.received_at).year
@@ -226,7 +228,7 @@ def _appeals_for(county, cases, registered_by):
 
 
 def _draft_case(rng, county, received, now, leaves, places, units, units_by_path, petitioners, registered_by,
-                status_weights):
+                status_weights, collective_at):
     category = rng.choice(leaves)
     status = _weighted(rng, status_weights)
     if (now - received).days > 120 and status in OPEN and rng.random() < 0.97:
@@ -241,7 +243,7 @@ def _draft_case(rng, county, received, now, leaves, places, units, units_by_path
     step = lambda days: min(now, received + timedelta(days=days, hours=rng.randint(0, 8)))  # noqa: E731
     case = Case(
         county=county, channel=channel, received_at=received, status=status, lead_petitioner=petitioner,
-        head_count=head_count, is_collective=head_count >= 5, category=category, summary=summary,
+        head_count=head_count, is_collective=head_count >= collective_at, category=category, summary=summary,
         demands=summary + "，请求有关部门依法依规处理。", region=place, registered_by=registered_by,
         registered_at=received, is_skip_level=rng.random() < 0.06, is_to_province=rng.random() < 0.02,
         is_to_beijing=rng.random() < 0.005,

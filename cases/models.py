@@ -32,25 +32,6 @@ from .choices import (
 )
 
 
-class CaseSettings(models.Model):
-    """A county's rules for the case workflow, edited by its county admin (deadlines are in the deadlines app)."""
-
-    county = models.OneToOneField(Region, verbose_name=_("县"), on_delete=models.PROTECT, related_name="case_settings")
-    return_window_days = models.PositiveSmallIntegerField(
-        _("退回时限（天）"), default=5, help_text=_("承办单位认为交办有误时，可在交办后多少天内退回。")
-    )
-    extension_max_days = models.PositiveSmallIntegerField(_("延期最长天数"), default=30)
-    max_extensions = models.PositiveSmallIntegerField(_("可延期次数"), default=1)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("信访事项办理规则")
-        verbose_name_plural = _("信访事项办理规则")
-
-    def __str__(self):
-        return str(self.county)
-
-
 class Category(models.Model):
     """A node of the county's category tree (征地拆迁, 劳动社保/欠薪 …). ``is_litigation`` marks 涉法涉诉."""
 
@@ -227,11 +208,6 @@ class Case(models.Model):
                 fields=["external_system", "external_id"], condition=~Q(external_id=""),
                 name="cases_case_unique_external_id",
                 violation_error_message=_("该来源系统编号已登记过信访事项。"),
-            ),
-            models.CheckConstraint(
-                condition=Q(is_collective=True, head_count__gte=5) | Q(is_collective=False, head_count__lt=5),
-                name="cases_case_collective_is_five_or_more",
-                violation_error_message=_("5人及以上为集体访。"),
             ),
             models.CheckConstraint(condition=Q(head_count__gte=1), name="cases_case_head_count_positive",
                                    violation_error_message=_("人数至少为1。")),

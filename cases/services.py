@@ -6,7 +6,7 @@ a stale version or a status the action is not allowed from changes nothing and r
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,7 +21,8 @@ from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, f
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.scoping import scoped
-from xinfang.org.services import audit_record, require_own_county
+from xinfang.org.services import audit_record
+from xinfang.rules.selectors import Rules, rules_for
 
 from .choices import (
     OPEN_STATUSES,
@@ -43,7 +44,6 @@ from .models import (
     Case,
     CaseCounter,
     CasePetitioner,
-    CaseSettings,
     Category,
     Evaluation,
     Extension,
@@ -51,6 +51,7 @@ from .models import (
     Petitioner,
     TimelineEvent,
 )
+from .rules import CASE_RULES
 from .signals import case_changed
 
 S = CaseStatus
@@ -152,9 +153,9 @@ def county_of(region: Region) -> Region:
     return county
 
 
-def case_settings_for(county: Region) -> CaseSettings:
-    obj, _created = CaseSettings.objects.get_or_create(county=county)
-    return obj
+def case_settings_for(county: Region, on: date | None = None) -> Rules:
+    """The county's case workflow settings in force on ``on`` (today): cases/rules.py."""
+    return rules_for(county, CASE_RULES.key, on)
 
 
 def next_case_number(county: Region, year: int) -> str:
@@ -293,10 +294,12 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
         raise ValidationFailed(_("信访人不在本县登记。"), code="petitioner_out_of_county")
     lead = data.lead or petitioner_upsert(actor=actor, county=county, data=data.petitioner)
     others = [petitioner_upsert(actor=actor, county=county, data=p) for p in data.co_petitioners]
+    received_on = timezone.localtime(data.received_at).date()
     case = Case(
-        number=next_case_number(county, timezone.localtime(data.received_at).year), county=county,
+        number=next_case_number(county, received_on.year), county=county,
         channel=data.channel, received_at=data.received_at, lead_petitioner=lead, head_count=data.head_count,
-        is_collective=data.head_count >= 5, category=data.category, summary=data.summary.strip(),
+        is_collective=data.head_count >= case_settings_for(county, received_on).collective_head_count,
+        category=data.category, summary=data.summary.strip(),
         demands=data.demands.strip(), region=data.region, is_skip_level=data.is_skip_level,
         is_to_province=data.is_to_province, is_to_beijing=data.is_to_beijing, upper_source=data.upper_source,
         upper_batch=data.upper_batch, external_system=data.external_system, external_id=data.external_id,
@@ -751,23 +754,3 @@ def category_set_active(*, actor: User, category: Category, active: bool) -> Cat
     return category
 
 
-SETTINGS_FIELDS = ("return_window_days", "extension_max_days", "max_extensions")
-
-
-@transaction.atomic
-def case_settings_update(*, actor: User, county: Region, **values) -> CaseSettings:
-    """A county admin changes the county's workflow rules; the change is audited with before and after."""
-    require_own_county(actor=actor, county=county, permission="cases.change_casesettings")
-    rules = CaseSettings.objects.select_for_update().get(pk=case_settings_for(county).pk)
-    before = {name: getattr(rules, name) for name in SETTINGS_FIELDS}
-    for name in SETTINGS_FIELDS:
-        if name in values:
-            setattr(rules, name, values[name])
-    if rules.return_window_days < 1 or rules.extension_max_days < 1 or rules.extension_max_days > 90:
-        raise ValidationFailed(_("退回时限至少1天，延期天数应在1至90天之间。"), code="invalid")
-    full_clean_or_fail(rules)
-    rules.save()
-    after = {name: getattr(rules, name) for name in SETTINGS_FIELDS}
-    audit_record(actor=actor, action="case_settings.update", obj=rules, region=county,
-                 changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
-    return rules

@@ -18,7 +18,6 @@ urlpatterns = [
     path("petitioners/<int:pk>/", views.petitioner_detail, name="petitioner"),
     path("petitioners/<int:pk>/reveal/", views.petitioner_reveal, name="reveal"),
     path("rules/", views.county_rules, name="county_rules"),
-    path("rules/update/", views.county_rules_update, name="county_rules_update"),
     path("rules/categories/", views.category_add, name="category_add"),
     path("rules/categories/<int:pk>/toggle/", views.category_toggle, name="category_toggle"),
 ]

@@ -430,22 +430,3 @@ def category_toggle(request, pk):
     return redirect("cases:county_rules")
 
 
-@login_required
-@require_POST
-@permission_required("cases.change_casesettings", raise_exception=True)
-def county_rules_update(request):
-    county = user_county_or_404(request.user)
-    values = {}
-    try:
-        for name in services.SETTINGS_FIELDS:
-            values[name] = int(request.POST.get(name, ""))
-    except ValueError:
-        messages.error(request, _("请填写整数天数。"))
-        return redirect("cases:county_rules")
-    try:
-        services.case_settings_update(actor=request.user, county=county, **values)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("规则已保存。"))
-    return redirect("cases:county_rules")

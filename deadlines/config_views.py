@@ -22,7 +22,7 @@ from cases.models import Category
 from xinfang.errors import ApplicationError
 from xinfang.org.models import Region
 from xinfang.org.scoping import scoped
-from xinfang.pages import user_county_or_404
+from xinfang.pages import form_service_error, user_county_or_404
 from xinfang.workdays import selectors as calendar_selectors
 from xinfang.workdays.calendar import package_years
 
@@ -48,19 +48,6 @@ def _published(request, before: RuleSet, after: RuleSet, done: str) -> None:
     if after.pk != before.pk:
         done += _("已发布第%(version)s版，正在办理的事项继续按原版本计时。") % {"version": after.version}
     messages.success(request, done)
-
-
-def _add_service_error(form, exc: ApplicationError) -> None:
-    """Put a service's refusal on the form: on the fields it names, the rest (or its message) above the form."""
-    others = []
-    for name, errors in (exc.detail or {}).items():
-        errors = [str(e) for e in (errors if isinstance(errors, list) else [errors])]
-        if name in form.fields:
-            form.add_error(name, errors)
-        else:
-            others += errors
-    if others or not exc.detail:
-        form.add_error(None, others or [str(exc.message)])
 
 
 # Rule sets -------------------------------------------------------------------------------------------------
@@ -93,7 +80,7 @@ def rule_set_new(request):
         try:
             rule_set = services.rule_set_create(actor=request.user, county=county, data=form.input())
         except ApplicationError as exc:
-            _add_service_error(form, exc)
+            form_service_error(form, exc)
         else:
             messages.success(request, _("已新建规则“%(name)s”，节点从默认规则复制，请按需修改。") % {
                 "name": rule_set.name})
@@ -118,7 +105,7 @@ def rule_set_edit(request, pk):
         try:
             saved = services.rule_set_update(actor=request.user, rule_set=rule_set, data=form.input())
         except ApplicationError as exc:
-            _add_service_error(form, exc)
+            form_service_error(form, exc)
         else:
             _published(request, rule_set, saved, _("已保存“%(name)s”的适用条件。") % {"name": saved.name})
             return redirect(f"{_rules_url()}#rule-set-{saved.lineage}")
@@ -161,7 +148,7 @@ def milestone_edit(request, pk, code=None):
             saved = services.milestone_save(actor=request.user, rule_set=rule_set,
                                             code=code or form.cleaned_data["code"], values=form.values())
         except ApplicationError as exc:
-            _add_service_error(form, exc)
+            form_service_error(form, exc)
         else:
             done = (_("已保存节点“%(name)s”。") if milestone else _("已添加节点“%(name)s”。")) % {"name": saved.name}
             _published(request, rule_set, saved.rule_set, done)
@@ -244,7 +231,7 @@ def calendar_day_add(request):
                                                is_workday=form.cleaned_data["is_workday"],
                                                name=form.cleaned_data["name"])
         except ApplicationError as exc:
-            _add_service_error(form, exc)
+            form_service_error(form, exc)
             status = exc.status
         else:
             messages.success(request, _("已将 %(day)s 设为%(kind)s：%(name)s。正在计时的期限将按新日历重新计算。") % {

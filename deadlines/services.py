@@ -27,6 +27,7 @@ from xinfang.org.choices import RegionLevel, UnitKind
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.scoping import scoped
 from xinfang.org.services import audit_record, require_own_county
+from xinfang.rules.selectors import Rules, rules_for_counties
 from xinfang.workdays.calendar import WORKING, WorkCalendar
 from xinfang.workdays.selectors import calendar_for
 
@@ -42,6 +43,7 @@ from .choices import (
     SuspensionStatus,
 )
 from .models import Card, Deadline, Milestone, Notification, RuleSet, Supervision, SupervisionCounter, Suspension
+from .rules import NOTIFY_RULES
 from .selectors import notification_text
 
 E = ClockEvent
@@ -885,23 +887,38 @@ def notification_mark_read(*, actor: User, ids=None) -> int:
     return qs.update(read_at=timezone.now())
 
 
-def in_working_hours(now: datetime | None = None) -> bool:
-    """Reminders go out on working days between the configured hours, never at midnight or on a holiday."""
-    local = timezone.localtime(now or timezone.now())
-    start, end = settings.NOTIFY_WORKING_HOURS
-    return WorkCalendar().is_workday(local.date()) and start <= local.hour < end
+def in_working_hours(county_id: int | None, rules, now: datetime) -> bool:
+    """Reminders go out on the county's working days (its own calendar) between the county's hours
+    (deadlines/rules.py), never at midnight or on a holiday. Above county level: the national calendar."""
+    local = timezone.localtime(now)
+    cal = calendar_for(county_id) if county_id else WorkCalendar()
+    return cal.is_workday(local.date()) and rules.notify_from_hour <= local.hour < rules.notify_until_hour
+
+
+def _users_in_working_hours(users: list[User], now: datetime) -> list[User]:
+    """The users whose county is in its working hours now (a few queries per county, not per user)."""
+    county_of = {}
+    for user in users:
+        region = user.unit.region if user.unit_id else None
+        county_of[user.pk] = (region.ancestor_codes[RegionLevel.COUNTY - 1]
+                              if region is not None and region.level >= RegionLevel.COUNTY else None)
+    ids = dict(Region.objects.filter(code__in={c for c in county_of.values() if c}).values_list("code", "pk"))
+    rules = rules_for_counties(ids.values(), NOTIFY_RULES.key, timezone.localdate(now))
+    defaults = Rules(NOTIFY_RULES, NOTIFY_RULES.defaults())
+    open_now = {code: in_working_hours(pk, rules[pk], now) for code, pk in ids.items()}
+    national = in_working_hours(None, defaults, now)
+    return [u for u in users if (open_now.get(county_of[u.pk], False) if county_of[u.pk] else national)]
 
 
 def notifications_email(*, now: datetime | None = None, limit: int = 500) -> int:
-    """E-mail each user their unmailed notifications as one message, in working hours only. Claims the rows with
-    a conditional update, so two workers never mail the same notification twice."""
-    if not in_working_hours(now):
-        return 0
+    """E-mail each user their unmailed notifications as one message, in their county's working hours only. Claims
+    the rows with a conditional update, so two workers never mail the same notification twice."""
     now = now or timezone.now()
     user_ids = list(Notification.objects.filter(emailed_at__isnull=True).values_list("user_id", flat=True)
                     .distinct()[:limit])
     sent = 0
-    for user in User.objects.filter(pk__in=user_ids).exclude(email=""):
+    users = list(User.objects.filter(pk__in=user_ids).exclude(email="").select_related("unit__region"))
+    for user in _users_in_working_hours(users, now):
         with transaction.atomic():
             claimed = list(Notification.objects.select_for_update(skip_locked=True, of=("self",))
                            .filter(user=user, emailed_at__isnull=True)

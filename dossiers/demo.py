@@ -12,9 +12,12 @@ import workflow
 from cases.choices import OPEN_STATUSES
 from cases.models import Case
 from xinfang.org.models import Region, User
+from xinfang.rules import selectors as rules_selectors
+from xinfang.rules import services as rules_services
 
 from . import services as ds
 from .models import Dossier
+from .rules import BACKLOG_RULES
 
 PLAN = ("一、包案领导牵头，专班逐户走访核实；二、相关部门依法依规提出处理意见；三、对确有困难的落实帮扶救助；"
         "四、做好法治宣传和思想疏导，推动息诉罢访。")
@@ -29,7 +32,9 @@ def seed_dossiers(*, county: Region, seed: int) -> None:
         "caseworker", "caseworker2", "admin", "leader", "magistrate", "secretary", "cadre", "commissioner02",
         "officer"])}
     clerk, admin = users["caseworker"], users["admin"]
-    ds.backlog_settings_update(actor=admin, county=county, dual_owner_sources=["city"])
+    if not rules_selectors.latest_version(county, BACKLOG_RULES.key):
+        rules_services.rules_save(actor=admin, county=county, key=BACKLOG_RULES.key, values={
+            "dual_owner_sources": ["city"]}, reason="县信访联席会议决定：市信联办交办的积案实行双包案")
     leaders = [users["magistrate"], users["secretary"], users["leader"]]
     candidates = Case.objects.filter(county=county, status__in=OPEN_STATUSES, dossier__isnull=True,
                                      owner__isnull=True).order_by("received_at")

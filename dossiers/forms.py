@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import UpperSource
-from visits.forms_field import UserChoiceField, people_in_scope
+from visits.forms.field import UserChoiceField, people_in_scope
 from xinfang.dates import DATE_VALIDATORS, MOMENT_VALIDATORS
 from xinfang.org import selectors as org_selectors
 from xinfang.org.choices import Role
@@ -141,9 +141,3 @@ class ClaimDecideForm(forms.Form):
     note = forms.CharField(label=_("审批意见"), max_length=300, required=False)
 
 
-class BacklogSettingsForm(forms.Form):
-    dual_owner_sources = forms.MultipleChoiceField(
-        label=_("须双包案的交办来源"), choices=UpperSource.choices, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("这些来源交办的积案须由两名领导包案（双包案）。"))
-    claim_days = forms.IntegerField(label=_("揭榜办结时限（天）"), min_value=1, max_value=365)
-    claim_points = forms.IntegerField(label=_("揭榜挂帅完成积分"), min_value=0, max_value=1000)

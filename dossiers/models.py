@@ -30,31 +30,6 @@ DOSSIER_SCOPING = Scoping(region="case__region", county="case__county", unit="ca
                           unit_exists=_dossier_worked_by)
 
 
-class BacklogSettings(models.Model):
-    """A county's rules for backlog dossiers, edited by its county admin."""
-
-    county = models.OneToOneField(Region, verbose_name=_("县"), on_delete=models.PROTECT,
-                                  related_name="backlog_settings")
-    dual_owner_sources = models.JSONField(
-        _("须双包案的交办来源"), default=list, blank=True,
-        help_text=_("这些来源交办的积案须由两名领导包案（双包案），如市信联办交办。"))
-    claim_days = models.PositiveSmallIntegerField(_("揭榜办结时限（天）"), default=90)
-    claim_points = models.PositiveSmallIntegerField(_("揭榜挂帅完成积分"), default=10)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("信访积案规则")
-        verbose_name_plural = _("信访积案规则")
-        constraints = [
-            models.CheckConstraint(condition=Q(claim_days__gte=1, claim_days__lte=365),
-                                   name="dossiers_settings_claim_days",
-                                   violation_error_message=_("揭榜办结时限应在1至365天之间。")),
-        ]
-
-    def __str__(self):
-        return str(self.county)
-
-
 class Dossier(models.Model):
     """One backlog case's dossier. ``stage`` changes only through services; ``relapse_count`` counts the times a
     resolved case came back (反弹)."""

@@ -19,14 +19,13 @@ from cases import services as case_services
 from cases.choices import OPEN_STATUSES, BacklogSource, Satisfaction, UpperSource
 from cases.models import Case, TimelineEvent
 from deadlines import services as clocks
-from visits.models import VisitSettings
+from visits.rules import VISIT_RULES
 from xinfang.dates import refuse_future
 from xinfang.errors import (
     Conflict,
     NotFound,
     NotPermitted,
     ValidationFailed,
-    full_clean_or_fail,
     invalid,
     require_perm,
     required_text,
@@ -34,11 +33,11 @@ from xinfang.errors import (
 from xinfang.org.choices import RegionLevel, Role
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.scoping import scoped
-from xinfang.org.services import audit_record, require_own_county, require_visible
+from xinfang.org.services import require_visible
+from xinfang.rules.selectors import Rules, rules_for, rules_for_counties
 
 from .choices import LIVE_STAGES, ClaimKind, ClaimStatus, ListingStatus, MemberRole, OwnerRole, Stage
 from .models import (
-    BacklogSettings,
     Claim,
     Dossier,
     DossierOwner,
@@ -48,6 +47,7 @@ from .models import (
     SignOff,
     TaskForceMember,
 )
+from .rules import BACKLOG_RULES
 
 STAGE_LABELS = dict(Stage.choices)
 MEASURE_MAX_DAYS = 365
@@ -78,32 +78,9 @@ def _move(dossier: Dossier, *, allowed, to_stage: str, actor: User | None, kind:
     return dossier
 
 
-def settings_for(county: Region) -> BacklogSettings:
-    obj, _created = BacklogSettings.objects.get_or_create(county=county)
-    return obj
-
-
-SETTINGS_FIELDS = ("dual_owner_sources", "claim_days", "claim_points")
-
-
-@transaction.atomic
-def backlog_settings_update(*, actor: User, county: Region, **values) -> BacklogSettings:
-    """A county admin changes the county's backlog rules (audited)."""
-    require_own_county(actor=actor, county=county, permission="dossiers.change_backlogsettings")
-    rules = BacklogSettings.objects.select_for_update().get(pk=settings_for(county).pk)
-    before = {name: getattr(rules, name) for name in SETTINGS_FIELDS}
-    for name in SETTINGS_FIELDS:
-        if name in values and values[name] is not None:
-            setattr(rules, name, values[name])
-    if not isinstance(rules.dual_owner_sources, list) or any(
-            s not in UpperSource.values for s in rules.dual_owner_sources):
-        raise invalid("dual_owner_sources", _("请选择交办来源。"))
-    full_clean_or_fail(rules)
-    rules.save()
-    after = {name: getattr(rules, name) for name in SETTINGS_FIELDS}
-    audit_record(actor=actor, action="backlog_settings.update", obj=rules, region=county,
-                 changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
-    return rules
+def settings_for(county: Region, on: date | None = None) -> Rules:
+    """The county's backlog settings in force on ``on`` (today): dossiers/rules.py."""
+    return rules_for(county, BACKLOG_RULES.key, on)
 
 
 # Becoming backlog -----------------------------------------------------------------------------------------
@@ -186,7 +163,7 @@ def dossiers_for_promoted(*, case_ids: list[int], at: datetime) -> int:
     return len(created)
 
 
-# Backlog promotion (after the county's months of 不满意, visits.VisitSettings) --------------------------------
+# Backlog promotion (after the county's months of 不满意, visits/rules.py) --------------------------------
 
 BACKLOG_BATCH = 1000
 
@@ -199,11 +176,10 @@ def backlog_promote(*, now: datetime | None = None) -> int:
     candidates = Case.objects.filter(first_unsatisfied_at__isnull=False, backlog_at__isnull=True,
                                      satisfaction=Satisfaction.UNSATISFIED, status__in=OPEN_STATUSES)
     county_ids = set(candidates.order_by().values_list("county_id", flat=True).distinct())
-    months = dict(VisitSettings.objects.filter(county_id__in=county_ids).values_list("county_id",
-                                                                                     "backlog_after_months"))
+    rules = rules_for_counties(county_ids, VISIT_RULES.key, timezone.localdate(now))
     promoted = 0
     for county_id in sorted(county_ids):
-        n = months.get(county_id, VisitSettings._meta.get_field("backlog_after_months").default)
+        n = rules[county_id].backlog_after_months
         cutoff = now - relativedelta(months=n)
         while True:
             with transaction.atomic():

@@ -1,6 +1,7 @@
 """Pages of the dossiers app, under /dossiers/ (views in dossiers/views.py)."""
 
-from django.urls import path
+from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -24,5 +25,6 @@ urlpatterns = [
     path("listings/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("claims/<int:pk>/decide/", views.claim_decide, name="claim_decide"),
     path("cadres/<int:pk>/", views.cadre, name="cadre"),
-    path("settings/", views.backlog_settings, name="settings"),
+    # The backlog settings are a group of the county settings (xinfang.rules): the old address leads there.
+    path("settings/", RedirectView.as_view(url=reverse_lazy("rules:group", args=["backlog"])), name="settings"),
 ]

@@ -29,13 +29,12 @@ from deadlines.selectors import deadline_state, state_label
 from scoring import selectors as scoring_selectors
 from xinfang.errors import ApplicationError
 from xinfang.org import selectors as org_selectors
-from xinfang.pages import PAGE_SIZE, filtered_page, form_error_text, get_or_404, redirect_back, user_county_or_404
+from xinfang.pages import PAGE_SIZE, filtered_page, form_error_text, get_or_404, redirect_back
 
 from . import selectors, services
 from .choices import LIVE_STAGES, ClaimStatus, ListingStatus, Stage
 from .filtersets import DossierFilterSet, ListingFilterSet
 from .forms import (
-    BacklogSettingsForm,
     BatchForm,
     ClaimDecideForm,
     ClaimForm,
@@ -541,20 +540,3 @@ def cadre(request, pk):
                                                    **scoring_selectors.cadre_record(user=request.user, cadre=person)})
 
 
-@login_required
-@permission_required("dossiers.change_backlogsettings", raise_exception=True)
-def backlog_settings(request):
-    county = user_county_or_404(request.user)
-    rules = services.settings_for(county)
-    form = BacklogSettingsForm(request.POST or None,
-                               initial={name: getattr(rules, name) for name in services.SETTINGS_FIELDS})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.backlog_settings_update(actor=request.user, county=county, **form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("已保存信访积案规则。"))
-            return redirect("dossiers:settings")
-    return render(request, "dossiers/settings.html", {"form": form, "county": county, "rules": rules},
-                  status=400 if form.errors else 200)

@@ -75,6 +75,11 @@ def test_the_domain_apps_sit_below_the_workflow_layer_and_the_interface_on_top()
     assert owners("xinfang.errors", listed)[0] == len(listed) - 1
 
 
+def test_everything_below_the_interface_is_kept_from_the_web():
+    below = [m for layer in layers()[1:] for m in layer]
+    assert sorted(contract("domain-knows-no-web")["source_modules"]) == sorted(below)
+
+
 def _imports_inside_functions(path: Path):
     source = path.read_text()
     lines = source.splitlines()

@@ -7,3 +7,8 @@ class VisitsConfig(AppConfig):
 
     name = "visits"
     verbose_name = _("接访走访")
+
+    def ready(self):
+        # Registers the app's group of county settings (xinfang.rules) before any page lists the groups; here, in
+        # ready(), because the module reads the app's choices, which need the app registry.
+        from . import rules  # noqa: F401

@@ -32,41 +32,6 @@ from .choices import (
 )
 
 
-class VisitSettings(models.Model):
-    """A county's rules for visits, edited by its county admin (the return visit's own time limit is the
-    答复后回访 milestone of the county's deadline rules)."""
-
-    county = models.OneToOneField(Region, verbose_name=_("县"), on_delete=models.PROTECT,
-                                  related_name="visit_settings")
-    night_from_hour = models.PositiveSmallIntegerField(
-        _("夜访起始时刻"), default=18, help_text=_("在此时刻（含）之后开始的走访计为夜访。"))
-    night_until_hour = models.PositiveSmallIntegerField(
-        _("夜访截止时刻"), default=6, help_text=_("次日此时刻之前开始的走访也计为夜访。"))
-    backlog_after_months = models.PositiveSmallIntegerField(
-        _("不满意转积案（月）"), default=3, help_text=_("首次回访不满意后满此月数仍不满意的，转为信访积案。"))
-    answer_link_days = models.PositiveSmallIntegerField(
-        _("评价链接有效期（天）"), default=15, help_text=_("短信或二维码评价链接的有效天数，只能使用一次。"))
-    schedule_horizon_weeks = models.PositiveSmallIntegerField(
-        _("接访日程生成周数"), default=8, help_text=_("按周期规则提前生成多少周的接访时段。"))
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("接访走访规则")
-        verbose_name_plural = _("接访走访规则")
-        constraints = [
-            models.CheckConstraint(condition=Q(night_from_hour__lte=23, night_until_hour__lte=12),
-                                   name="visits_settings_night_hours",
-                                   violation_error_message=_("夜访起始时刻应在0至23时之间，截止时刻应在0至12时之间。")),
-            models.CheckConstraint(condition=Q(backlog_after_months__gte=1, answer_link_days__gte=1,
-                                               schedule_horizon_weeks__gte=1, schedule_horizon_weeks__lte=52),
-                                   name="visits_settings_positive",
-                                   violation_error_message=_("月数、天数至少为1，生成周数在1至52之间。")),
-        ]
-
-    def __str__(self):
-        return str(self.county)
-
-
 class ReceptionSchedule(models.Model):
     """A recurring reception rule (every Thursday afternoon; the first Monday of each month), expanded into dated
     slots ``schedule_horizon_weeks`` ahead (services.schedule_expand, daily by Celery beat)."""

@@ -42,6 +42,7 @@ from xinfang.org.choices import RegionLevel, Role
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.scoping import scoped
 from xinfang.org.services import audit_record, require_own_county, require_visible
+from xinfang.rules.selectors import Rules, rules_for
 from xinfang.workdays.selectors import calendar_for
 
 from .choices import (
@@ -68,8 +69,8 @@ from .models import (
     ReceptionSchedule,
     ReceptionSlot,
     ReturnVisit,
-    VisitSettings,
 )
+from .rules import VISIT_RULES
 from .selectors import duty_compliance_rows, period_bounds
 
 # Helpers --------------------------------------------------------------------------------------------------
@@ -79,37 +80,12 @@ def _county_of(region: Region) -> Region:
     return region.ancestor_at(RegionLevel.COUNTY) or region
 
 
-def visit_settings_for(region: Region) -> VisitSettings:
-    """The county's visit rules (created with the defaults on first use). Above county level: the defaults."""
-    county = _county_of(region)
-    if county.level != RegionLevel.COUNTY:
-        return VisitSettings(county=county)
-    obj, _created = VisitSettings.objects.get_or_create(county=county)
-    return obj
+def visit_settings_for(region: Region, on: date | None = None) -> Rules:
+    """The county's visit settings in force on ``on`` (today): visits/rules.py. Above county level: the defaults."""
+    return rules_for(region, VISIT_RULES.key, on)
 
 
-VISIT_SETTINGS_FIELDS = ("night_from_hour", "night_until_hour", "backlog_after_months", "answer_link_days",
-                         "schedule_horizon_weeks")
-
-
-@transaction.atomic
-def visit_settings_update(*, actor: User, county: Region, **values) -> VisitSettings:
-    """A county admin changes the county's visit rules; audited with before and after."""
-    require_own_county(actor=actor, county=county, permission="visits.change_visitsettings")
-    rules = VisitSettings.objects.select_for_update().get(pk=visit_settings_for(county).pk)
-    before = {name: getattr(rules, name) for name in VISIT_SETTINGS_FIELDS}
-    for name in VISIT_SETTINGS_FIELDS:
-        if name in values and values[name] is not None:
-            setattr(rules, name, values[name])
-    full_clean_or_fail(rules)
-    rules.save()
-    after = {name: getattr(rules, name) for name in VISIT_SETTINGS_FIELDS}
-    audit_record(actor=actor, action="visit_settings.update", obj=rules, region=county,
-                 changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
-    return rules
-
-
-def is_night(at: datetime, rules: VisitSettings) -> bool:
+def is_night(at: datetime, rules: Rules) -> bool:
     """A visit begun at or after the night hour, or before the morning hour, is a night visit (夜访)."""
     hour = timezone.localtime(at).hour
     return hour >= rules.night_from_hour or hour < rules.night_until_hour
@@ -613,8 +589,8 @@ def field_visit_record(*, actor: User, data: FieldVisitInput) -> FieldVisit:
         raise NotFound(_("未找到相关信访事项。"), code="case_not_found")
     if data.petitioner is not None:
         require_visible(actor, data.petitioner, _("未找到该信访人。"), "petitioner_not_found")
-    visit = FieldVisit(kind=data.kind, region=data.region, visited_at=data.visited_at,
-                       is_night=is_night(data.visited_at, visit_settings_for(data.region)),
+    night = is_night(data.visited_at, visit_settings_for(data.region, timezone.localdate(data.visited_at)))
+    visit = FieldVisit(kind=data.kind, region=data.region, visited_at=data.visited_at, is_night=night,
                        household=data.household.strip(), petitioner=data.petitioner, summary=data.summary.strip(),
                        issues_found=data.issues_found.strip(), recorded_by=actor)
     full_clean_or_fail(visit)
@@ -696,7 +672,8 @@ def return_visit_record(*, actor: User, case: Case, result: str, method: str, no
     if method == EvaluationMethod.VISIT:
         visit = FieldVisit.objects.create(
             kind=VisitKind.RETURN_HOME, region=case.region, visited_at=visited_at,
-            is_night=is_night(visited_at, visit_settings_for(case.region)), petitioner=case.lead_petitioner,
+            is_night=is_night(visited_at, visit_settings_for(case.region, timezone.localdate(visited_at))),
+            petitioner=case.lead_petitioner,
             household=case.lead_petitioner.name, summary=note or Satisfaction(result).label, recorded_by=actor)
         visit.cadres.set([actor])
         visit.cases.set([case])

@@ -1,8 +1,9 @@
 """Pages of the visits app, under /visits/. Schedules, slots, appointments and receptions are in views/schedule.py;
-field visits, return visits, meetings, duty rules, statistics and settings in views/field.py. The two public pages
+field visits, return visits, meetings, duty rules and statistics in views/field.py. The two public pages
 (the county's reception schedule and the petitioner's answer link) are mounted in xinfang/urls.py without login."""
 
-from django.urls import path
+from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 from .views import field, schedule
 
@@ -25,7 +26,7 @@ urlpatterns = [
     path("receptions/<int:pk>/", schedule.reception_detail, name="reception_detail"),
     path("calendar/", schedule.my_calendar, name="my_calendar"),
     path("ics/<str:token>.ics", schedule.ics_feed, name="ics_feed"),
-    # Field visits, return visits, meetings, duty rules, statistics, settings (views/field.py)
+    # Field visits, return visits, meetings, duty rules, statistics (views/field.py)
     path("field/", field.field_list, name="field_list"),
     path("field/new/", field.field_new, name="field_new"),
     path("field/<int:pk>/", field.field_detail, name="field_detail"),
@@ -42,5 +43,6 @@ urlpatterns = [
     path("duty/<int:pk>/retire/", field.duty_rule_retire, name="duty_rule_retire"),
     path("duty/compliance/", field.compliance, name="compliance"),
     path("stats/", field.stats, name="stats"),
-    path("settings/", field.visit_settings, name="visit_settings"),
+    # The visits' settings are a group of the county settings (xinfang.rules): the old address leads there.
+    path("settings/", RedirectView.as_view(url=reverse_lazy("rules:group", args=["visits"])), name="visit_settings"),
 ]

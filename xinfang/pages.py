@@ -23,6 +23,20 @@ def form_error_text(form) -> str:
     return _("；").join(parts)
 
 
+def form_service_error(form, exc) -> None:
+    """A service's refusal (an ApplicationError) on the form: on the fields it names, the rest (or its message)
+    above the form."""
+    others = []
+    for name, errors in (exc.detail or {}).items():
+        errors = [str(e) for e in (errors if isinstance(errors, list | tuple) else [errors])]
+        if name in form.fields:
+            form.add_error(name, errors)
+        else:
+            others += errors
+    if others or not exc.detail:
+        form.add_error(None, others or [str(exc.message)])
+
+
 def filtered_page(request, filterset_class, queryset, defaults: dict | None = None) -> dict:
     """The list through its FilterSet (the same one its API uses), ``defaults`` for what the query leaves out;
     invalid filters give a Chinese message and no rows."""

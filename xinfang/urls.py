@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("dossiers.api.urls")),
     path("", include("scoring.api.urls")),
     path("", include("dashboards.api.urls")),
+    path("", include("xinfang.rules.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("dossiers/", include("dossiers.urls")),
     path("scoring/", include("scoring.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("settings/", include("xinfang.rules.urls")),
     # Public pages, no login: a county's reception schedule, and the petitioner's one-time answer link.
     path("public/schedule/<str:code>/", visit_schedule_views.public_schedule, name="public_schedule"),
     path("r/<str:token>/", visit_field_views.answer, name="answer"),

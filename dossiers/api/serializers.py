@@ -23,7 +23,6 @@ from xinfang.org.models import Unit, User
 
 from ..choices import ClaimKind, ClaimStatus, ListingStatus, MemberRole, OwnerRole, Stage
 from ..models import (
-    BacklogSettings,
     Claim,
     Dossier,
     DossierOwner,
@@ -34,7 +33,6 @@ from ..models import (
     TaskForceMember,
 )
 from ..selectors import backlog_days
-from ..services import SETTINGS_FIELDS
 
 # Parts of a dossier ---------------------------------------------------------------------------------------------
 
@@ -386,13 +384,3 @@ class CadreRecordSerializer(serializers.Serializer):
     finished = serializers.IntegerField(label=_("完成揭榜数"))
 
 
-class BacklogSettingsSerializer(serializers.ModelSerializer):
-    """The county's backlog rules; a PATCH changes the fields given (services.backlog_settings_update)."""
-
-    dual_owner_sources = serializers.ListField(label=_("须双包案的交办来源"), child=NamedChoiceField(UpperSource),
-                                               required=False)
-
-    class Meta:
-        model = BacklogSettings
-        fields = ["county", *SETTINGS_FIELDS, "updated_at"]
-        read_only_fields = ["county", "updated_at"]

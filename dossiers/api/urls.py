@@ -14,6 +14,5 @@ router.register("claims", views.ClaimViewSet, basename="claim")
 
 urlpatterns = [
     path("cadres/<int:user_id>/record/", views.CadreRecordView.as_view(), name="cadre-record"),
-    path("backlog-settings/", views.BacklogSettingsView.as_view(), name="backlog-settings"),
     *router.urls,
 ]

@@ -19,13 +19,11 @@ from xinfang.api.schema import ERROR_RESPONSES
 from xinfang.api.views import ScopedViewSet, validated
 from xinfang.errors import NotFound, require_perm
 from xinfang.org.selectors import user_list
-from xinfang.workdays.api.views import caller_county
 
 from .. import selectors, services
 from ..filtersets import DossierFilterSet, ListingFilterSet
 from ..models import Claim, Dossier, Escalation, Measure
 from .serializers import (
-    BacklogSettingsSerializer,
     BatchResultSerializer,
     BatchSerializer,
     CadreRecordSerializer,
@@ -325,17 +323,3 @@ class CadreRecordView(APIView):
         return Response(CadreRecordSerializer({"cadre": cadre, **record}).data)
 
 
-class BacklogSettingsView(APIView):
-    """The caller's county backlog rules (双包案 sources, 揭榜挂帅 default days and points)."""
-
-    @extend_schema(summary="本县信访积案规则", responses={200: BacklogSettingsSerializer, **ERROR_RESPONSES})
-    def get(self, request):
-        require_perm(request.user, "dossiers.view_backlogsettings")
-        return Response(BacklogSettingsSerializer(services.settings_for(caller_county(request.user))).data)
-
-    @extend_schema(summary="修改本县信访积案规则", request=BacklogSettingsSerializer,
-                   responses={200: BacklogSettingsSerializer, **ERROR_RESPONSES})
-    def patch(self, request):
-        data = validated(BacklogSettingsSerializer, request.data, request, partial=True)
-        rules = services.backlog_settings_update(actor=request.user, county=caller_county(request.user), **data)
-        return Response(BacklogSettingsSerializer(rules).data)

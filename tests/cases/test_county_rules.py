@@ -2,8 +2,11 @@
 
 import pytest
 
-from cases.models import CaseSettings, Category
+from cases.models import Category
+from cases.services import case_settings_for
 from xinfang.org.models import AuditEvent
+from xinfang.rules.models import RulesVersion
+from xinfang.rules.services import rules_save
 
 pytestmark = pytest.mark.django_db
 
@@ -26,22 +29,24 @@ def test_a_switched_off_category_is_no_longer_offered_at_intake(client_as, count
 
 
 def test_the_return_window_is_a_county_setting(client_as, county_admin, county):
-    client_as(county_admin).post("/cases/rules/update/", {"return_window_days": "10", "extension_max_days": "30",
-                                                          "max_extensions": "2"})
+    client_as(county_admin).post("/settings/cases/", {"return_window_days": "10", "extension_max_days": "30",
+                                                      "max_extensions": "2", "collective_head_count": "5",
+                                                      "reason": "县信访联席会议决定"})
 
-    rules = CaseSettings.objects.get(county=county.region)
+    rules = case_settings_for(county.region)
     assert (rules.return_window_days, rules.max_extensions) == (10, 2)
-    assert AuditEvent.objects.get(action="case_settings.update").changes == {"return_window_days": [5, 10],
-                                                                              "max_extensions": [1, 2]}
+    assert AuditEvent.objects.get(action="rules.cases.save").changes == {"return_window_days": [5, 10],
+                                                                          "max_extensions": [1, 2]}
 
 
 def test_bad_rule_values_are_refused_and_nothing_changes(client_as, county_admin, county):
-    response = client_as(county_admin).post("/cases/rules/update/", {"return_window_days": "0",
-                                                                     "extension_max_days": "500",
-                                                                     "max_extensions": "1"}, follow=True)
+    response = client_as(county_admin).post("/settings/cases/", {"return_window_days": "0",
+                                                                 "extension_max_days": "500",
+                                                                 "max_extensions": "1", "collective_head_count": "5",
+                                                                 "reason": "试试"})
 
-    assert "延期天数应在1至90天之间" in response.content.decode()
-    assert CaseSettings.objects.get(county=county.region).return_window_days == 5
+    assert response.status_code == 400 and "请修改标红的项目后再保存" in response.content.decode()
+    assert case_settings_for(county.region).return_window_days == 5 and not RulesVersion.objects.exists()
 
 
 def test_a_caseworker_may_not_edit_the_rules(client_as, caseworker):
@@ -63,3 +68,13 @@ def test_the_category_tree_has_two_levels(county, county_admin, categories):
         category_create(actor=county_admin, county=county.region, name="工程款", parent=categories["wages"])
     assert "类别最多两级" in str(refused.value.detail["parent"])
     assert not categories["wages"].children.exists()
+
+
+def test_the_county_sets_who_counts_as_a_collective_petition(register, county_admin, county):
+    before = register(head_count=3)
+    rules_save(actor=county_admin, county=county.region, key="cases", values={"collective_head_count": 3},
+               reason="县信访联席会议：3人以上按集体访办理")
+    after = register(head_count=3)
+    two = register(head_count=2)
+
+    assert (before.is_collective, after.is_collective, two.is_collective) == (False, True, False)

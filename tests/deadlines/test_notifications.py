@@ -9,6 +9,7 @@ import workflow
 from deadlines import services as ds
 from deadlines.models import Notification
 from deadlines.selectors import notification_text, unread_count
+from xinfang.rules.services import rules_save
 
 from .conftest import at
 
@@ -39,6 +40,23 @@ def test_notifications_are_not_mailed_at_night_or_on_a_holiday(overdue):
     with time_machine.travel(at("2026-10-02", 10), tick=False):  # National Day
         assert ds.notifications_email() == 0
     assert mail.outbox == []
+
+
+def test_the_county_sets_its_mailing_hours_and_they_follow_its_own_calendar(overdue, county_admin, county):
+    with time_machine.travel(at("2026-11-20", 15), tick=False):
+        rules_save(actor=county_admin, county=county.region, key="notifications",
+                   values={"notify_from_hour": 9, "notify_until_hour": 12}, reason="上午集中处理提醒")
+        workflow.calendar_day_set(actor=county_admin, county=county.region, day=at("2026-11-23").date(),
+                                  is_workday=False, name="县庆放假")
+    with time_machine.travel(at("2026-11-23", 10), tick=False):  # a Monday, but the county's own holiday
+        assert ds.notifications_email() == 0
+    with time_machine.travel(at("2026-11-24", 8), tick=False):
+        assert ds.notifications_email() == 0
+    with time_machine.travel(at("2026-11-24", 13), tick=False):
+        assert ds.notifications_email() == 0
+    with time_machine.travel(at("2026-11-24", 11), tick=False):
+        assert ds.notifications_email() == 1
+    assert [m.to for m in mail.outbox] == [["li@example.gov.cn"]]
 
 
 def test_each_user_gets_one_mail_with_all_their_new_notifications_and_only_once(overdue, unit_officer):

@@ -297,14 +297,16 @@ def test_an_open_listing_is_withdrawn_and_leaves_the_open_board(api_as, dossier,
 def test_a_county_admin_sets_the_backlog_rules_and_a_caseworker_cannot(api_as, county_admin, caseworker, county):
     api = api_as(county_admin)
 
-    before = api.get("/api/v1/backlog-settings/").json()
-    changed = api.patch("/api/v1/backlog-settings/", {"dual_owner_sources": ["city"], "claim_points": 15},
-                        format="json")
-    invalid = api.patch("/api/v1/backlog-settings/", {"dual_owner_sources": ["abroad"]}, format="json")
-    refused = api_as(caseworker).patch("/api/v1/backlog-settings/", {"claim_days": 30}, format="json")
+    before = api.get("/api/v1/rules/backlog/").json()["values"]
+    changed = api.post("/api/v1/rules/backlog/", {"values": {"dual_owner_sources": ["city"], "claim_points": 15},
+                                                  "reason": "县联席会议决定"}, format="json")
+    invalid = api.post("/api/v1/rules/backlog/", {"values": {"dual_owner_sources": ["abroad"]}, "reason": "试"},
+                       format="json")
+    refused = api_as(caseworker).post("/api/v1/rules/backlog/", {"values": {"claim_days": 30}, "reason": "试"},
+                                      format="json")
 
     assert (before["claim_days"], before["claim_points"], before["dual_owner_sources"]) == (90, 10, [])
-    assert (changed.json()["dual_owner_sources"], changed.json()["claim_points"]) == (["city"], 15)
+    assert (changed.json()["values"]["dual_owner_sources"], changed.json()["values"]["claim_points"]) == (["city"], 15)
     assert (invalid.status_code, list(invalid.json()["detail"])) == (400, ["dual_owner_sources"])
     assert refused.status_code == 403
     assert ds.settings_for(county.region).claim_days == 90

@@ -15,6 +15,7 @@ from dossiers import services as dossier_services
 from dossiers import services as ds
 from dossiers.models import Dossier
 from xinfang.errors import Conflict, NotPermitted, ValidationFailed
+from xinfang.rules.services import rules_save
 
 from .conftest import at, ready
 
@@ -77,7 +78,8 @@ def test_the_three_month_unsatisfied_rule_opens_the_dossier_with_the_owning_lead
 
 def test_a_city_assigned_case_needs_two_owning_leaders_where_the_county_says_so(register, caseworker, county_admin,
                                                                                county, leader, deputy):
-    ds.backlog_settings_update(actor=county_admin, county=county.region, dual_owner_sources=["city"])
+    rules_save(actor=county_admin, county=county.region, key="backlog", values={"dual_owner_sources": ["city"]},
+               reason="市信联办交办的实行双包案")
     dossier = ds.dossier_from_above(actor=caseworker, case=register(channel="from_above", upper_source="city"))
 
     with pytest.raises(ValidationFailed) as single:

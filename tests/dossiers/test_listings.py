@@ -11,6 +11,7 @@ from dossiers import services as ds
 from dossiers.models import Claim, Listing
 from scoring.models import PointEntry
 from xinfang.errors import Conflict, NotPermitted, ValidationFailed
+from xinfang.rules.services import rules_save
 
 from .conftest import ready
 
@@ -50,7 +51,8 @@ def test_approving_one_claim_lapses_the_others(dossier, county_admin, commission
 
 
 def test_the_county_sets_the_default_points_and_days(dossier, county_admin, county):
-    ds.backlog_settings_update(actor=county_admin, county=county.region, claim_points=15, claim_days=45)
+    rules_save(actor=county_admin, county=county.region, key="backlog", values={"claim_points": 15, "claim_days": 45},
+               reason="揭榜挂帅实施办法修订")
     listing = ds.listing_publish(actor=county_admin, dossier=dossier)
     assert (listing.points, listing.claim_days) == (15, 45)
 

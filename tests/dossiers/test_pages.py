@@ -294,16 +294,18 @@ def test_a_case_from_above_and_a_whole_batch_become_backlog_from_the_pages(clien
 
 
 def test_the_county_admin_sets_the_backlog_rules(client_as, county_admin, county):
-    response = client_as(county_admin).post("/dossiers/settings/", {
-        "dual_owner_sources": ["city", "central"], "claim_days": 45, "claim_points": 15}, follow=True)
+    response = client_as(county_admin).post("/settings/backlog/", {
+        "dual_owner_sources": ["city", "central"], "claim_days": 45, "claim_points": 15, "reason": "联席会议决定"},
+        follow=True)
 
     rules = ds.settings_for(county.region)
-    assert "已保存信访积案规则" in response.content.decode()
+    assert "已保存信访积案规则第1版" in response.content.decode()
     assert (sorted(rules.dual_owner_sources), rules.claim_days, rules.claim_points) == (["central", "city"], 45, 15)
 
 
 def test_the_backlog_rules_refuse_a_bad_number(client_as, county_admin, county):
-    response = client_as(county_admin).post("/dossiers/settings/", {"claim_days": 400, "claim_points": 15})
+    response = client_as(county_admin).post("/settings/backlog/", {"claim_days": 400, "claim_points": 15,
+                                                                   "reason": "试"})
     assert response.status_code == 400 and ds.settings_for(county.region).claim_days == 90
 
 

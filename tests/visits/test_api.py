@@ -532,9 +532,10 @@ def test_statistics_refuse_a_date_that_is_not_one(api_as, caseworker):
 def test_the_county_admin_changes_the_night_hour(api_as, county_admin, caseworker):
     api = api_as(county_admin)
 
-    before = api.get("/api/v1/visit-settings/").json()
-    after = api.patch("/api/v1/visit-settings/", {"night_from_hour": 20}, format="json").json()
+    before = api.get("/api/v1/rules/visits/").json()["values"]
+    after = api.post("/api/v1/rules/visits/", {"values": {"night_from_hour": 20}, "reason": "夏令时"},
+                     format="json").json()["values"]
 
     assert (before["night_from_hour"], after["night_from_hour"], after["answer_link_days"]) == (18, 20, 15)
-    refused = api_as(caseworker).get("/api/v1/visit-settings/")
+    refused = api_as(caseworker).get("/api/v1/rules/visits/")
     assert (refused.status_code, refused.json()["code"]) == (403, "permission_denied")

@@ -14,6 +14,7 @@ from visits import selectors as vsel
 from visits import services as vs
 from visits.models import DutyRule, FieldVisit
 from xinfang.errors import NotPermitted, ValidationFailed
+from xinfang.rules.services import rules_save
 
 from .conftest import at
 
@@ -39,7 +40,8 @@ def test_the_county_sets_its_night_hour_and_visits_already_recorded_keep_their_f
                                                                                     county):
     with time_machine.travel(at("2026-11-21", 23), tick=False):
         before = visit(commissioner, county, at("2026-11-20", 19, 30))
-        vs.visit_settings_update(actor=county_admin, county=county.region, night_from_hour=20)
+        rules_save(actor=county_admin, county=county.region, key="visits", values={"night_from_hour": 20},
+                   reason="夏令时作息")
         after = visit(commissioner, county, at("2026-11-21", 19, 30))
 
     assert (FieldVisit.objects.get(pk=before.pk).is_night, after.is_night) == (True, False)

@@ -274,9 +274,9 @@ def test_bad_dates_on_the_stats_page_give_a_chinese_message(client_as, caseworke
 
 
 def test_the_county_admin_changes_the_night_hours(client_as, county_admin, county):
-    response = client_as(county_admin).post("/visits/settings/", {
+    response = client_as(county_admin).post("/settings/visits/", {
         "night_from_hour": "19", "night_until_hour": "6", "backlog_after_months": "3", "answer_link_days": "15",
-        "schedule_horizon_weeks": "8"})
+        "schedule_horizon_weeks": "8", "reason": "冬季作息"})
 
     assert response.status_code == 302
     assert vs.visit_settings_for(county.region).night_from_hour == 19

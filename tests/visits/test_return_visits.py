@@ -15,6 +15,7 @@ from visits import services as vs
 from visits.models import AnswerLink, FieldVisit, ReturnVisit
 from xinfang import sms
 from xinfang.errors import Conflict, NotFound, ValidationFailed
+from xinfang.rules.services import rules_save
 
 from .conftest import at, walk_to_replied
 
@@ -181,7 +182,8 @@ def test_a_case_satisfied_at_its_second_return_visit_is_not_promoted(replied, ca
 
 
 def test_the_county_sets_the_months(replied, caseworker, county_admin, county):
-    vs.visit_settings_update(actor=county_admin, county=county.region, backlog_after_months=1)
+    rules_save(actor=county_admin, county=county.region, key="visits", values={"backlog_after_months": 1},
+               reason="县联席会议决定")
     with time_machine.travel(at("2026-11-18"), tick=False):
         workflow.return_visit_record(actor=caseworker, case=replied, result="unsatisfied", method="phone",
                                      note="不认可")

@@ -39,10 +39,9 @@ from ..models import (
     ReceptionSchedule,
     ReceptionSlot,
     ReturnVisit,
-    VisitSettings,
 )
 from ..selectors import STATS_MAX_DAYS
-from ..services import DUTY_FIELDS, VISIT_SETTINGS_FIELDS, DutyRuleInput
+from ..services import DUTY_FIELDS, DutyRuleInput
 
 
 class RoleChoiceField(NamedChoiceField):
@@ -525,10 +524,3 @@ class VisitStatsSerializer(serializers.Serializer):
 
 # Settings -----------------------------------------------------------------------------------------------------
 
-class VisitSettingsSerializer(serializers.ModelSerializer):
-    """The county's visit rules; a PATCH changes the fields given (services.visit_settings_update)."""
-
-    class Meta:
-        model = VisitSettings
-        fields = ["county", *VISIT_SETTINGS_FIELDS, "updated_at"]
-        read_only_fields = ["county", "updated_at"]

@@ -17,6 +17,5 @@ router.register("duty-rules", views.DutyRuleViewSet, basename="duty-rule")
 urlpatterns = [
     path("duty-compliance/", views.DutyComplianceView.as_view(), name="duty-compliance"),
     path("visit-stats/", views.VisitStatsView.as_view(), name="visit-stats"),
-    path("visit-settings/", views.VisitSettingsView.as_view(), name="visit-settings"),
     *router.urls,
 ]

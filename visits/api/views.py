@@ -33,7 +33,6 @@ from ..filtersets import (
     ReturnVisitFilterSet,
     SlotFilterSet,
 )
-from ..models import VisitSettings
 from .serializers import (
     AnswerLinkCreateSerializer,
     AnswerLinkSerializer,
@@ -61,7 +60,6 @@ from .serializers import (
     SlotSerializer,
     SlotWriteSerializer,
     StatsQuerySerializer,
-    VisitSettingsSerializer,
     VisitStatsSerializer,
     duty_rule_input_from,
     petitioner_data_from,
@@ -399,20 +397,3 @@ class VisitStatsView(APIView):
         return Response(VisitStatsSerializer(stats).data)
 
 
-class VisitSettingsView(APIView):
-    """The caller's county visit rules (night hours, backlog months, link days, schedule horizon)."""
-
-    def _settings(self, request) -> VisitSettings:
-        return services.visit_settings_for(caller_county(request.user))
-
-    @extend_schema(summary="本县接访走访规则", responses={200: VisitSettingsSerializer, **ERROR_RESPONSES})
-    def get(self, request):
-        require_perm(request.user, "visits.view_visitsettings")
-        return Response(VisitSettingsSerializer(self._settings(request)).data)
-
-    @extend_schema(summary="修改本县接访走访规则", request=VisitSettingsSerializer,
-                   responses={200: VisitSettingsSerializer, **ERROR_RESPONSES})
-    def patch(self, request):
-        data = validated(VisitSettingsSerializer, request.data, request, partial=True)
-        rules = services.visit_settings_update(actor=request.user, county=caller_county(request.user), **data)
-        return Response(VisitSettingsSerializer(rules).data)

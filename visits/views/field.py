@@ -26,31 +26,18 @@ from cases.choices import Satisfaction
 from xinfang.dates import parse_day
 from xinfang.errors import ApplicationError, ValidationFailed
 from xinfang.org.selectors import user_county
-from xinfang.pages import PAGE_SIZE, filtered_page, get_or_404, redirect_back, user_county_or_404
+from xinfang.pages import PAGE_SIZE, filtered_page, form_service_error, get_or_404, redirect_back, user_county_or_404
 
 from .. import selectors, services
 from ..choices import LinkChannel, ReturnVisitStatus
 from ..filtersets import FieldVisitFilterSet, MeetingFilterSet, ReturnVisitFilterSet
-from ..forms_field import (
+from ..forms.field import (
     DutyRuleForm,
     FieldVisitForm,
     MeetingForm,
     ReturnVisitForm,
-    VisitSettingsForm,
     return_visitors_in_scope,
 )
-
-
-def _service_error(form, exc: ApplicationError) -> None:
-    """A service's refusal on the form: on the fields it names, else above the form."""
-    placed = False
-    for name, errors in (exc.detail or {}).items():
-        if name in form.fields and isinstance(errors, list | tuple):
-            form.add_error(name, [str(e) for e in errors])
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
-
 
 # Field visits ---------------------------------------------------------------------------------------------
 
@@ -83,7 +70,7 @@ def field_new(request):
                 cadres=list(data["cadres"]), issues_found=data["issues_found"], household=data["household"],
                 cases=data["case_numbers"]))
         except ApplicationError as exc:
-            _service_error(form, exc)
+            form_service_error(form, exc)
         else:
             if visit.is_night:
                 messages.success(request, _("已登记%(kind)s，计为夜访。") % {"kind": visit.get_kind_display()})
@@ -144,7 +131,7 @@ def return_visit_record(request, pk):
                 workflow.return_visit_record(actor=request.user, case=visit.case, result=data["result"],
                                              method=data["method"], note=data["note"], visited_at=data["visited_at"])
             except ApplicationError as exc:
-                _service_error(form, exc)
+                form_service_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, _("已记录回访：%(result)s。") % {
@@ -285,7 +272,7 @@ def meeting_new(request):
                 decisions=data["decisions"], attendees=list(data["attendees"]), place=data["place"],
                 chair=data["chair"], cases=data["case_numbers"]))
         except ApplicationError as exc:
-            _service_error(form, exc)
+            form_service_error(form, exc)
         else:
             messages.success(request, _("已记录会议“%(title)s”。") % {"title": meeting.title})
             return redirect("visits:meeting_detail", pk=meeting.pk)
@@ -323,7 +310,7 @@ def duty_rules(request):
         try:
             rule = services.duty_rule_create(actor=request.user, county=county, data=_duty_input(form))
         except ApplicationError as exc:
-            _service_error(form, exc)
+            form_service_error(form, exc)
         else:
             messages.success(request, _("已新增工作制度“%(name)s”，自今日起执行。") % {"name": rule.name})
             return redirect("visits:duty_rules")
@@ -345,7 +332,7 @@ def duty_rule_edit(request, pk):
         try:
             saved = services.duty_rule_update(actor=request.user, rule=rule, data=_duty_input(form))
         except ApplicationError as exc:
-            _service_error(form, exc)
+            form_service_error(form, exc)
         else:
             messages.success(request, _("已修改“%(name)s”，新版本自%(day)s起执行。") % {
                 "name": saved.name, "day": saved.valid_from.isoformat()})
@@ -442,20 +429,3 @@ def stats(request):
         "field_months": field_months, "skip_months": skip_months}, status=status)
 
 
-@login_required
-@permission_required("visits.change_visitsettings", raise_exception=True)
-def visit_settings(request):
-    county = user_county_or_404(request.user)
-    rules = services.visit_settings_for(county)
-    form = VisitSettingsForm(request.POST or None,
-                             initial={name: getattr(rules, name) for name in services.VISIT_SETTINGS_FIELDS})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.visit_settings_update(actor=request.user, county=county, **form.cleaned_data)
-        except ApplicationError as exc:
-            _service_error(form, exc)
-        else:
-            messages.success(request, _("已保存接访走访规则。"))
-            return redirect("visits:visit_settings")
-    return render(request, "visits/settings.html", {"form": form, "county": county, "rules": rules},
-                  status=400 if form.errors else 200)

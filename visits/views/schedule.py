@@ -1,7 +1,7 @@
 """Pages of reception schedules, slots, appointments (约访) and receptions (领导接访), a leader's own calendar with its
 private ICS feed, and the county's public schedule.
 
-Thin: parse input (forms_schedule.py), call one service or selector, render. A refusal comes back as the service's
+Thin: parse input (forms/schedule.py), call one service or selector, render. A refusal comes back as the service's
 Chinese message and nothing changes; objects outside the user's jurisdiction are 404 (scoped selectors). The ICS feed
 and the public schedule have no login: the feed is found by its secret token, the public page shows no personal data.
 """
@@ -33,7 +33,7 @@ from xinfang.pages import PAGE_SIZE, filtered_page, form_error_text, get_or_404,
 from .. import selectors, services
 from ..choices import LEVEL_RECEPTION, AppointmentStatus, SlotKind, Weekday
 from ..filtersets import ReceptionFilterSet, SlotFilterSet
-from ..forms_schedule import BookingForm, CampaignForm, ReceptionForm, ScheduleForm, SlotForm
+from ..forms.schedule import BookingForm, CampaignForm, ReceptionForm, ScheduleForm, SlotForm
 
 PUBLIC_WEEKS = 4
 FEED_DAYS_BACK = 30

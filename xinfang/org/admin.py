@@ -10,6 +10,7 @@ from .models import ApiClient, AuditEvent, Heartbeat, Region, Unit, User
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent"]
+    list_select_related = ["parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
     raw_id_fields = ["parent"]
@@ -19,6 +20,7 @@ class RegionAdmin(admin.ModelAdmin):
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "region", "is_active"]
+    list_select_related = ["region"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name"]
     raw_id_fields = ["region", "parent"]
@@ -27,6 +29,7 @@ class UnitAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "name", "unit", "title", "is_active"]
+    list_select_related = ["unit"]
     search_fields = ["username", "name"]
     raw_id_fields = ["unit"]
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("单位与职务"), {"fields": ["name", "unit", "title", "leader_level"]}))
@@ -35,6 +38,7 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
     list_display = ["name", "unit", "token_prefix", "created_at", "last_used_at", "revoked_at"]
+    list_select_related = ["unit"]
     readonly_fields = ["token_prefix", "created_at", "last_used_at", "revoked_at", "revoked_by", "user", "created_by"]
 
     def has_add_permission(self, request):
@@ -44,6 +48,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at", "actor", "action", "object_repr"]
+    list_select_related = ["actor"]
     list_filter = ["action"]
 
     def has_add_permission(self, request):

@@ -40,17 +40,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ] + _VIEW_DOSSIERS + ["dossiers.claim_listing"],
     Role.COUNTY_ADMIN: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + [
         "org.view_apiclient", "org.add_apiclient", "org.change_apiclient", "org.view_auditevent",
-        "cases.add_category", "cases.change_category", "cases.view_casesettings", "cases.change_casesettings",
+        "cases.add_category", "cases.change_category", "rules.view_rulesversion", "rules.add_rulesversion",
         "deadlines.view_ruleset", "deadlines.add_ruleset", "deadlines.change_ruleset",
         "workdays.view_calendarday", "workdays.add_calendarday", "workdays.delete_calendarday",
         "workdays.add_calendaryear",
-        "visits.manage_schedule", "visits.view_visitsettings", "visits.change_visitsettings",
+        "visits.manage_schedule",
         "visits.add_dutyrule", "visits.change_dutyrule",
-        "dossiers.publish_listing", "dossiers.view_backlogsettings", "dossiers.change_backlogsettings",
+        "dossiers.publish_listing",
         "scoring.change_indicatorscheme", "scoring.change_pointscheme", "scoring.add_pointentry",
         "scoring.view_pointscheme",
     ] + _BOARD + _VIEW_VISITS + _VISIT_REPORTS + _VIEW_DOSSIERS + _DASHBOARD,
     Role.AUDITOR: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + _BOARD + [
-        "org.view_auditevent", "cases.view_personaldataaccess",
+        "org.view_auditevent", "cases.view_personaldataaccess", "rules.view_rulesversion",
     ] + _VIEW_VISITS + _VISIT_REPORTS + _VIEW_DOSSIERS + _DASHBOARD,
 }

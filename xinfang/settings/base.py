@@ -92,6 +92,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "xinfang.org",
     "xinfang.workdays",
+    "xinfang.rules",
     "cases",
     "deadlines",
     "visits",
@@ -257,8 +258,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="xinfang@localhost")
 SMS_BACKEND = env("SMS_BACKEND", default="xinfang.sms.ConsoleBackend")
 # The address petitioners reach from outside (the answer link in SMS and on the QR code of the reply letter).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
-# Notifications are e-mailed on working days between these hours (local time), never at night.
-NOTIFY_WORKING_HOURS = (8, 18)
+# When notifications are e-mailed is a county setting (deadlines/rules.py, on the county's calendar), not here.
 
 # DJANGO REST FRAMEWORK
 # https://www.django-rest-framework.org/api-guide/settings/

@@ -12,7 +12,6 @@ from faker import Faker
 
 from cases.demo import county_has_cases, ensure_categories, generate_cases
 from cases.models import Case
-from cases.services import case_settings_for
 from dashboards.services import rollups_rebuild
 from dossiers.demo import seed_dossiers
 from scoring.services import snapshot_generate
@@ -129,7 +128,6 @@ class Command(BaseCommand):
 
         # Cases: the county's categories and rules, and a few thousand petitions in every state.
         ensure_categories(county)
-        case_settings_for(county)
         if not county_has_cases(county):
             generate_cases(county=county, count=options["cases"], seed=SEED,
                            registered_by=User.objects.get(username="caseworker"))

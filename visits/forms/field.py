@@ -15,7 +15,7 @@ from xinfang.dates import MOMENT_VALIDATORS
 from xinfang.org import selectors as org_selectors
 from xinfang.org.choices import RegionLevel, Role
 
-from .choices import DutyActivity, MeetingKind, Period, VisitKind
+from ..choices import DutyActivity, MeetingKind, Period, VisitKind
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 CASE_NUMBER_SPLIT = re.compile(r"[\s,，、;；]+")
@@ -161,14 +161,3 @@ class DutyRuleForm(forms.Form):
         return {name: getattr(rule, name) for name in cls.base_fields}
 
 
-class VisitSettingsForm(forms.Form):
-    night_from_hour = forms.IntegerField(label=_("夜访起始时刻"), min_value=0, max_value=23,
-                                         help_text=_("在此时刻（含）之后开始的走访计为夜访。"))
-    night_until_hour = forms.IntegerField(label=_("夜访截止时刻"), min_value=0, max_value=12,
-                                          help_text=_("次日此时刻之前开始的走访也计为夜访。"))
-    backlog_after_months = forms.IntegerField(label=_("不满意转积案（月）"), min_value=1, max_value=36,
-                                              help_text=_("首次回访不满意后满此月数仍不满意的，转为信访积案。"))
-    answer_link_days = forms.IntegerField(label=_("评价链接有效期（天）"), min_value=1, max_value=365,
-                                          help_text=_("短信或二维码评价链接的有效天数，只能使用一次。"))
-    schedule_horizon_weeks = forms.IntegerField(label=_("接访日程生成周数"), min_value=1, max_value=52,
-                                                help_text=_("按周期规则提前生成多少周的接访时段。"))

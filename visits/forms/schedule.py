@@ -14,8 +14,8 @@ from xinfang.dates import DATE_VALIDATORS, MOMENT_VALIDATORS
 from xinfang.org import selectors as org_selectors
 from xinfang.org.choices import RegionLevel
 
-from . import selectors, services
-from .choices import Frequency, SlotKind, Weekday, WeekOfMonth
+from .. import selectors, services
+from ..choices import Frequency, SlotKind, Weekday, WeekOfMonth
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

@@ -1,0 +1,40 @@
+"""Visit settings versioned: the county's visit settings become version 1 of the "visits" group of the county settings (xinfang.rules), in
+force since before records began, and the table they lived in goes."""
+
+import datetime
+
+from django.db import migrations
+
+FIELDS = ("night_from_hour", "night_until_hour", "backlog_after_months", "answer_link_days",
+          "schedule_horizon_weeks")
+
+
+def to_versions(apps, schema_editor):
+    Old = apps.get_model("visits", "VisitSettings")
+    RulesVersion = apps.get_model("rules", "RulesVersion")
+    RulesVersion.objects.bulk_create([
+        RulesVersion(county_id=row.county_id, group="visits", version=1,
+                     values={name: getattr(row, name) for name in FIELDS}, valid_from=datetime.date(2000, 1, 1),
+                     reason="由原规则表迁入（第1版）")
+        for row in Old.objects.all()], ignore_conflicts=True)
+
+
+def back(apps, schema_editor):
+    Old = apps.get_model("visits", "VisitSettings")
+    RulesVersion = apps.get_model("rules", "RulesVersion")
+    for row in RulesVersion.objects.filter(group="visits").order_by("county_id", "-version"):
+        if not Old.objects.filter(county_id=row.county_id).exists():
+            Old.objects.create(county_id=row.county_id, **{k: v for k, v in row.values.items() if k in FIELDS})
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("visits", "0003_backlog_review_meetings"),
+        ("rules", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.RunPython(to_versions, back),
+        migrations.DeleteModel(name="VisitSettings"),
+    ]

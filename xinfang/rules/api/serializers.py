@@ -1,0 +1,73 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from xinfang.dates import DATE_VALIDATORS
+
+
+class RuleFieldSerializer(serializers.Serializer):
+    """One setting of a group: what it is and what it may be."""
+
+    name = serializers.CharField(label=_("规则项"))
+    label = serializers.CharField(label=_("名称"))
+    kind = serializers.ChoiceField(label=_("类型"), choices=["int", "choices"])
+    default = serializers.JSONField(label=_("默认值"))
+    min = serializers.IntegerField(label=_("最小值"), allow_null=True)
+    max = serializers.IntegerField(label=_("最大值"), allow_null=True)
+    unit = serializers.CharField(label=_("单位"))
+    help = serializers.CharField(label=_("说明"))
+    choices = serializers.SerializerMethodField(label=_("可选项"))
+
+    def get_choices(self, field) -> list[dict]:
+        return [{"value": v, "label": str(label)} for v, label in field.choices()] if field.choices else []
+
+
+class ChangeSerializer(serializers.Serializer):
+    name = serializers.CharField(label=_("规则项"))
+    label = serializers.CharField(label=_("名称"))
+    before = serializers.JSONField(label=_("修改前"))
+    after = serializers.JSONField(label=_("修改后"))
+
+
+class RulesVersionSerializer(serializers.Serializer):
+    """A saved version: its values, who saved it, when, why, from which day, and what it changed."""
+
+    version = serializers.IntegerField(label=_("版本"))
+    values = serializers.JSONField(label=_("规则值"))
+    valid_from = serializers.DateField(label=_("生效日期"))
+    reason = serializers.CharField(label=_("修改理由"))
+    restored_from = serializers.IntegerField(label=_("恢复自版本"), allow_null=True)
+    created_by = serializers.CharField(label=_("修改人"), source="created_by.name", default=None)
+    created_at = serializers.DateTimeField(label=_("修改时间"))
+    changes = ChangeSerializer(many=True, label=_("较上一版的修改"), required=False)
+
+
+class RulesGroupSerializer(serializers.Serializer):
+    """A group of the county's settings as in force on a day (today unless ``on`` is given)."""
+
+    group = serializers.CharField(label=_("规则组"), source="group.key")
+    label = serializers.CharField(label=_("名称"), source="group.label")
+    version = serializers.IntegerField(label=_("现行版本（0为默认规则）"), source="version.version", default=0)
+    valid_from = serializers.DateField(label=_("生效日期"), source="version.valid_from", default=None)
+    values = serializers.JSONField(label=_("规则值"))
+    fields = RuleFieldSerializer(many=True, label=_("规则项"), source="group.fields")
+
+
+class RulesSaveSerializer(serializers.Serializer):
+    values = serializers.DictField(label=_("要修改的规则值"), child=serializers.JSONField())
+    reason = serializers.CharField(label=_("修改理由"), max_length=300)
+    valid_from = serializers.DateField(label=_("生效日期"), required=False, allow_null=True,
+                                       validators=DATE_VALIDATORS)
+    base_version = serializers.IntegerField(label=_("所依据的版本"), required=False, allow_null=True, min_value=0)
+
+
+class RollbackSerializer(serializers.Serializer):
+    reason = serializers.CharField(label=_("恢复理由"), max_length=300)
+
+
+class InForceQuerySerializer(serializers.Serializer):
+    on = serializers.DateField(label=_("施行日期"), required=False, validators=DATE_VALIDATORS)
+
+
+class DiffQuerySerializer(serializers.Serializer):
+    a = serializers.IntegerField(label=_("版本甲"), min_value=1)
+    b = serializers.IntegerField(label=_("版本乙"), min_value=1)

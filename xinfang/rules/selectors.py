@@ -1,0 +1,115 @@
+"""Reads of the county settings: the values in force on a day, a group's versions, the diff between two."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+from xinfang.org.choices import RegionLevel
+from xinfang.org.models import Region
+from xinfang.org.scoping import scoped
+
+from .models import RulesVersion
+from .registry import Group, group
+
+
+class Rules:
+    """A group's values in force, read as attributes (``rules.return_window_days``), with the version they come
+    from (None: nothing saved yet, the defaults)."""
+
+    def __init__(self, group: Group, values: dict, version: RulesVersion | None = None):
+        self.__dict__.update(_values=values, group=group, version=version)
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["_values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def values(self) -> dict:
+        return dict(self._values)
+
+    @property
+    def shown(self) -> list[tuple[str, str, str]]:
+        """(label, value as read, help) per field, for a page's summary of the rules in force."""
+        return [(str(f.label), f.display(self._values[f.name]), str(f.help)) for f in self.group.fields]
+
+
+def values_over_defaults(g: Group, row: RulesVersion | None) -> dict:
+    """A version's values over the group's defaults: a setting added since the version was saved has its default."""
+    return {**g.defaults(), **(row.values if row is not None else {})}
+
+
+def in_force_row(county_id: int, g: Group, on: date) -> RulesVersion | None:
+    return (RulesVersion.objects.filter(county_id=county_id, group=g.key, valid_from__lte=on)
+            .order_by("-valid_from", "-version").select_related("created_by").first())
+
+
+def _group_or_error(key: str) -> Group:
+    found = group(key)
+    if found is None:
+        raise LookupError(key)
+    return found
+
+
+def rules_for(region: Region, key: str, on: date | None = None) -> Rules:
+    """The settings of group ``key`` in force on ``on`` (today) for the county of ``region``; above county level
+    (a city's schedule) the defaults."""
+    g = _group_or_error(key)
+    county = region.ancestor_at(RegionLevel.COUNTY) if region.level >= RegionLevel.COUNTY else None
+    if county is None:
+        return Rules(g, g.defaults())
+    row = in_force_row(county.pk, g, on or timezone.localdate())
+    return Rules(g, values_over_defaults(g, row), row)
+
+
+def rules_for_counties(county_ids, key: str, on: date | None = None) -> dict[int, Rules]:
+    """The settings of group ``key`` in force on ``on`` for each county (one query): for sweeps over counties."""
+    g = _group_or_error(key)
+    ids = set(county_ids)
+    rows = {}
+    for row in (RulesVersion.objects.filter(county_id__in=ids, group=g.key, valid_from__lte=on or timezone.localdate())
+                .order_by("county_id", "-valid_from", "-version")):
+        rows.setdefault(row.county_id, row)
+    return {county_id: Rules(g, values_over_defaults(g, rows.get(county_id)), rows.get(county_id)) for county_id in ids}
+
+
+def latest_version(county: Region, key: str) -> RulesVersion | None:
+    """The newest saved version (which may take effect later than today)."""
+    return RulesVersion.objects.filter(county=county, group=key).order_by("-version").first()
+
+
+def version_list(*, user, county: Region, key: str):
+    """A group's versions the user may see, newest first."""
+    return (scoped(RulesVersion.objects.filter(county=county, group=key), user).select_related("created_by")
+            .order_by("-version"))
+
+
+@dataclass(frozen=True)
+class Change:
+    name: str
+    label: str
+    before: object
+    after: object
+    before_text: str
+    after_text: str
+
+
+def rules_diff(g: Group, before: dict | None, after: dict) -> list[Change]:
+    """What changed from ``before`` (None: the defaults) to ``after``, field by field in the group's order."""
+    before = {**g.defaults(), **(before or {})}
+    after = {**g.defaults(), **after}
+    return [Change(f.name, str(f.label), before[f.name], after[f.name], f.display(before[f.name]),
+                   f.display(after[f.name]))
+            for f in g.fields if before[f.name] != after[f.name]]
+
+
+def history(versions: list[RulesVersion], g: Group) -> list[tuple[RulesVersion, list[Change]]]:
+    """Each version (newest first) with its changes from the version before it."""
+    ordered = sorted(versions, key=lambda v: v.version)
+    pairs, previous = [], None
+    for v in ordered:
+        pairs.append((v, rules_diff(g, previous.values if previous else None, v.values)))
+        previous = v
+    return list(reversed(pairs))

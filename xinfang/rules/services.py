@@ -1,0 +1,113 @@
+"""Writes of the county settings: a save is the next version (who, when, why, from which day); a rollback is a save
+of an earlier version's values. Versions are never edited or deleted."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xinfang.dates import EARLIEST, LATEST
+from xinfang.errors import Conflict, NotFound, ValidationFailed, invalid, required_text
+from xinfang.org.models import Region, User
+from xinfang.org.services import audit_record, require_own_county
+
+from .models import RulesVersion
+from .registry import CHOICES, Group, group
+from .selectors import in_force_row, latest_version, rules_diff, values_over_defaults
+
+PERMISSION = "rules.add_rulesversion"
+
+
+def group_or_404(key: str) -> Group:
+    found = group(key)
+    if found is None:
+        raise NotFound(_("没有这组规则。"), code="rules_group_not_found")
+    return found
+
+
+def _clean(g: Group, values: dict) -> dict:
+    """The given values checked against their fields: whole numbers within bounds, options among the choices."""
+    errors, cleaned = {}, {}
+    names = {f.name for f in g.fields}
+    for name in values:
+        if name not in names:
+            errors[name] = [_("没有这项规则。")]
+    for f in g.fields:
+        if f.name not in values:
+            continue
+        value = values[f.name]
+        if f.kind == CHOICES:
+            allowed = {v for v, _label in f.choices()}
+            if not isinstance(value, list | tuple) or any(v not in allowed for v in value):
+                errors[f.name] = [_("请从给出的选项中选择。")]
+            else:
+                cleaned[f.name] = sorted(set(value))
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+                value = int(value)
+            else:
+                errors[f.name] = [_("请填写整数。")]
+                continue
+        if (f.min is not None and value < f.min) or (f.max is not None and value > f.max):
+            errors[f.name] = [_("%(label)s应在%(min)s至%(max)s之间。") % {
+                "label": f.label, "min": f.min, "max": f.max}]
+            continue
+        cleaned[f.name] = value
+    if errors:
+        raise ValidationFailed(_("提交的规则有误。"), code="invalid", detail=errors)
+    return cleaned
+
+
+@transaction.atomic
+def rules_save(*, actor: User, county: Region, key: str, values: dict, reason: str, valid_from: date | None = None,
+               base_version: int | None = None, restored_from: int | None = None) -> RulesVersion:
+    """Save the county's settings of group ``key`` as its next version: ``values`` (some or all of the group's
+    fields) over the version in force on ``valid_from`` (today unless later). ``base_version`` is the version the
+    editor saw: if another save came in between, nothing is saved (409). Audited with what changed."""
+    g = group_or_404(key)
+    require_own_county(actor=actor, county=county, permission=PERMISSION)
+    reason = required_text(reason, "reason", _("请填写修改理由。"))[:300]
+    today = timezone.localdate()
+    valid_from = valid_from or today
+    if valid_from < today:
+        raise invalid("valid_from", _("生效日期不能早于今天：已经过去的日子按当时的规则办理。"))
+    if not EARLIEST <= valid_from <= LATEST:
+        raise invalid("valid_from", _("日期应在2000年至2099年之间。"))
+    Region.objects.select_for_update().filter(pk=county.pk).first()  # one save per county at a time
+    latest = latest_version(county, g.key)
+    latest_number = latest.version if latest else 0
+    if base_version is not None and base_version != latest_number:
+        raise Conflict(_("这组规则刚被他人修改（现为第%(n)s版），请刷新后再改。") % {"n": latest_number},
+                       code="stale_version")
+    current = in_force_row(county.pk, g, valid_from)
+    before = values_over_defaults(g, current)
+    after = {**before, **_clean(g, values)}
+    if g.check is not None and (errors := g.check(after)):
+        first = next(iter(errors.values()))
+        raise ValidationFailed(first, code="invalid", detail={k: [str(v)] for k, v in errors.items()})
+    changes = rules_diff(g, before, after)
+    if not changes:
+        raise ValidationFailed(_("与现行规则相同，无需保存。"), code="unchanged")
+    try:
+        with transaction.atomic():
+            row = RulesVersion.objects.create(
+                county=county, group=g.key, version=latest_number + 1, values=after,
+                valid_from=valid_from, reason=reason, restored_from=restored_from, created_by=actor)
+    except IntegrityError as exc:  # a save of the same group that committed meanwhile
+        raise Conflict(_("这组规则刚被他人修改，请刷新后再改。"), code="stale_version") from exc
+    audit_record(actor=actor, action=f"rules.{g.key}.save", obj=row, region=county,
+                 changes={c.name: [c.before, c.after] for c in changes})
+    return row
+
+
+def rules_rollback(*, actor: User, county: Region, key: str, version: int, reason: str) -> RulesVersion:
+    """Restore an earlier version's values, from today, as the next version (the history keeps every step)."""
+    g = group_or_404(key)
+    old = RulesVersion.objects.filter(county=county, group=g.key, version=version).first()
+    if old is None:
+        raise NotFound(_("没有第%(n)s版。") % {"n": version}, code="rules_version_not_found")
+    names = {f.name for f in g.fields}  # a setting since retired is left out; one added since keeps its value
+    return rules_save(actor=actor, county=county, key=g.key, values={k: v for k, v in old.values.items() if k in names},
+                      reason=reason, restored_from=version)

@@ -1,0 +1,101 @@
+"""/settings/: the county's settings, every group through one page pattern: the rules in force, the form that saves
+the next version, and the history (each version's changes, a comparison of any two, a rollback)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xinfang.errors import ApplicationError
+from xinfang.pages import form_error_text, form_service_error, user_county_or_404
+
+from . import selectors, services
+from .forms import RollbackForm, RulesForm
+from .registry import Group, group, groups
+
+VIEW = "rules.view_rulesversion"
+
+
+def _group_or_404(key: str) -> Group:
+    found = group(key)
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def index(request):
+    """Every group of the county's settings with the version in force."""
+    county = user_county_or_404(request.user)
+    return render(request, "rules/index.html", {
+        "county": county, "groups": [selectors.rules_for(county, g.key) for g in groups()]})
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def group_page(request, key):
+    g = _group_or_404(key)
+    county = user_county_or_404(request.user)
+    rules = selectors.rules_for(county, g.key)
+    latest = selectors.latest_version(county, g.key)
+    form = RulesForm(request.POST or None, group=g, values=rules.values,
+                     initial={"base_version": latest.version if latest else 0})
+    if request.method == "POST":
+        if not request.user.has_perm(services.PERMISSION):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                row = services.rules_save(actor=request.user, county=county, key=g.key, values=form.rule_values(),
+                                          reason=form.cleaned_data["reason"],
+                                          valid_from=form.cleaned_data["valid_from"],
+                                          base_version=form.cleaned_data["base_version"])
+            except ApplicationError as exc:
+                form_service_error(form, exc)
+            else:
+                messages.success(request, _("已保存%(group)s第%(n)s版，%(day)s起施行。") % {
+                    "group": g.label, "n": row.version, "day": row.valid_from.isoformat()})
+                return redirect("rules:group", key=g.key)
+    versions = list(selectors.version_list(user=request.user, county=county, key=g.key))
+    a, b = _int(request.GET.get("a")), _int(request.GET.get("b"))
+    by_number = {v.version: v for v in versions}
+    compared = None
+    if a in by_number and b in by_number:
+        compared = {"a": by_number[a], "b": by_number[b],
+                    "changes": selectors.rules_diff(g, by_number[a].values, by_number[b].values)}
+    return render(request, "rules/group.html", {
+        "county": county, "group": g, "rules": rules, "form": form, "latest": latest, "compared": compared,
+        "history": selectors.history(versions, g),
+        # An old version can be restored unless the rules in force are already its rules.
+        "restorable": {v.version for v in versions if selectors.values_over_defaults(g, v) != rules.values},
+        "error_text": form_error_text(form) if form.errors else ""},
+        status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+@permission_required(services.PERMISSION, raise_exception=True)
+def rollback(request, key, version):
+    g = _group_or_404(key)
+    county = user_county_or_404(request.user)
+    form = RollbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("恢复旧版本须写明理由。"))
+        return redirect("rules:group", key=g.key)
+    try:
+        row = services.rules_rollback(actor=request.user, county=county, key=g.key, version=version,
+                                      reason=form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已恢复第%(old)s版的规则，保存为第%(n)s版。") % {"old": version, "n": row.version})
+    return redirect("rules:group", key=g.key)
