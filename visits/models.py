@@ -1,7 +1,8 @@
 """Visits (接访走访): five-level reception schedules and their dated slots, appointments, the receptions themselves,
 field and night visits, return visits with the petitioner's one-time answer link, meetings and duty rules.
 
-Writes go through visits/services.py; reads through visits/selectors.py, which start from ``scoped``.
+Writes go through visits/services/ (a module per subdomain); reads through visits/selectors.py, which start from
+``scoped``.
 """
 
 from django.conf import settings

@@ -310,5 +310,5 @@ def public_county(*, code: str) -> Region | None:
 
 def own_region_ids(*, user, region_ids) -> set[int]:
     """Of ``region_ids``, those in the user's own jurisdiction (not merely seen from below): where they may cancel a
-    slot or stop a rule (services._require_own_region)."""
+    slot or stop a rule (services.schedule._require_own_region)."""
     return set(scoped(Region.objects.filter(pk__in=set(region_ids)), user).values_list("pk", flat=True))

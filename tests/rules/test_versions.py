@@ -71,11 +71,12 @@ def test_the_admin_saves_compares_and_restores_the_visit_rules_on_the_page(clien
         {"night_from_hour": [20, 19], "answer_link_days": [30, 15]}]
 
 
-def test_a_change_from_a_later_day_applies_from_that_day_only(commissioner_visit, county_admin, county):
+def test_a_change_from_a_later_day_applies_from_that_day_only(commissioner_visit, client_as, county_admin, county):
     with time_machine.travel(at("2026-11-16", 9), tick=False):
         rules_save(actor=county_admin, county=county.region, key="visits", values={"night_from_hour": 20},
                    reason="12月起执行冬季作息", valid_from=timezone.localdate() + timedelta(days=15))  # 1 December
         assert vs.visit_settings_for(county.region).night_from_hour == 18
+        assert "第1版将于2026-12-01起施行" in client_as(county_admin).get("/settings/visits/").content.decode()
         assert vs.visit_settings_for(county.region, at("2026-12-01").date()).night_from_hour == 20
     with time_machine.travel(at("2026-11-16", 21), tick=False):
         before = commissioner_visit(at("2026-11-16", 19, 30))
@@ -186,3 +187,15 @@ def test_the_old_settings_addresses_lead_to_the_rules_pages(client_as, county_ad
     assert page.get("/dossiers/settings/").url == "/settings/backlog/"
     index = page.get("/settings/").content.decode()
     assert all(label in index for label in ("信访事项办理规则", "接访走访规则", "信访积案规则", "提醒发送时段"))
+
+
+def test_the_rules_read_in_english_for_those_who_choose_it(client_as, county_admin, county):
+    rules_save(actor=county_admin, county=county.region, key="cases", values={"return_window_days": 7},
+               reason="县联席会议决定")
+    client = client_as(county_admin)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    html = client.get("/settings/cases/").content.decode()
+
+    assert "Return window" in html and "7 days" in html and "5 days → <strong>7 days</strong>" in html
+    assert "Version 1, in force from" in html and "Save new version" in html

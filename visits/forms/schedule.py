@@ -1,5 +1,5 @@
 """Forms of the schedule, slot, campaign, booking and reception pages (views/schedule.py). They only parse the input
-into the services' dataclasses; every rule about what is allowed stays in visits/services.py. The choices they offer
+into the services' dataclasses; every rule about what is allowed stays in visits/services/. The choices they offer
 come from the scoped selectors, so a forged id outside the user's jurisdiction is simply an invalid choice."""
 
 from datetime import datetime

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -73,6 +74,8 @@ def group_page(request, key):
     return render(request, "rules/group.html", {
         "county": county, "group": g, "rules": rules, "form": form, "latest": latest, "compared": compared,
         "history": selectors.history(versions, g),
+        # Versions saved to take effect later: the rules in force today give way to them on their day.
+        "upcoming": [v for v in versions if v.valid_from > timezone.localdate()],
         # An old version can be restored unless the rules in force are already its rules.
         "restorable": {v.version for v in versions if selectors.values_over_defaults(g, v) != rules.values},
         "error_text": form_error_text(form) if form.errors else ""},
