@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Substr
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -24,7 +25,7 @@ from cases.signals import announce_cases_changed, case_changed
 from xinfang.clocks import CARD_STATES, COUNTING_STATES, RUNNING_STATES, state_q, state_sql
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
 from xinfang.org.choices import RegionLevel, UnitKind
-from xinfang.org.models import Region, Unit, User
+from xinfang.org.models import COUNTY_PATH_LENGTH, Region, Unit, User
 from xinfang.org.scoping import scoped
 from xinfang.org.services import audit_record, require_own_county
 from xinfang.rules.selectors import Rules, rules_for_counties
@@ -895,30 +896,33 @@ def in_working_hours(county_id: int | None, rules, now: datetime) -> bool:
     return cal.is_workday(local.date()) and rules.notify_from_hour <= local.hour < rules.notify_until_hour
 
 
-def _users_in_working_hours(users: list[User], now: datetime) -> list[User]:
-    """The users whose county is in its working hours now (a few queries per county, not per user)."""
-    county_of = {}
-    for user in users:
-        region = user.unit.region if user.unit_id else None
-        county_of[user.pk] = (region.ancestor_codes[RegionLevel.COUNTY - 1]
-                              if region is not None and region.level >= RegionLevel.COUNTY else None)
-    ids = dict(Region.objects.filter(code__in={c for c in county_of.values() if c}).values_list("code", "pk"))
-    rules = rules_for_counties(ids.values(), NOTIFY_RULES.key, timezone.localdate(now))
-    defaults = Rules(NOTIFY_RULES, NOTIFY_RULES.defaults())
-    open_now = {code: in_working_hours(pk, rules[pk], now) for code, pk in ids.items()}
-    national = in_working_hours(None, defaults, now)
-    return [u for u in users if (open_now.get(county_of[u.pk], False) if county_of[u.pk] else national)]
+def _mailable_now(notifications, now: datetime):
+    """``notifications`` narrowed to those whose user's county is in its working hours now (its own calendar and
+    hours); a user above county level or without a unit follows the national calendar and the default hours. A few
+    queries per county that has unmailed notifications, none per user."""
+    county_path = Substr("user__unit__region__path", 1, COUNTY_PATH_LENGTH)
+    in_county = Q(user__unit__region__level__gte=RegionLevel.COUNTY)
+    paths = set(notifications.filter(in_county).order_by().annotate(county_path=county_path)
+                .values_list("county_path", flat=True).distinct())
+    counties = dict(Region.objects.filter(path__in=paths, level=RegionLevel.COUNTY).values_list("pk", "path"))
+    rules = rules_for_counties(counties, NOTIFY_RULES.key, timezone.localdate(now))
+    open_paths = [path for pk, path in counties.items() if in_working_hours(pk, rules[pk], now)]
+    mailable = Q(pk__in=notifications.filter(in_county).annotate(county_path=county_path)
+                 .filter(county_path__in=open_paths).values("pk"))
+    if in_working_hours(None, Rules(NOTIFY_RULES, NOTIFY_RULES.defaults()), now):
+        mailable |= ~in_county | Q(user__unit__isnull=True)
+    return notifications.filter(mailable)
 
 
 def notifications_email(*, now: datetime | None = None, limit: int = 500) -> int:
-    """E-mail each user their unmailed notifications as one message, in their county's working hours only. Claims
-    the rows with a conditional update, so two workers never mail the same notification twice."""
+    """E-mail each user their unmailed notifications as one message, in their county's working hours only (at most
+    ``limit`` users a run). Claims the rows with a conditional update, so two workers never mail the same
+    notification twice."""
     now = now or timezone.now()
-    user_ids = list(Notification.objects.filter(emailed_at__isnull=True).values_list("user_id", flat=True)
-                    .distinct()[:limit])
+    unmailed = Notification.objects.filter(emailed_at__isnull=True).exclude(user__email="")
+    user_ids = list(_mailable_now(unmailed, now).order_by().values_list("user_id", flat=True).distinct()[:limit])
     sent = 0
-    users = list(User.objects.filter(pk__in=user_ids).exclude(email="").select_related("unit__region"))
-    for user in _users_in_working_hours(users, now):
+    for user in User.objects.filter(pk__in=user_ids):
         with transaction.atomic():
             claimed = list(Notification.objects.select_for_update(skip_locked=True, of=("self",))
                            .filter(user=user, emailed_at__isnull=True)

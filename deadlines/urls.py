@@ -1,22 +1,33 @@
-"""Pages of the deadlines app (views.py) and the county admin's configuration pages (config_views.py)."""
+"""Pages of the deadlines app (views/cards.py) and the county admin's configuration pages (views/config.py)."""
 
 from django.urls import path
 
-from . import config_urls, views
+from .views import cards, config
 
 app_name = "deadlines"
 
 urlpatterns = [
     # Pages for everyone who works cases: the overdue board, red/yellow lists, notifications, suspensions,
-    # supervision documents (deadlines/views.py).
-    path("board/", views.board, name="board"),
-    path("cards/", views.card_list, name="cards"),
-    path("suspensions/<int:pk>/decide/", views.suspension_decide, name="suspension_decide"),
-    path("suspensions/<int:pk>/end/", views.suspension_end, name="suspension_end"),
-    path("supervisions/", views.supervision_list, name="supervisions"),
-    path("supervisions/<int:pk>/", views.supervision_detail, name="supervision"),
-    path("supervisions/<int:pk>/acknowledge/", views.supervision_acknowledge, name="supervision_ack"),
-    path("supervisions/<int:pk>/respond/", views.supervision_respond, name="supervision_respond"),
-    path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/read/", views.notifications_read, name="notifications_read"),
-] + config_urls.urlpatterns
+    # supervision documents (views/cards.py).
+    path("board/", cards.board, name="board"),
+    path("cards/", cards.card_list, name="cards"),
+    path("suspensions/<int:pk>/decide/", cards.suspension_decide, name="suspension_decide"),
+    path("suspensions/<int:pk>/end/", cards.suspension_end, name="suspension_end"),
+    path("supervisions/", cards.supervision_list, name="supervisions"),
+    path("supervisions/<int:pk>/", cards.supervision_detail, name="supervision"),
+    path("supervisions/<int:pk>/acknowledge/", cards.supervision_acknowledge, name="supervision_ack"),
+    path("supervisions/<int:pk>/respond/", cards.supervision_respond, name="supervision_respond"),
+    path("notifications/", cards.notification_list, name="notifications"),
+    path("notifications/read/", cards.notifications_read, name="notifications_read"),
+    # The county admin's configuration: rule sets and milestones, the working-day calendar (views/config.py).
+    path("rules/", config.rules, name="rules"),
+    path("rules/new/", config.rule_set_new, name="rule_set_new"),
+    path("rules/<int:pk>/edit/", config.rule_set_edit, name="rule_set_edit"),
+    path("rules/<int:pk>/add-milestone/", config.milestone_edit, name="milestone_new"),
+    path("rules/<int:pk>/milestones/<slug:code>/", config.milestone_edit, name="milestone_edit"),
+    path("rules/<int:pk>/milestones/<slug:code>/toggle/", config.milestone_toggle, name="milestone_toggle"),
+    path("calendar/", config.calendar, name="calendar"),
+    path("calendar/days/", config.calendar_day_add, name="calendar_day_add"),
+    path("calendar/days/<int:pk>/delete/", config.calendar_day_delete, name="calendar_day_delete"),
+    path("calendar/years/", config.calendar_year_confirm, name="calendar_year_confirm"),
+]

@@ -308,14 +308,19 @@ def map_geojson_save(*, actor: User, county: Region, geojson: dict) -> None:
     default_storage.save(path, ContentFile(json.dumps(geojson, ensure_ascii=False).encode("utf-8")))
 
 
+RED_CARD_CHARGE_DAYS = 7  # how far back a sweep makes good a charge a failed run left out
+
+
 def points_for_red_cards(*, at) -> int:
-    """Each red card raised in the last day and not yet charged costs its responsible leader the county's red-card
-    points: one INSERT … SELECT (never a loop over cards), once per card (the ledger's unique source). Called by the
-    sweep after it raised red cards, inside its transaction."""
+    """Each red card raised in the last week and not yet charged costs its responsible leader the county's red-card
+    points, cleared since or not: one INSERT … SELECT (never a loop over cards), once per card (the ledger's unique
+    source). Called by workflow.sweep after the cards are raised; a run that died in between is made good by the
+    next."""
+    since = at - timedelta(days=RED_CARD_CHARGE_DAYS)
     # A county meeting its first red card gets its point rules now (version 1 from the defaults).
     ruled = PointScheme.objects.filter(is_current=True).values("county")
     for county in Region.objects.filter(pk__in=Case.objects.filter(
-            cards__colour="red", cards__cleared_at__isnull=True).exclude(county__in=ruled).values("county")):
+            cards__colour="red", cards__raised_at__gte=since).exclude(county__in=ruled).values("county")):
         point_scheme_for(county)
     postgres = connection.vendor == "postgresql"
     points = ("(ps.points ->> 'red_card')::integer" if postgres
@@ -331,10 +336,10 @@ def points_for_red_cards(*, at) -> int:
             JOIN cases_case cs ON cs.id = c.case_id
             JOIN org_user leader ON leader.id = c.leader_id AND NOT leader.is_service_account
             JOIN scoring_pointscheme ps ON ps.county_id = cs.county_id AND ps.is_current
-            WHERE c.colour = 'red' AND c.cleared_at IS NULL AND c.raised_at >= %(since)s
+            WHERE c.colour = 'red' AND c.raised_at >= %(since)s
               AND {points} IS NOT NULL AND {points} <> 0
               AND NOT EXISTS (SELECT 1 FROM scoring_pointentry p
                               WHERE p.source_type = 'deadlines.card' AND p.source_id = CAST(c.id AS TEXT))
             ON CONFLICT DO NOTHING
-        """, {"at": at, "since": at - timedelta(days=1), "label": "红牌："})  # noqa: S608 — constant fragments
+        """, {"at": at, "since": since, "label": "红牌："})  # noqa: S608 — constant fragments
         return max(cursor.rowcount, 0)

@@ -6,8 +6,17 @@ from django.utils.translation import pgettext_lazy
 
 from xinfang.rules.registry import Field, Group, register
 
+
+def _check(values: dict) -> dict:
+    # The night runs from an evening hour past midnight to a morning hour: from 0 on, or a start before the end,
+    # every visit would be a night visit.
+    if values["night_from_hour"] <= values["night_until_hour"]:
+        return {"night_from_hour": _("夜访起始时刻应晚于次日截止时刻（如18时至次日6时）。")}
+    return {}
+
+
 VISIT_RULES = register(Group(
-    key="visits", label=_("接访走访规则"), order=20, owner="visits",
+    key="visits", label=_("接访走访规则"), order=20, owner="visits", check=_check,
     help=_("夜访时段决定登记时是否计为夜访（按走访当天的规则）；回访期限见时限规则中的“答复后回访”节点。"),
     fields=(
         Field("night_from_hour", _("夜访起始时刻"), 18, min=0, max=23, unit=pgettext_lazy("unit", "时"),

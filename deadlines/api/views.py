@@ -38,7 +38,7 @@ from .serializers import (
 
 
 def _require(user, permission: str) -> None:
-    """The permission a page of the same data asks for (deadlines/views.py, config_views.py)."""
+    """The permission a page of the same data asks for (deadlines/views/)."""
     if not user.has_perm(permission):
         raise NotPermitted()
 

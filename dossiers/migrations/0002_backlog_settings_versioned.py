@@ -8,12 +8,25 @@ from django.db import migrations
 FIELDS = ("dual_owner_sources", "claim_days", "claim_points")
 
 
+# The bounds of the new settings (as they were when this migration was written): an old value outside them is
+# brought within, so version 1 is a set of values the settings page can save again.
+BOUNDS = {"claim_days": (1, 365), "claim_points": (0, 1000)}
+
+
+def _within(name, value):
+    if name not in BOUNDS or not isinstance(value, int):
+        return value
+    low, high = BOUNDS[name]
+    return min(max(value, low), high)
+
+
 def to_versions(apps, schema_editor):
     Old = apps.get_model("dossiers", "BacklogSettings")
     RulesVersion = apps.get_model("rules", "RulesVersion")
     RulesVersion.objects.bulk_create([
         RulesVersion(county_id=row.county_id, group="backlog", version=1,
-                     values={name: getattr(row, name) for name in FIELDS}, valid_from=datetime.date(2000, 1, 1),
+                     values={name: _within(name, getattr(row, name)) for name in FIELDS},
+                     valid_from=datetime.date(2000, 1, 1),
                      reason="由原规则表迁入（第1版）")
         for row in Old.objects.all()], ignore_conflicts=True)
 

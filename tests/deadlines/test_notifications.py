@@ -59,6 +59,29 @@ def test_the_county_sets_its_mailing_hours_and_they_follow_its_own_calendar(over
     assert [m.to for m in mail.outbox] == [["li@example.gov.cn"]]
 
 
+def test_a_county_outside_its_hours_does_not_hold_up_the_others(overdue, unit_officer, other_county):
+    """County B mails only 14–16; its officers hold the newest notifications. At 9:30 county A's officer (at a
+    township's level of the tree or the county's) is mailed all the same, however small the batch."""
+    from deadlines.models import Notification
+    from tests.factories import make_person
+
+    b_admin = make_person("qian.admin", other_county.bureau, ["county_admin"], name="钱管理")
+    with time_machine.travel(at("2026-11-20", 15), tick=False):
+        rules_save(actor=b_admin, county=other_county.region, key="notifications",
+                   values={"notify_from_hour": 14, "notify_until_hour": 16}, reason="下午集中处理")
+    for i in range(3):
+        person = make_person(f"b.officer{i}", other_county.housing, ["unit_officer"], name=f"望江{i}")
+        person.email = f"b{i}@example.gov.cn"
+        person.save()
+        Notification.objects.create(user=person, kind="digest", key=f"digest:b{i}", data={"day": "2026-11-23"})
+
+    with time_machine.travel(at("2026-11-23", 9), tick=False):
+        assert ds.notifications_email(limit=1) == 1
+    assert [m.to for m in mail.outbox] == [["li@example.gov.cn"]]
+    with time_machine.travel(at("2026-11-23", 15), tick=False):
+        assert ds.notifications_email(limit=5) == 3
+
+
 def test_each_user_gets_one_mail_with_all_their_new_notifications_and_only_once(overdue, unit_officer):
     with time_machine.travel(at("2026-11-23", 9), tick=False):  # Monday morning
         assert ds.notifications_email() == 1

@@ -89,6 +89,10 @@ def test_a_change_from_a_later_day_applies_from_that_day_only(commissioner_visit
 @pytest.mark.parametrize("values, extra, field", [
     ({"night_from_hour": 24}, {}, "night_from_hour"),
     ({"night_from_hour": "晚上"}, {}, "night_from_hour"),
+    ({"night_from_hour": "--5"}, {}, "night_from_hour"),
+    ({"night_from_hour": "²"}, {}, "night_from_hour"),
+    ({"night_from_hour": 10 ** 30}, {}, "night_from_hour"),
+    ({"night_from_hour": 5}, {}, "night_from_hour"),  # before the morning's end: every visit a night visit
     ({"night_from_hour": True}, {}, "night_from_hour"),
     ({"bedtime": 22}, {}, "bedtime"),
     ({"night_from_hour": 19}, {"reason": "  "}, "reason"),
@@ -114,6 +118,41 @@ def test_the_same_values_again_or_a_stale_edit_are_refused(county_admin, county)
 
     assert (same.value.code, stale.value.code) == ("unchanged", "stale_version")
     assert RulesVersion.objects.count() == 1
+
+
+def test_odd_choices_and_odd_query_strings_get_a_clear_answer(api_as, client_as, county_admin):
+    api = api_as(county_admin)
+    nested = api.post("/api/v1/rules/backlog/", {"values": {"dual_owner_sources": [["city"]]}, "reason": "试"},
+                      format="json")
+    not_a_dict = api.post("/api/v1/rules/backlog/", {"values": ["city"], "reason": "试"}, format="json")
+    page = client_as(county_admin).get("/settings/cases/?a=²&b=99999999999999999999")
+    on = api.get("/api/v1/rules/cases/?on=x")
+
+    assert (nested.status_code, list(nested.json()["detail"])) == (400, ["dual_owner_sources"])
+    assert not_a_dict.status_code == 400 and on.status_code == 400
+    assert page.status_code == 200
+    assert not RulesVersion.objects.exists()
+
+
+def test_a_change_before_a_pending_version_is_refused_until_that_version_is_withdrawn(api_as, county_admin, county):
+    api = api_as(county_admin)
+    later = (timezone.localdate() + timedelta(days=20)).isoformat()
+    api.post("/api/v1/rules/visits/", {"values": {"night_from_hour": 20}, "reason": "冬季作息", "valid_from": later},
+             format="json")
+
+    refused = api.post("/api/v1/rules/visits/", {"values": {"answer_link_days": 30}, "reason": "延长"},
+                       format="json")
+    in_force = api.post("/api/v1/rules/visits/versions/1/withdraw/", {"reason": "先不改"}, format="json")
+    saved = api.post("/api/v1/rules/visits/", {"values": {"answer_link_days": 30}, "reason": "延长"},
+                     format="json")
+
+    assert (refused.status_code, refused.json()["code"]) == (409, "later_version_pending")
+    assert in_force.status_code == 200 and in_force.json()["withdrawn_at"]
+    assert saved.status_code == 201 and saved.json()["version"] == 2
+    on_that_day = api.get(f"/api/v1/rules/visits/?on={later}").json()
+    assert (on_that_day["version"], on_that_day["values"]["night_from_hour"]) == (2, 18)
+    again = api.post("/api/v1/rules/visits/versions/2/withdraw/", {"reason": "撤回现行"}, format="json")
+    assert (again.status_code, again.json()["code"]) == (409, "version_in_force")
 
 
 def test_a_rule_across_fields_is_checked_and_named(api_as, county_admin):
@@ -199,3 +238,17 @@ def test_the_rules_read_in_english_for_those_who_choose_it(client_as, county_adm
 
     assert "Return window" in html and "7 days" in html and "5 days → <strong>7 days</strong>" in html
     assert "Version 1, in force from" in html and "Save new version" in html
+
+
+def test_a_pending_version_is_withdrawn_from_the_page(client_as, county_admin, county):
+    rules_save(actor=county_admin, county=county.region, key="visits", values={"night_from_hour": 20},
+               reason="冬季作息", valid_from=timezone.localdate() + timedelta(days=10))
+    page = client_as(county_admin)
+    assert "撤回第1版" in page.get("/settings/visits/").content.decode()
+
+    withdrawn = page.post("/settings/visits/versions/1/withdraw/", {"reason": "联席会议改期"}, follow=True)
+
+    html = withdrawn.content.decode()
+    assert "已撤回第1版，它不会施行" in html and "联席会议改期" in html and "将于" not in html
+    assert RulesVersion.objects.get(county=county.region, group="visits").withdrawn_by == county_admin
+    assert AuditEvent.objects.filter(action="rules.visits.withdraw").count() == 1

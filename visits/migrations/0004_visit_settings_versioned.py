@@ -9,12 +9,26 @@ FIELDS = ("night_from_hour", "night_until_hour", "backlog_after_months", "answer
           "schedule_horizon_weeks")
 
 
+# The bounds of the new settings (as they were when this migration was written): an old value outside them is
+# brought within, so version 1 is a set of values the settings page can save again.
+BOUNDS = {"night_from_hour": (0, 23), "night_until_hour": (0, 12), "backlog_after_months": (1, 36),
+          "answer_link_days": (1, 365), "schedule_horizon_weeks": (1, 52)}
+
+
+def _within(name, value):
+    if name not in BOUNDS or not isinstance(value, int):
+        return value
+    low, high = BOUNDS[name]
+    return min(max(value, low), high)
+
+
 def to_versions(apps, schema_editor):
     Old = apps.get_model("visits", "VisitSettings")
     RulesVersion = apps.get_model("rules", "RulesVersion")
     RulesVersion.objects.bulk_create([
         RulesVersion(county_id=row.county_id, group="visits", version=1,
-                     values={name: getattr(row, name) for name in FIELDS}, valid_from=datetime.date(2000, 1, 1),
+                     values={name: _within(name, getattr(row, name)) for name in FIELDS},
+                     valid_from=datetime.date(2000, 1, 1),
                      reason="由原规则表迁入（第1版）")
         for row in Old.objects.all()], ignore_conflicts=True)
 

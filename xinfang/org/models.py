@@ -11,7 +11,9 @@ from .choices import RegionLevel, UnitKind
 from .scoping import Scoping
 
 PATH_SEPARATOR = "/"
-# A path holds one 12-digit code and a separator per level; a township's is the first four of them.
+# A path holds one 12-digit code and a separator per level; a county's is the first three of them, a township's the
+# first four.
+COUNTY_PATH_LENGTH = 3 * (12 + len(PATH_SEPARATOR))
 TOWNSHIP_PATH_LENGTH = 4 * (12 + len(PATH_SEPARATOR))
 
 

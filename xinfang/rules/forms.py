@@ -39,5 +39,7 @@ class RulesForm(forms.Form):
         return {f.name: self.cleaned_data[f.name] for f in self.group.fields}
 
 
-class RollbackForm(forms.Form):
-    reason = forms.CharField(label=_("恢复理由"), max_length=300)
+class ReasonForm(forms.Form):
+    """Why an old version is restored, or a pending one withdrawn."""
+
+    reason = forms.CharField(label=_("理由"), max_length=300)

@@ -9,7 +9,8 @@ from xinfang.org.scoping import Scoping
 
 class RulesVersion(models.Model):
     """One version of a group of a county's settings (registry.Group): the whole set of values, in force from
-    ``valid_from`` until a later version takes over. Never changed: a change, or a rollback, is the next version."""
+    ``valid_from`` until a later version takes over. Never changed: a change, or a rollback, is the next version;
+    only a version that has not yet taken effect may be withdrawn."""
 
     scoping = Scoping(region="county", include_ancestors=True)
 
@@ -23,6 +24,12 @@ class RulesVersion(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"), on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("修改时间"), db_default=Now())
+    # A version saved to take effect later may be withdrawn before its day (it never governed anything); one in
+    # force is never withdrawn: a change is the next version.
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("撤回人"), on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    withdraw_reason = models.CharField(_("撤回理由"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("县级规则版本")

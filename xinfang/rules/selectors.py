@@ -42,7 +42,7 @@ def values_over_defaults(g: Group, row: RulesVersion | None) -> dict:
 
 
 def in_force_row(county_id: int, g: Group, on: date) -> RulesVersion | None:
-    return (RulesVersion.objects.filter(county_id=county_id, group=g.key, valid_from__lte=on)
+    return (RulesVersion.objects.filter(county_id=county_id, group=g.key, valid_from__lte=on, withdrawn_at__isnull=True)
             .order_by("-valid_from", "-version").select_related("created_by").first())
 
 
@@ -69,15 +69,22 @@ def rules_for_counties(county_ids, key: str, on: date | None = None) -> dict[int
     g = _group_or_error(key)
     ids = set(county_ids)
     rows = {}
-    for row in (RulesVersion.objects.filter(county_id__in=ids, group=g.key, valid_from__lte=on or timezone.localdate())
-                .order_by("county_id", "-valid_from", "-version")):
+    rows_in_force = RulesVersion.objects.filter(county_id__in=ids, group=g.key, withdrawn_at__isnull=True,
+                                                valid_from__lte=on or timezone.localdate())
+    for row in rows_in_force.order_by("county_id", "-valid_from", "-version"):
         rows.setdefault(row.county_id, row)
     return {county_id: Rules(g, values_over_defaults(g, rows.get(county_id)), rows.get(county_id)) for county_id in ids}
 
 
 def latest_version(county: Region, key: str) -> RulesVersion | None:
-    """The newest saved version (which may take effect later than today)."""
+    """The newest saved version (which may take effect later than today, or have been withdrawn)."""
     return RulesVersion.objects.filter(county=county, group=key).order_by("-version").first()
+
+
+def pending_version(county: Region, key: str, after: date) -> RulesVersion | None:
+    """The latest-dated version, not withdrawn, that takes effect after ``after``."""
+    return (RulesVersion.objects.filter(county=county, group=key, valid_from__gt=after, withdrawn_at__isnull=True)
+            .order_by("-valid_from", "-version").first())
 
 
 def version_list(*, user, county: Region, key: str):
@@ -111,5 +118,6 @@ def history(versions: list[RulesVersion], g: Group) -> list[tuple[RulesVersion, 
     pairs, previous = [], None
     for v in ordered:
         pairs.append((v, rules_diff(g, previous.values if previous else None, v.values)))
-        previous = v
+        if v.withdrawn_at is None:
+            previous = v
     return list(reversed(pairs))

@@ -1,6 +1,7 @@
 """Writes of the county settings: a save is the next version (who, when, why, from which day); a rollback is a save
 of an earlier version's values. Versions are never edited or deleted."""
 
+import re
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -14,7 +15,7 @@ from xinfang.org.services import audit_record, require_own_county
 
 from .models import RulesVersion
 from .registry import CHOICES, Group, group
-from .selectors import in_force_row, latest_version, rules_diff, values_over_defaults
+from .selectors import in_force_row, latest_version, pending_version, rules_diff, values_over_defaults
 
 PERMISSION = "rules.add_rulesversion"
 
@@ -39,13 +40,13 @@ def _clean(g: Group, values: dict) -> dict:
         value = values[f.name]
         if f.kind == CHOICES:
             allowed = {v for v, _label in f.choices()}
-            if not isinstance(value, list | tuple) or any(v not in allowed for v in value):
+            if not isinstance(value, list | tuple) or any(not isinstance(v, str) or v not in allowed for v in value):
                 errors[f.name] = [_("请从给出的选项中选择。")]
             else:
                 cleaned[f.name] = sorted(set(value))
             continue
         if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value.strip()):
                 value = int(value)
             else:
                 errors[f.name] = [_("请填写整数。")]
@@ -75,12 +76,18 @@ def rules_save(*, actor: User, county: Region, key: str, values: dict, reason: s
         raise invalid("valid_from", _("生效日期不能早于今天：已经过去的日子按当时的规则办理。"))
     if not EARLIEST <= valid_from <= LATEST:
         raise invalid("valid_from", _("日期应在2000年至2099年之间。"))
-    Region.objects.select_for_update().filter(pk=county.pk).first()  # one save per county at a time
+    # One save per county at a time; NO KEY, so rows that only refer to the county (cases, audit) are not held up.
+    Region.objects.select_for_update(no_key=True).filter(pk=county.pk).first()
     latest = latest_version(county, g.key)
     latest_number = latest.version if latest else 0
     if base_version is not None and base_version != latest_number:
         raise Conflict(_("这组规则刚被他人修改（现为第%(n)s版），请刷新后再改。") % {"n": latest_number},
                        code="stale_version")
+    pending = pending_version(county, g.key, valid_from)
+    if pending is not None:
+        # The later version would take over on its day with the values it was saved with, undoing this change.
+        raise Conflict(_("第%(n)s版将于%(day)s起施行：这次修改请从该日或以后施行，或先撤回第%(n)s版。") % {
+            "n": pending.version, "day": pending.valid_from.isoformat()}, code="later_version_pending")
     current = in_force_row(county.pk, g, valid_from)
     before = values_over_defaults(g, current)
     after = {**before, **_clean(g, values)}
@@ -105,9 +112,32 @@ def rules_save(*, actor: User, county: Region, key: str, values: dict, reason: s
 def rules_rollback(*, actor: User, county: Region, key: str, version: int, reason: str) -> RulesVersion:
     """Restore an earlier version's values, from today, as the next version (the history keeps every step)."""
     g = group_or_404(key)
+    require_own_county(actor=actor, county=county, permission=PERMISSION)
     old = RulesVersion.objects.filter(county=county, group=g.key, version=version).first()
     if old is None:
         raise NotFound(_("没有第%(n)s版。") % {"n": version}, code="rules_version_not_found")
     names = {f.name for f in g.fields}  # a setting since retired is left out; one added since keeps its value
     return rules_save(actor=actor, county=county, key=g.key, values={k: v for k, v in old.values.items() if k in names},
                       reason=reason, restored_from=version)
+
+
+@transaction.atomic
+def rules_withdraw(*, actor: User, county: Region, key: str, version: int, reason: str) -> RulesVersion:
+    """Withdraw a version saved to take effect later, before its day: it never governs anything. A version already
+    in force stays (a change is the next version)."""
+    g = group_or_404(key)
+    require_own_county(actor=actor, county=county, permission=PERMISSION)
+    reason = required_text(reason, "reason", _("请填写撤回理由。"))[:300]
+    row = RulesVersion.objects.select_for_update().filter(county=county, group=g.key, version=version).first()
+    if row is None:
+        raise NotFound(_("没有第%(n)s版。") % {"n": version}, code="rules_version_not_found")
+    if row.withdrawn_at is not None:
+        raise Conflict(_("第%(n)s版已撤回。") % {"n": version}, code="already_withdrawn")
+    if row.valid_from <= timezone.localdate():
+        raise Conflict(_("第%(n)s版已经施行，不能撤回；请保存新版本修改。") % {"n": version}, code="version_in_force")
+    RulesVersion.objects.filter(pk=row.pk).update(withdrawn_at=timezone.now(), withdrawn_by=actor,
+                                                  withdraw_reason=reason)
+    row.refresh_from_db()
+    audit_record(actor=actor, action=f"rules.{g.key}.withdraw", obj=row, region=county,
+                 changes={"withdrawn": [False, True]})
+    return row

@@ -14,7 +14,7 @@ from xinfang.errors import ApplicationError
 from xinfang.pages import form_error_text, form_service_error, user_county_or_404
 
 from . import selectors, services
-from .forms import RollbackForm, RulesForm
+from .forms import ReasonForm, RulesForm
 from .registry import Group, group, groups
 
 VIEW = "rules.view_rulesversion"
@@ -37,7 +37,7 @@ def index(request):
 
 
 def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return int(value) if value and str(value).isascii() and str(value).isdigit() and len(str(value)) < 10 else None
 
 
 @login_required
@@ -75,7 +75,7 @@ def group_page(request, key):
         "county": county, "group": g, "rules": rules, "form": form, "latest": latest, "compared": compared,
         "history": selectors.history(versions, g),
         # Versions saved to take effect later: the rules in force today give way to them on their day.
-        "upcoming": [v for v in versions if v.valid_from > timezone.localdate()],
+        "upcoming": [v for v in versions if v.valid_from > timezone.localdate() and v.withdrawn_at is None],
         # An old version can be restored unless the rules in force are already its rules.
         "restorable": {v.version for v in versions if selectors.values_over_defaults(g, v) != rules.values},
         "error_text": form_error_text(form) if form.errors else ""},
@@ -88,7 +88,7 @@ def group_page(request, key):
 def rollback(request, key, version):
     g = _group_or_404(key)
     county = user_county_or_404(request.user)
-    form = RollbackForm(request.POST)
+    form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("恢复旧版本须写明理由。"))
         return redirect("rules:group", key=g.key)
@@ -101,4 +101,26 @@ def rollback(request, key, version):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已恢复第%(old)s版的规则，保存为第%(n)s版。") % {"old": version, "n": row.version})
+    return redirect("rules:group", key=g.key)
+
+
+@login_required
+@require_POST
+@permission_required(services.PERMISSION, raise_exception=True)
+def withdraw(request, key, version):
+    g = _group_or_404(key)
+    county = user_county_or_404(request.user)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("撤回版本须写明理由。"))
+        return redirect("rules:group", key=g.key)
+    try:
+        services.rules_withdraw(actor=request.user, county=county, key=g.key, version=version,
+                                reason=form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已撤回第%(n)s版，它不会施行。") % {"n": version})
     return redirect("rules:group", key=g.key)

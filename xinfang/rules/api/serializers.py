@@ -39,6 +39,8 @@ class RulesVersionSerializer(serializers.Serializer):
     created_by = serializers.CharField(label=_("修改人"), source="created_by.name", default=None)
     created_at = serializers.DateTimeField(label=_("修改时间"))
     changes = ChangeSerializer(many=True, label=_("较上一版的修改"), required=False)
+    withdrawn_at = serializers.DateTimeField(label=_("撤回时间"), allow_null=True)
+    withdraw_reason = serializers.CharField(label=_("撤回理由"))
 
 
 class RulesGroupSerializer(serializers.Serializer):
@@ -61,7 +63,9 @@ class RulesSaveSerializer(serializers.Serializer):
 
 
 class RollbackSerializer(serializers.Serializer):
-    reason = serializers.CharField(label=_("恢复理由"), max_length=300)
+    """Why an old version is restored, or a pending one withdrawn."""
+
+    reason = serializers.CharField(label=_("理由"), max_length=300)
 
 
 class InForceQuerySerializer(serializers.Serializer):

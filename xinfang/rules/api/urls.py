@@ -9,4 +9,6 @@ urlpatterns = [
     path("rules/<slug:key>/diff/", views.RulesDiffView.as_view(), name="rules-diff"),
     path("rules/<slug:key>/versions/<int:version>/rollback/", views.RulesRollbackView.as_view(),
          name="rules-rollback"),
+    path("rules/<slug:key>/versions/<int:version>/withdraw/", views.RulesWithdrawView.as_view(),
+         name="rules-withdraw"),
 ]

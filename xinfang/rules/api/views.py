@@ -102,3 +102,14 @@ class RulesRollbackView(APIView):
                                       reason=data["reason"])
         return Response(_version_data(row, selectors.rules_diff(g, before, row.values)),
                         status=status.HTTP_201_CREATED)
+
+
+class RulesWithdrawView(APIView):
+    @extend_schema(summary="撤回本县一组规则尚未施行的版本", request=RollbackSerializer,
+                   responses={200: RulesVersionSerializer, **ERROR_RESPONSES})
+    def post(self, request, key, version):
+        g = services.group_or_404(key)
+        data = validated(RollbackSerializer, request.data, request)
+        row = services.rules_withdraw(actor=request.user, county=caller_county(request.user), key=g.key,
+                                      version=version, reason=data["reason"])
+        return Response(RulesVersionSerializer(row).data)

@@ -26,9 +26,9 @@ from xinfang.pages import form_service_error, user_county_or_404
 from xinfang.workdays import selectors as calendar_selectors
 from xinfang.workdays.calendar import package_years
 
-from . import selectors, services
-from .forms import CalendarDayForm, MilestoneForm, RuleSetForm, YearForm
-from .models import RuleSet
+from .. import selectors, services
+from ..forms import CalendarDayForm, MilestoneForm, RuleSetForm, YearForm
+from ..models import RuleSet
 
 
 def _rules_url() -> str:

@@ -20,10 +20,10 @@ from xinfang.org.choices import RegionLevel
 from xinfang.org.scoping import REGION_WIDE_PERMISSION
 from xinfang.pages import PAGE_SIZE, filtered_page, redirect_back
 
-from . import selectors, services
-from .choices import CardColour, SupervisionKind
-from .filtersets import CardFilterSet, SupervisionFilterSet
-from .models import Suspension
+from .. import selectors, services
+from ..choices import CardColour, SupervisionKind
+from ..filtersets import CardFilterSet, SupervisionFilterSet
+from ..models import Suspension
 
 
 def _back(request, case_id: int):
