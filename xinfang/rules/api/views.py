@@ -2,7 +2,7 @@
 version saved (values, reason, valid_from), the versions with what each changed, a diff, a rollback."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +25,9 @@ from .serializers import (
 )
 
 VIEW = "rules.view_rulesversion"
+# The groups the apps registered (their AppConfig.ready ran before the URLs import this module).
+KEY = OpenApiParameter("key", str, OpenApiParameter.PATH, enum=[g.key for g in groups()],
+                       description="规则组：" + "、".join(f"{g.key}（{g.label}）" for g in groups()))
 
 
 def _version_data(row, changes) -> dict:
@@ -41,7 +44,7 @@ class RulesListView(APIView):
 
 
 class RulesGroupView(APIView):
-    @extend_schema(summary="本县一组规则（某日施行的版本）", parameters=[InForceQuerySerializer],
+    @extend_schema(summary="本县一组规则（某日施行的版本）", parameters=[KEY, InForceQuerySerializer],
                    responses={200: RulesGroupSerializer, **ERROR_RESPONSES})
     def get(self, request, key):
         require_perm(request.user, VIEW)
@@ -49,7 +52,7 @@ class RulesGroupView(APIView):
         on = validated(InForceQuerySerializer, request.query_params, request).get("on")
         return Response(RulesGroupSerializer(selectors.rules_for(caller_county(request.user), g.key, on)).data)
 
-    @extend_schema(summary="保存本县一组规则的新版本", request=RulesSaveSerializer,
+    @extend_schema(summary="保存本县一组规则的新版本", parameters=[KEY], request=RulesSaveSerializer,
                    responses={201: RulesVersionSerializer, **ERROR_RESPONSES})
     def post(self, request, key):
         g = services.group_or_404(key)
@@ -64,8 +67,8 @@ class RulesGroupView(APIView):
 
 
 class RulesVersionListView(APIView):
-    @extend_schema(summary="本县一组规则的历史版本", responses={200: RulesVersionSerializer(many=True),
-                                                              **ERROR_RESPONSES})
+    @extend_schema(summary="本县一组规则的历史版本", parameters=[KEY],
+                   responses={200: RulesVersionSerializer(many=True), **ERROR_RESPONSES})
     def get(self, request, key):
         require_perm(request.user, VIEW)
         g = services.group_or_404(key)
@@ -74,7 +77,7 @@ class RulesVersionListView(APIView):
 
 
 class RulesDiffView(APIView):
-    @extend_schema(summary="比较本县一组规则的两个版本", parameters=[DiffQuerySerializer],
+    @extend_schema(summary="比较本县一组规则的两个版本", parameters=[KEY, DiffQuerySerializer],
                    responses={200: ChangeSerializer(many=True), **ERROR_RESPONSES})
     def get(self, request, key):
         require_perm(request.user, VIEW)
@@ -91,7 +94,7 @@ class RulesDiffView(APIView):
 
 
 class RulesRollbackView(APIView):
-    @extend_schema(summary="恢复本县一组规则的旧版本（保存为新版本）", request=RollbackSerializer,
+    @extend_schema(summary="恢复本县一组规则的旧版本（保存为新版本）", parameters=[KEY], request=RollbackSerializer,
                    responses={201: RulesVersionSerializer, **ERROR_RESPONSES})
     def post(self, request, key, version):
         g = services.group_or_404(key)
@@ -105,7 +108,7 @@ class RulesRollbackView(APIView):
 
 
 class RulesWithdrawView(APIView):
-    @extend_schema(summary="撤回本县一组规则尚未施行的版本", request=RollbackSerializer,
+    @extend_schema(summary="撤回本县一组规则尚未施行的版本", parameters=[KEY], request=RollbackSerializer,
                    responses={200: RulesVersionSerializer, **ERROR_RESPONSES})
     def post(self, request, key, version):
         g = services.group_or_404(key)
