@@ -82,45 +82,38 @@ def group_page(request, key):
         status=400 if form.errors else 200)
 
 
-@login_required
-@require_POST
-@permission_required(services.PERMISSION, raise_exception=True)
-def rollback(request, key, version):
+def _on_a_version(request, key, version, step, no_reason: str, done):
+    """A step on one saved version (restore, withdraw), with its reason from the form: the service's refusal is the
+    page's message, an unknown version a 404; back to the group's page either way."""
     g = _group_or_404(key)
     county = user_county_or_404(request.user)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("恢复旧版本须写明理由。"))
+        messages.error(request, no_reason)
         return redirect("rules:group", key=g.key)
     try:
-        row = services.rules_rollback(actor=request.user, county=county, key=g.key, version=version,
-                                      reason=form.cleaned_data["reason"])
+        row = step(actor=request.user, county=county, key=g.key, version=version, reason=form.cleaned_data["reason"])
     except ApplicationError as exc:
         if exc.status == 404:
             raise Http404 from exc
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("已恢复第%(old)s版的规则，保存为第%(n)s版。") % {"old": version, "n": row.version})
+        messages.success(request, done(row))
     return redirect("rules:group", key=g.key)
+
+
+@login_required
+@require_POST
+@permission_required(services.PERMISSION, raise_exception=True)
+def rollback(request, key, version):
+    return _on_a_version(request, key, version, services.rules_rollback, _("恢复旧版本须写明理由。"),
+                         lambda row: _("已恢复第%(old)s版的规则，保存为第%(n)s版。") % {
+                             "old": version, "n": row.version})
 
 
 @login_required
 @require_POST
 @permission_required(services.PERMISSION, raise_exception=True)
 def withdraw(request, key, version):
-    g = _group_or_404(key)
-    county = user_county_or_404(request.user)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("撤回版本须写明理由。"))
-        return redirect("rules:group", key=g.key)
-    try:
-        services.rules_withdraw(actor=request.user, county=county, key=g.key, version=version,
-                                reason=form.cleaned_data["reason"])
-    except ApplicationError as exc:
-        if exc.status == 404:
-            raise Http404 from exc
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已撤回第%(n)s版，它不会施行。") % {"n": version})
-    return redirect("rules:group", key=g.key)
+    return _on_a_version(request, key, version, services.rules_withdraw, _("撤回版本须写明理由。"),
+                         lambda row: _("已撤回第%(n)s版，它不会施行。") % {"n": version})
