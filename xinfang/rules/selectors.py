@@ -112,6 +112,13 @@ def rules_diff(g: Group, before: dict | None, after: dict) -> list[Change]:
             for f in g.fields if before[f.name] != after[f.name]]
 
 
+def version_changes(row: RulesVersion) -> list[Change]:
+    """What ``row`` changed from the version saved before it (not withdrawn), as its history shows it."""
+    previous = (RulesVersion.objects.filter(county_id=row.county_id, group=row.group, version__lt=row.version,
+                                            withdrawn_at__isnull=True).order_by("-version").first())
+    return rules_diff(group(row.group), previous.values if previous else None, row.values)
+
+
 def history(versions: list[RulesVersion], g: Group) -> list[tuple[RulesVersion, list[Change]]]:
     """Each version (newest first) with its changes from the version before it."""
     ordered = sorted(versions, key=lambda v: v.version)

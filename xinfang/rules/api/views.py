@@ -57,13 +57,10 @@ class RulesGroupView(APIView):
     def post(self, request, key):
         g = services.group_or_404(key)
         data = validated(RulesSaveSerializer, request.data, request)
-        county = caller_county(request.user)
-        before = selectors.rules_for(county, g.key, data.get("valid_from")).values
-        row = services.rules_save(actor=request.user, county=county, key=g.key, values=data["values"],
-                                  reason=data["reason"], valid_from=data.get("valid_from"),
+        row = services.rules_save(actor=request.user, county=caller_county(request.user), key=g.key,
+                                  values=data["values"], reason=data["reason"], valid_from=data.get("valid_from"),
                                   base_version=data.get("base_version"))
-        return Response(_version_data(row, selectors.rules_diff(g, before, row.values)),
-                        status=status.HTTP_201_CREATED)
+        return Response(_version_data(row, selectors.version_changes(row)), status=status.HTTP_201_CREATED)
 
 
 class RulesVersionListView(APIView):
@@ -99,12 +96,9 @@ class RulesRollbackView(APIView):
     def post(self, request, key, version):
         g = services.group_or_404(key)
         data = validated(RollbackSerializer, request.data, request)
-        county = caller_county(request.user)
-        before = selectors.rules_for(county, g.key).values
-        row = services.rules_rollback(actor=request.user, county=county, key=g.key, version=version,
-                                      reason=data["reason"])
-        return Response(_version_data(row, selectors.rules_diff(g, before, row.values)),
-                        status=status.HTTP_201_CREATED)
+        row = services.rules_rollback(actor=request.user, county=caller_county(request.user), key=g.key,
+                                      version=version, reason=data["reason"])
+        return Response(_version_data(row, selectors.version_changes(row)), status=status.HTTP_201_CREATED)
 
 
 class RulesWithdrawView(APIView):
