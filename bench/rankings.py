@@ -44,12 +44,13 @@ def main():
     from cases.models import Case
     from scoring import selectors, services
     from scoring.models import RankingSnapshot
+    from xinfang.rules.selectors import rules_for
 
     today = timezone.localdate()
     month_end = today.replace(day=1) - timedelta(days=1)
     month_start = month_end.replace(day=1)
     year_start = (month_start - timedelta(days=335)).replace(day=1)
-    scheme = services.scheme_for(county)
+    scheme = rules_for(county, "index")
     in_month = Case.objects.filter(county=county, received_at__date__gte=month_start,
                                    received_at__date__lte=month_end).count()
     print(f"\n{Case.objects.filter(county=county).count():,} cases in the county, {in_month:,} received "
@@ -90,7 +91,7 @@ def main():
         ("api: snapshot with rows", f"/api/v1/ranking-snapshots/{snapshot.pk}/"),
         ("api: rows of the townships", f"/api/v1/ranking-snapshots/{snapshot.pk}/rows/?group=township"),
         ("api: cadre ranking", "/api/v1/cadre-ranking/"),
-        ("api: indicator scheme", "/api/v1/indicator-scheme/"),
+        ("api: index rules", "/api/v1/rules/index/"),
     ], runs=args.runs)
 
 

@@ -1,12 +1,12 @@
 """Django admin for superusers, read-only: the points ledger is append-only (a correction is a counter-entry written
-by scoring.services), the county's point and indicator rules are versioned by the configuration pages, and ranking
-snapshots are immutable once generated."""
+by scoring.services), and ranking snapshots are immutable once generated. The county's point and index rules are
+versions of the county settings (xinfang.rules)."""
 
 from django.contrib import admin
 
 from xinfang.admin import ReadOnlyAdmin
 
-from .models import IndicatorScheme, PointEntry, PointScheme, RankingSnapshot
+from .models import PointEntry, RankingSnapshot
 
 
 @admin.register(PointEntry)
@@ -18,22 +18,8 @@ class PointEntryAdmin(ReadOnlyAdmin):
     ordering = ["-id"]  # the model's created_at order has no index over the whole table
 
 
-@admin.register(PointScheme)
-class PointSchemeAdmin(ReadOnlyAdmin):
-    list_display = ["county", "version", "is_current", "created_by", "created_at"]
-    list_select_related = ["county", "created_by"]
-    list_filter = ["is_current"]
-
-
-@admin.register(IndicatorScheme)
-class IndicatorSchemeAdmin(ReadOnlyAdmin):
-    list_display = ["county", "version", "is_current", "band_mode", "no_data_rule", "created_by", "created_at"]
-    list_select_related = ["county", "created_by"]
-    list_filter = ["is_current", "band_mode", "no_data_rule"]
-
-
 @admin.register(RankingSnapshot)
 class RankingSnapshotAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "period_start", "period_end", "county", "scheme", "generated_at"]
-    list_select_related = ["county", "scheme__county"]  # a scheme is named by its county
+    list_display = ["kind", "period_start", "period_end", "county", "scheme_version", "generated_at"]
+    list_select_related = ["county"]
     list_filter = ["kind"]

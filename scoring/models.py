@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from xinfang.org.scoping import Scoping
+from xinfang.rules.registry import group
+from xinfang.rules.selectors import Rules
 
-from .choices import BandMode, NoDataRule, PeriodKind, UnitGroup
+from .choices import PeriodKind, UnitGroup
 
 
 class PointEntry(models.Model):
@@ -55,72 +57,6 @@ class PointEntry(models.Model):
         return f"{self.user} {self.points:+d} {self.rule}"
 
 
-class CountyRuleVersion(models.Model):
-    """A version of a county's rules: one current version per county; editing publishes the next one, and what was
-    computed under an earlier version keeps it (services.current_version)."""
-
-    scoping = Scoping(region="county", include_ancestors=True)
-
-    county = models.ForeignKey("org.Region", verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
-    version = models.PositiveIntegerField(_("版本"), default=1)
-    is_current = models.BooleanField(_("现行版本"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
-    created_at = models.DateTimeField(_("创建时间"), db_default=Now())
-
-    class Meta:
-        abstract = True
-        ordering = ["county", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["county"], condition=Q(is_current=True),
-                                    name="%(app_label)s_%(class)s_one_current"),
-            models.UniqueConstraint(fields=["county", "version"], name="%(app_label)s_%(class)s_version"),
-        ]
-
-    def __str__(self):
-        return f"{self.county} v{self.version}"
-
-
-class PointScheme(CountyRuleVersion):
-    """A county's point rules (积分制), versioned: base points per event, and the factors for the case's category,
-    its difficulty (a backlog case, a collective petition) and the level it was assigned from. An entry records the
-    version and factors it was computed with; editing publishes a new version."""
-
-    points = models.JSONField(_("基础分"))  # {event: points}, negative for penalties
-    category_factors = models.JSONField(_("类别系数"), default=dict, blank=True)  # {category id: factor}
-    difficulty_factors = models.JSONField(_("难度系数"), default=dict, blank=True)  # {"backlog": …, "collective": …}
-    source_factors = models.JSONField(_("交办层级系数"), default=dict, blank=True)  # {upper source: factor}
-
-    class Meta(CountyRuleVersion.Meta):
-        verbose_name = _("积分规则")
-        verbose_name_plural = _("积分规则")
-
-
-class IndicatorScheme(CountyRuleVersion):
-    """A county's petition-index rules, versioned: module weights, the rank-to-score table (排名赋分), the colour bands
-    of the five-colour map, the category group of the three main fields and what a rate module with nothing to count
-    is worth. A snapshot keeps the version it was computed with; editing publishes a new version."""
-
-    # {module code: weight}; weights need not add up to 100 (the index divides by their sum).
-    weights = models.JSONField(_("模块权重"))
-    # Score by rank: the first entry for rank 1, the second for rank 2 …; ranks beyond the table get its last entry.
-    rank_scores = models.JSONField(_("排名赋分表"))
-    band_mode = models.CharField(_("分色方式"), max_length=10, choices=BandMode.choices, default=BandMode.SHARE)
-    # Best first: [{"name": "绿", "colour": "#2e7d32", "share": 20} …] (share: % of units, by rank) or
-    # [{"name": …, "colour": …, "min_score": 90} …] (score: the index at least this).
-    bands = models.JSONField(_("五色分档"))
-    main_categories = models.ManyToManyField("cases.Category", verbose_name=_("三大领域类别"), blank=True,
-                                             related_name="+")
-    # A rate module with a zero denominator (no first petitions, no dossiers, no ratings): left out of the weighted
-    # mean with the other weights renormalised, or scored as full marks (selectors._rank_group).
-    no_data_rule = models.CharField(_("无数据模块"), max_length=12, choices=NoDataRule.choices,
-                                    default=NoDataRule.EXCLUDE)
-
-    class Meta(CountyRuleVersion.Meta):
-        verbose_name = _("信访指数规则")
-        verbose_name_plural = _("信访指数规则")
-
-
 class RankingSnapshot(models.Model):
     """The county's units ranked for one period (a daily bulletin, a weekly showcase, a monthly ranking, a quarterly
     assessment). Immutable: generating the same period again returns this one."""
@@ -131,8 +67,10 @@ class RankingSnapshot(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=PeriodKind.choices)
     period_start = models.DateField(_("统计起"))
     period_end = models.DateField(_("统计止"))
-    scheme = models.ForeignKey(IndicatorScheme, verbose_name=_("指数规则"), on_delete=models.PROTECT,
-                               related_name="snapshots")
+    # The county's index rules (xinfang.rules group "index") the snapshot was computed with, whole: the version's
+    # number (0 for the defaults) and its values, so a later change of the rules never repaints a bulletin.
+    scheme_version = models.PositiveIntegerField(_("指数规则版本"), default=0)
+    scheme_values = models.JSONField(_("指数规则"), default=dict)
     generated_at = models.DateTimeField(_("生成时间"), db_default=Now())
 
     class Meta:
@@ -144,6 +82,12 @@ class RankingSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.period_start}"
+
+    @property
+    def scheme(self) -> Rules:
+        """The index rules it was computed with, read as attributes (``snapshot.scheme.bands``)."""
+        g = group("index")
+        return Rules(g, {**g.defaults(), **self.scheme_values}, county_id=self.county_id)
 
 
 class RankingRow(models.Model):

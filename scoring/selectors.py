@@ -41,9 +41,10 @@ from xinfang.dates import day_range
 from xinfang.org.choices import RegionLevel, UnitKind
 from xinfang.org.models import TOWNSHIP_PATH_LENGTH, Region, Unit, User
 from xinfang.org.scoping import scoped
+from xinfang.rules.selectors import Rules
 
 from .choices import HIGHER_IS_BETTER, BandMode, Module, NoDataRule, PeriodKind, UnitGroup
-from .models import IndicatorScheme, PointEntry, PointScheme, RankingRow, RankingSnapshot
+from .models import PointEntry, RankingRow, RankingSnapshot
 
 DEPARTMENT_KINDS = [UnitKind.DEPARTMENT, UnitKind.POLITICAL_LEGAL, UnitKind.ENTERPRISE, UnitKind.OTHER]
 CENT = Decimal("0.01")
@@ -97,11 +98,11 @@ def _units(county: Region) -> dict[str, list[tuple[Unit, Region | None, str]]]:
     return {UnitGroup.TOWNSHIP: list(townships.values()), UnitGroup.DEPARTMENT: departments}
 
 
-def _case_counts(county: Region, scheme: IndicatorScheme, start: date, end: date) -> dict[str, dict[str, dict]]:
+def _case_counts(county: Region, scheme: Rules, start: date, end: date) -> dict[str, dict[str, dict]]:
     """Every module counted from the cases received in the period: one GROUP BY by township and one by lead unit."""
     lo, hi = day_range(start, end)
     cases = Case.objects.filter(county=county, received_at__gte=lo, received_at__lt=hi).order_by()
-    main = list(scheme.main_categories.values_list("pk", flat=True))
+    main = [int(pk) for pk in scheme.main_categories]
     # The same sets as the dashboards' KPIs (初信初访化解率, 群众满意率): one definition (dashboards.measures).
     today = timezone.localdate()  # only the "overdue" sets depend on the day; none of these does
     counts = {
@@ -166,7 +167,7 @@ def band_ends(bands: list[dict], ranked: int) -> list[int]:
     return ends
 
 
-def _bands(scheme: IndicatorScheme, results: list[UnitResult]) -> None:
+def _bands(scheme: Rules, results: list[UnitResult]) -> None:
     """Colour the ranked units; units without an index keep the grey of 无数据 and are not counted in the shares."""
     ranked = [r for r in results if r.rank is not None]
     ends = band_ends(scheme.bands, len(ranked)) if scheme.band_mode != BandMode.SCORE else []
@@ -181,7 +182,7 @@ def _bands(scheme: IndicatorScheme, results: list[UnitResult]) -> None:
         result.band, result.colour_name, result.colour = band, scheme.bands[band]["name"], scheme.bands[band]["colour"]
 
 
-def _rank_group(scheme: IndicatorScheme, results: list[UnitResult]) -> None:
+def _rank_group(scheme: Rules, results: list[UnitResult]) -> None:
     table = [Decimal(str(s)) for s in scheme.rank_scores]
     weights = {m: Decimal(str(scheme.weights.get(m, 0))) for m in Module.values}
     full_marks = scheme.no_data_rule == NoDataRule.FULL_MARKS
@@ -209,7 +210,7 @@ def _rank_group(scheme: IndicatorScheme, results: list[UnitResult]) -> None:
     _bands(scheme, results)
 
 
-def compute_ranking(*, county: Region, scheme: IndicatorScheme, start: date, end: date) -> dict[str, list]:
+def compute_ranking(*, county: Region, scheme: Rules, start: date, end: date) -> dict[str, list]:
     """Townships and departments of ``county`` ranked for [start, end] under ``scheme``: {group: [UnitResult]} in the
     order they are listed. Three GROUP BY queries over the cases and dossiers, whatever their number."""
     units = _units(county)
@@ -231,7 +232,7 @@ def compute_ranking(*, county: Region, scheme: IndicatorScheme, start: date, end
 # Reads for pages and the API ------------------------------------------------------------------------------
 
 def snapshot_list(*, user):
-    return scoped(RankingSnapshot.objects.select_related("county", "scheme"), user)
+    return scoped(RankingSnapshot.objects.select_related("county"), user)
 
 
 def snapshot_rows(snapshot: RankingSnapshot):
@@ -299,12 +300,6 @@ def latest_snapshot(*, user, kind: str | None = None) -> RankingSnapshot | None:
     return snapshots.order_by("-period_start", "-generated_at", "-pk").first()
 
 
-def scheme_versions(*, user, county: Region):
-    """Every version of the county's petition-index rules, newest first (the scheme page)."""
-    return (scoped(IndicatorScheme.objects.filter(county=county), user).select_related("created_by")
-            .prefetch_related("main_categories").order_by("-version"))
-
-
 def geojson_path(county: Region) -> str:
     """Where the county's township boundaries (uploaded by its admin) live in the default storage."""
     return f"scoring/geojson/{county.code}.json"
@@ -322,10 +317,6 @@ def county_geojson(county: Region) -> dict | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None
-
-
-def point_scheme_versions(county: Region):
-    return PointScheme.objects.filter(county=county).order_by("-version")
 
 
 def entry_list(*, user):

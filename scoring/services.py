@@ -17,9 +17,11 @@ from xinfang.errors import Conflict, ValidationFailed, invalid, require_perm, re
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, User
 from xinfang.org.services import audit_record, require_own_county, require_visible
+from xinfang.rules.selectors import rules_for, rules_for_counties
 
-from .choices import BandMode, Module, NoDataRule, PeriodKind, PointEvent
-from .models import IndicatorScheme, PointEntry, PointScheme, RankingRow, RankingSnapshot
+from .choices import PeriodKind, PointEvent
+from .models import PointEntry, RankingRow, RankingSnapshot
+from .rules import INDEX, POINTS
 from .selectors import compute_ranking, geojson_path, period_of
 
 
@@ -46,82 +48,6 @@ def points_award(*, user: User, points: int, rule: str, reason: str, source=None
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_WEIGHTS = {"first": 20, "repeat": 15, "backlog": 20, "main_fields": 15, "skip_level": 15, "satisfaction": 15}
-DEFAULT_RANK_SCORES = [100 - 2 * i for i in range(21)]  # 100, 98 … 60
-DEFAULT_BANDS = [  # best first: the 东阳 five colours
-    {"name": "绿", "colour": "#2e7d32", "share": 20}, {"name": "蓝", "colour": "#1565c0", "share": 20},
-    {"name": "黄", "colour": "#f9a825", "share": 20}, {"name": "橙", "colour": "#ef6c00", "share": 20},
-    {"name": "红", "colour": "#c62828", "share": 20},
-]
-
-
-def current_version(model, county: Region, **defaults):
-    """The county's current version of a versioned rule (``model``): version 1 from ``defaults`` the first time."""
-    current = model.objects.filter(county=county, is_current=True).first()
-    if current is not None:
-        return current
-    try:
-        with transaction.atomic():
-            return model.objects.create(county=county, version=1, **defaults)
-    except IntegrityError:  # created meanwhile by another request
-        return model.objects.get(county=county, is_current=True)
-
-
-def scheme_for(county: Region) -> IndicatorScheme:
-    """The county's current petition-index scheme."""
-    return current_version(IndicatorScheme, county, weights=DEFAULT_WEIGHTS, rank_scores=DEFAULT_RANK_SCORES,
-                           bands=DEFAULT_BANDS)
-
-
-def _number(value, low, high) -> bool:
-    """A real number (not a boolean) from ``low`` to ``high``."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
-
-
-def _check_scheme(weights: dict, rank_scores: list, band_mode: str, bands: list, no_data_rule: str) -> None:
-    errors = {}
-    if no_data_rule not in NoDataRule.values:
-        errors["no_data_rule"] = [_("请选择无数据模块的计分方式。")]
-    if set(weights) != set(Module.values) or any(not _number(w, 0, 1000) for w in weights.values()) \
-            or not sum(weights.values()):
-        errors["weights"] = [_("六个模块都须有0至1000的权重，且不能全为0。")]
-    if not rank_scores or len(rank_scores) > 500 or any(not _number(s, 0, 1000) for s in rank_scores):
-        errors["rank_scores"] = [_("排名赋分表须为0至1000的分数列表。")]
-    key = "min_score" if band_mode == BandMode.SCORE else "share"
-    if band_mode not in BandMode.values or not bands or any(
-            not isinstance(b, dict) or not b.get("name") or not b.get("colour")
-            or not _number(b.get(key), 0, 1000) for b in bands):
-        errors["bands"] = [_("每个色档须有名称、颜色和%(key)s。") % {"key": key}]
-    elif band_mode == BandMode.SHARE and sum(Decimal(str(b["share"])) for b in bands) != 100:
-        errors["bands"] = [_("按比例分色时，各色档比例之和须为100。")]
-    if errors:
-        raise ValidationFailed(_("提交的数据有误。"), code="invalid", detail=errors)
-
-
-@transaction.atomic
-def scheme_update(*, actor: User, county: Region, weights: dict, rank_scores: list, band_mode: str, bands: list,
-                  main_categories=None, no_data_rule: str | None = None) -> IndicatorScheme:
-    """A county admin changes the petition-index rules: a new version becomes current; snapshots already generated
-    keep theirs (audited). ``main_categories`` and ``no_data_rule`` left out keep the current version's."""
-    require_own_county(actor=actor, county=county, permission="scoring.change_indicatorscheme")
-    current = IndicatorScheme.objects.select_for_update().get(pk=scheme_for(county).pk)
-    no_data_rule = current.no_data_rule if no_data_rule is None else no_data_rule
-    _check_scheme(weights, rank_scores, band_mode, bands, no_data_rule)
-    categories = list(main_categories) if main_categories is not None else list(current.main_categories.all())
-    if any(c.county_id != county.pk for c in categories):
-        raise ValidationFailed(_("请选择本县的信访类别。"), code="unknown_category")
-    IndicatorScheme.objects.filter(pk=current.pk).update(is_current=False)
-    scheme = IndicatorScheme.objects.create(county=county, version=current.version + 1, weights=weights,
-                                           rank_scores=rank_scores, band_mode=band_mode, bands=bands,
-                                           no_data_rule=no_data_rule, created_by=actor)
-    scheme.main_categories.set(categories)
-    changes = {"version": [current.version, scheme.version]}
-    if no_data_rule != current.no_data_rule:
-        changes["no_data_rule"] = [current.no_data_rule, no_data_rule]
-    audit_record(actor=actor, action="indicator_scheme.update", obj=scheme, region=county, changes=changes)
-    return scheme
-
-
 @transaction.atomic
 def snapshot_generate(*, county: Region, kind: str, day: date) -> RankingSnapshot:
     """The ranking of the period of ``kind`` containing ``day``, computed once and stored: generating it again
@@ -132,11 +58,13 @@ def snapshot_generate(*, county: Region, kind: str, day: date) -> RankingSnapsho
     existing = RankingSnapshot.objects.filter(county=county, kind=kind, period_start=start).first()
     if existing is not None:
         return existing
-    scheme = scheme_for(county)
+    # The index rules in force on the day it is generated ("rankings generated from now on follow the new rules"),
+    # kept whole with the snapshot.
+    scheme = rules_for(county, INDEX)
     try:
         with transaction.atomic():
             snapshot = RankingSnapshot.objects.create(county=county, kind=kind, period_start=start, period_end=end,
-                                                      scheme=scheme)
+                                                      scheme_version=scheme.number, scheme_values=scheme.values)
     except IntegrityError:  # generated meanwhile by another worker
         return RankingSnapshot.objects.get(county=county, kind=kind, period_start=start)
     # The one computation every reader shows: the bulletin, the map, the Excel sheet and the API read these rows.
@@ -182,47 +110,11 @@ def bulletins_due(*, today: date) -> list[RankingSnapshot]:
 
 # Points (积分制): the county's rules and the events that earn them ----------------------------------------------
 
-DEFAULT_POINTS = {PointEvent.CASE_RESOLVED: 2, PointEvent.LATE_CLOSURE: -2, PointEvent.BACKLOG_RESOLVED: 10,
-                  PointEvent.RETURN_VISIT: 1, PointEvent.RECEPTION: 1, PointEvent.RELAPSE: -5, PointEvent.RED_CARD: -1}
-DEFAULT_DIFFICULTY = {"backlog": 1.5, "collective": 1.2}
-DEFAULT_SOURCE = {"central": 2.0, "provincial": 1.5, "city": 1.2}
-
-
-def point_scheme_for(county: Region) -> PointScheme:
-    """The county's current point rules (version 1 from the defaults, the first time they are needed)."""
-    return current_version(PointScheme, county, points=DEFAULT_POINTS, difficulty_factors=DEFAULT_DIFFICULTY,
-                           source_factors=DEFAULT_SOURCE)
-
-
-@transaction.atomic
-def point_scheme_update(*, actor: User, county: Region, points: dict, category_factors: dict,
-                        difficulty_factors: dict, source_factors: dict) -> PointScheme:
-    """A county admin changes the point rules: a new version becomes current; entries keep the basis they were
-    computed with (audited)."""
-    require_own_county(actor=actor, county=county, permission="scoring.change_pointscheme")
-    errors = {}
-    if set(points) - set(PointEvent.values) or any(not isinstance(p, int) or abs(p) > 1000 for p in points.values()):
-        errors["points"] = [_("基础分须为-1000至1000之间的整数。")]
-    for name, factors in (("category_factors", category_factors), ("difficulty_factors", difficulty_factors),
-                          ("source_factors", source_factors)):
-        if any(not isinstance(f, int | float) or not 0 <= f <= 10 for f in factors.values()):
-            errors[name] = [_("系数须在0至10之间。")]
-    if errors:
-        raise ValidationFailed(_("提交的数据有误。"), code="invalid", detail=errors)
-    current = PointScheme.objects.select_for_update().get(pk=point_scheme_for(county).pk)
-    PointScheme.objects.filter(pk=current.pk).update(is_current=False)
-    scheme = PointScheme.objects.create(
-        county=county, version=current.version + 1, points=points, category_factors=category_factors,
-        difficulty_factors=difficulty_factors, source_factors=source_factors, created_by=actor)
-    audit_record(actor=actor, action="point_scheme.update", obj=scheme, region=county,
-                 changes={"version": [current.version, scheme.version]})
-    return scheme
-
-
 def points_for(*, event: str, case: Case) -> tuple[int, dict]:
-    """The points an event earns on ``case`` under its county's current rules, and their basis: the base points
-    times the case's category, difficulty and source-level factors, rounded half up (penalties keep their base)."""
-    scheme = point_scheme_for(case.county)
+    """The points an event earns on ``case`` under its county's point rules in force today, and their basis: the
+    version, the base points times the case's category, difficulty and source-level factors, rounded half up
+    (penalties keep their base)."""
+    scheme = rules_for(case.county, POINTS)
     base = int(scheme.points.get(event, 0))
     factors = {}
     if base > 0:
@@ -240,7 +132,7 @@ def points_for(*, event: str, case: Case) -> tuple[int, dict]:
     for factor in factors.values():
         value *= Decimal(str(factor))
     points = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    return points, {"scheme": scheme.version, "base": base, "factors": factors}
+    return points, {"scheme": scheme.number, "base": base, "factors": factors}
 
 
 def points_on(*, event: str, case: Case, users, source, actor: User | None = None, once: bool = False
@@ -281,7 +173,7 @@ def points_correct(*, actor: User, entry: PointEntry, reason: str) -> PointEntry
 def snapshot_request(*, actor: User, county: Region, kind: str, day: date) -> tuple[RankingSnapshot, bool]:
     """Someone asks for a period's ranking now rather than waiting for the morning's beat: the county's rule keepers
     only. Returns the snapshot and whether it was made by this request (generating twice changes nothing)."""
-    require_own_county(actor=actor, county=county, permission="scoring.change_indicatorscheme")
+    require_own_county(actor=actor, county=county, permission="scoring.add_rankingsnapshot")
     if kind not in PeriodKind.values:
         raise invalid("kind", _("请选择通报类型。"))
     if period_of(kind, day)[1] >= timezone.localdate():
@@ -298,7 +190,7 @@ def snapshot_request(*, actor: User, county: Region, kind: str, day: date) -> tu
 def map_geojson_save(*, actor: User, county: Region, geojson: dict) -> None:
     """The county admin's township boundaries for the five-colour map (one file per county, replaced whole): the
     storage path is the record, the audit row says who changed it."""
-    require_own_county(actor=actor, county=county, permission="scoring.change_indicatorscheme")
+    require_own_county(actor=actor, county=county, permission="scoring.add_rankingsnapshot")
     if not isinstance(geojson, dict) or geojson.get("type") != "FeatureCollection" or not geojson.get("features"):
         raise invalid("file", _("请上传包含乡镇边界的 GeoJSON（FeatureCollection）。"))
     path = geojson_path(county)
@@ -317,29 +209,31 @@ def points_for_red_cards(*, at) -> int:
     source). Called by workflow.sweep after the cards are raised; a run that died in between is made good by the
     next."""
     since = at - timedelta(days=RED_CARD_CHARGE_DAYS)
-    # A county meeting its first red card gets its point rules now (version 1 from the defaults).
-    ruled = PointScheme.objects.filter(is_current=True).values("county")
-    for county in Region.objects.filter(pk__in=Case.objects.filter(
-            cards__colour="red", cards__raised_at__gte=since).exclude(county__in=ruled).values("county")):
-        point_scheme_for(county)
+    counties = Case.objects.filter(cards__colour="red", cards__raised_at__gte=since).values_list(
+        "county_id", flat=True).distinct().order_by()
+    # Each county's red-card points in force (one query), joined in as a small VALUES list: the cards stay in SQL.
+    charges = [(county_id, int(rules.points.get(PointEvent.RED_CARD, 0)), rules.number)
+               for county_id, rules in rules_for_counties(counties, POINTS, timezone.localtime(at).date()).items()]
+    charges = [c for c in charges if c[1]]
+    if not charges:
+        return 0
+    rows = ", ".join(["(%s, %s, %s)"] * len(charges))
     postgres = connection.vendor == "postgresql"
-    points = ("(ps.points ->> 'red_card')::integer" if postgres
-              else "CAST(json_extract(ps.points, '$.red_card') AS INTEGER)")
-    basis = "'{\"scheme\": ' || ps.version || ', \"base\": ' || " + points + " || ', \"factors\": {}}'"
+    basis = "'{\"scheme\": ' || ps.version || ', \"base\": ' || ps.points || ', \"factors\": {}}'"
     with connection.cursor() as cursor:
         cursor.execute(f"""
+            WITH ps(county_id, points, version) AS (VALUES {rows})
             INSERT INTO scoring_pointentry (user_id, points, rule, reason, case_id, source_type, source_id,
                                             corrects_id, created_by_id, created_at, basis)
-            SELECT c.leader_id, {points}, 'red_card:' || c.leader_id, %(label)s || cs.number, c.case_id,
-                   'deadlines.card', CAST(c.id AS TEXT), NULL, NULL, %(at)s, ({basis}){"::jsonb" if postgres else ""}
+            SELECT c.leader_id, ps.points, 'red_card:' || c.leader_id, %s || cs.number, c.case_id,
+                   'deadlines.card', CAST(c.id AS TEXT), NULL, NULL, %s, ({basis}){"::jsonb" if postgres else ""}
             FROM deadlines_card c
             JOIN cases_case cs ON cs.id = c.case_id
             JOIN org_user leader ON leader.id = c.leader_id AND NOT leader.is_service_account
-            JOIN scoring_pointscheme ps ON ps.county_id = cs.county_id AND ps.is_current
-            WHERE c.colour = 'red' AND c.raised_at >= %(since)s
-              AND {points} IS NOT NULL AND {points} <> 0
+            JOIN ps ON ps.county_id = cs.county_id
+            WHERE c.colour = 'red' AND c.raised_at >= %s
               AND NOT EXISTS (SELECT 1 FROM scoring_pointentry p
                               WHERE p.source_type = 'deadlines.card' AND p.source_id = CAST(c.id AS TEXT))
             ON CONFLICT DO NOTHING
-        """, {"at": at, "since": since, "label": "红牌："})  # noqa: S608 — constant fragments
+        """, [v for charge in charges for v in charge] + ["红牌：", at, since])  # noqa: S608 — constant fragments
         return max(cursor.rowcount, 0)

@@ -1,6 +1,6 @@
 """Pages of the unit rankings (信访指数): the snapshots, a bulletin (日通报, 周亮晒, 月排名, 季考核) with its arrows and
-its Excel file, the five-colour map (五色图) with the drill into one unit and its cases, the cadres by points, and the
-county's petition-index rules.
+its Excel file, the five-colour map (五色图) with the drill into one unit and its cases, and the cadres by points.
+The point and index rules are groups of the county settings (/settings/points/, /settings/index/).
 
 Thin, like every page here: parse a form (forms.py), call one service or selector, render. A snapshot outside the
 jurisdiction is 404 (``selectors.snapshot_list``)."""
@@ -30,10 +30,11 @@ from . import selectors, services
 from .choices import Module, PeriodKind, UnitGroup
 from .exports import change_text, colour_text, index_text, module_text, rank_text, rule_notes, write_snapshot
 from .filtersets import RankingSnapshotFilterSet
-from .forms import BandFormSet, CorrectionForm, GenerateForm, GeoJSONForm, PointSchemeForm, SchemeForm, band_initial
+from .forms import CorrectionForm, GenerateForm, GeoJSONForm
+from .rules import INDEX, POINTS
 
 VIEW = "scoring.view_rankingsnapshot"
-MANAGE = "scoring.change_indicatorscheme"
+MANAGE = "scoring.add_rankingsnapshot"  # generate a ranking now, upload the map's boundaries
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -237,7 +238,9 @@ def unit_detail(request, pk, unit_id):
     if row is None:
         raise Http404
     change = selectors.rank_changes(shot).get(row.unit_id)
-    links = _case_links(shot, row, list(shot.scheme.main_categories.all()))
+    main_fields = case_selectors.category_choices(user=request.user).filter(
+        pk__in=[int(pk) for pk in shot.scheme.main_categories])
+    links = _case_links(shot, row, list(main_fields))
     modules = [{**cell, "numerator": (row.values.get(cell["module"]) or {}).get("numerator"),
                 "denominator": (row.values.get(cell["module"]) or {}).get("denominator"),
                 "weight": shot.scheme.weights.get(cell["module"], 0), "links": links[cell["module"]]}
@@ -291,68 +294,14 @@ def cadres(request):
     return render(request, "scoring/cadres.html", {"rows": rows, "start": start, "end": end}, status=status)
 
 
-@login_required
-@permission_required("scoring.view_indicatorscheme", raise_exception=True)
 def scheme(request):
-    """The county's petition-index rules: the current version (a form for its admin) and the earlier versions."""
-    county = user_county_or_404(request.user)
-    current = services.scheme_for(county)
-    can_change = request.user.has_perm(MANAGE)
-    categories = case_selectors.category_choices(user=request.user).filter(county=county)
-    data = request.POST if request.method == "POST" else None  # the service refuses anyone but the county admin
-    form = SchemeForm(data, categories=categories, initial=SchemeForm.initial_from(current), auto_id="scheme-%s")
-    bands = BandFormSet(data, initial=None if data is not None else band_initial(current), prefix="band")
-    status = 200
-    if data is not None:
-        if form.is_valid() and bands.is_valid():
-            arguments = form.service_arguments()
-            try:
-                made = services.scheme_update(actor=request.user, county=county,
-                                              bands=bands.bands(arguments["band_mode"]), **arguments)
-            except ApplicationError as exc:
-                form.add_error(None, str(exc.message))
-                for errors in (exc.detail or {}).values():
-                    for error in errors:
-                        form.add_error(None, str(error))
-                status = exc.status
-            else:
-                messages.success(request, _("已发布信访指数规则第%(version)s版，之后生成的排名按新规则计算。") % {
-                    "version": made.version})
-                return redirect("scoring:scheme")
-        else:
-            status = 400
-    return render(request, "scoring/scheme.html", {
-        "form": form, "bands": bands, "county": county, "current": current, "can_change": can_change,
-        "current_bands": band_initial(current),
-        "versions": selectors.scheme_versions(user=request.user, county=county), "modules": Module.choices},
-        status=status)
+    """The petition-index rules are a group of the county settings now (/settings/index/)."""
+    return redirect("rules:group", key=INDEX, permanent=True)
 
 
-# Point rules and corrections (积分制) ----------------------------------------------------------------------------
-
-@login_required
-@permission_required("scoring.view_pointscheme", raise_exception=True)
 def point_rules(request):
-    """The county admin's page for the point rules: base points per event and the factors; saving publishes a new
-    version (entries keep the basis they were computed with)."""
-    county = user_county_or_404(request.user)
-    current = services.point_scheme_for(county)
-    categories = case_selectors.category_choices(user=request.user).filter(county=county, parent__isnull=True)
-    form = PointSchemeForm(request.POST or None, categories=categories,
-                           initial=PointSchemeForm.initial_from(current))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.point_scheme_update(actor=request.user, county=county, **form.to_kwargs())
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("已发布积分规则新版本。"))
-            return redirect("scoring:point_rules")
-    elif request.method == "POST":
-        messages.error(request, _("积分规则未保存：%(errors)s") % {"errors": form_error_text(form)})
-    return render(request, "scoring/point_rules.html", {
-        "form": form, "current": current, "can_change": request.user.has_perm("scoring.change_pointscheme"),
-        "versions": selectors.point_scheme_versions(county)}, status=400 if form.errors else 200)
+    """The point rules are a group of the county settings now (/settings/points/)."""
+    return redirect("rules:group", key=POINTS, permanent=True)
 
 
 @login_required

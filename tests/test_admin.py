@@ -15,7 +15,7 @@ from cases.services import PetitionerInput
 from dashboards.models import RollupBucket
 from deadlines.models import Card, Deadline, Notification, RuleSet, Supervision, Suspension
 from dossiers.models import Claim, Dossier, Escalation, Listing, Measure
-from scoring.models import IndicatorScheme, PointEntry, PointScheme, RankingSnapshot
+from scoring.models import PointEntry, RankingSnapshot
 from tests.cases.conftest import categories, register  # noqa: F401 — shared fixtures
 from visits.models import (
     Appointment,
@@ -64,13 +64,7 @@ def rows(county, caseworker, leader, unit_officer, register):  # noqa: F811 - th
     deadlines = list(Deadline.objects.filter(case__in=cases).order_by("id"))
     for i in range(2, ROWS + 2):
         RuleSet.objects.create(county=region, lineage=i, name=f"规则{i}", created_by=caseworker)
-    schemes = []
-    for i in range(1, ROWS + 1):
-        current = i == ROWS
-        PointScheme.objects.create(county=region, version=i, is_current=current, points={}, created_by=caseworker)
-        schemes.append(IndicatorScheme.objects.create(county=region, version=i, is_current=current, weights={},
-                                                      rank_scores=[], bands=[], created_by=caseworker))
-    for i, (case, scheme) in enumerate(zip(cases, schemes, strict=True)):
+    for i, case in enumerate(cases):
         deadline = deadlines[i]
         card = Card.objects.create(deadline=deadline, case=case, colour="yellow", unit=unit, leader=leader,
                                    raised_at=now)
@@ -112,7 +106,7 @@ def rows(county, caseworker, leader, unit_officer, register):  # noqa: F811 - th
         PointEntry.objects.create(user=unit_officer, points=-5, rule="case_resolved", reason="更正", case=case,
                                   corrects=entry)
         RankingSnapshot.objects.create(county=region, kind="day", period_start=today - timedelta(days=i),
-                                       period_end=today - timedelta(days=i), scheme=scheme)
+                                       period_end=today - timedelta(days=i), scheme_version=i)
         RollupBucket.objects.create(county=region, month=date(2026, i + 1, 1), computed_at=now)
         CalendarDay.objects.create(county=region, date=date(2026, 5, i + 1), is_workday=False, name="县庆",
                                    created_by=caseworker)
@@ -140,8 +134,8 @@ def test_the_admin_registers_the_models_an_operator_inspects_and_no_settings_or_
             "deadlines.Suspension", "deadlines.Supervision", "deadlines.Notification", "visits.ReceptionSchedule",
             "visits.ReceptionSlot", "visits.Appointment", "visits.Reception", "visits.FieldVisit",
             "visits.ReturnVisit", "visits.Meeting", "visits.DutyRule", "dossiers.Dossier", "dossiers.Measure",
-            "dossiers.Escalation", "dossiers.Listing", "dossiers.Claim", "scoring.PointEntry", "scoring.PointScheme",
-            "scoring.IndicatorScheme", "scoring.RankingSnapshot", "dashboards.RollupBucket", "workdays.CalendarDay",
+            "dossiers.Escalation", "dossiers.Listing", "dossiers.Claim", "scoring.PointEntry",
+            "scoring.RankingSnapshot", "dashboards.RollupBucket", "workdays.CalendarDay",
             "workdays.CalendarYear"} <= labels
     assert not labels & {"visits.AnswerLink", "visits.CalendarFeed", "visits.VisitSettings",
                          "dossiers.BacklogSettings"}

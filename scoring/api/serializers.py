@@ -2,17 +2,13 @@
 cadres by points, the county's petition-index rules, and the input of each service behind a write."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.api.serializers import ScopedPrimaryKeyField
-from cases.models import Category
 from deadlines.api.serializers import NamedChoiceField
 from xinfang.dates import DATE_VALIDATORS
 
-from ..choices import BandMode, NoDataRule, PeriodKind, UnitGroup
-from ..forms import COLOUR
-from ..models import IndicatorScheme, RankingRow, RankingSnapshot
+from ..choices import NoDataRule, PeriodKind, UnitGroup
+from ..models import RankingRow, RankingSnapshot
 
 # Snapshots --------------------------------------------------------------------------------------------------------
 
@@ -53,14 +49,16 @@ class RankingSnapshotSerializer(serializers.ModelSerializer):
     kind = NamedChoiceField(PeriodKind, read_only=True)
     county = serializers.CharField(source="county.code", read_only=True)
     county_name = serializers.CharField(source="county.name", read_only=True)
-    scheme_version = serializers.IntegerField(source="scheme.version", read_only=True)
+    scheme_version = serializers.IntegerField(read_only=True, help_text=_(
+        "生成时施行的信访指数规则版本（县级规则组 index，0为默认规则）"))
+    scheme_values = serializers.JSONField(read_only=True, help_text=_("生成时所依据的信访指数规则（完整规则值）"))
     no_data_rule = NamedChoiceField(NoDataRule, source="scheme.no_data_rule", read_only=True,
                                     help_text=_("无数据模块的计分方式（生成时的规则版本）"))
 
     class Meta:
         model = RankingSnapshot
-        fields = ["id", "county", "county_name", "kind", "period_start", "period_end", "scheme", "scheme_version",
-                  "no_data_rule", "generated_at"]
+        fields = ["id", "county", "county_name", "kind", "period_start", "period_end", "scheme_version",
+                  "scheme_values", "no_data_rule", "generated_at"]
         read_only_fields = fields
 
 
@@ -111,62 +109,3 @@ class CadreRankingSerializer(serializers.Serializer):
     entries = serializers.IntegerField(label=_("记分次数"))
 
 
-# The petition-index rules ---------------------------------------------------------------------------------------------
-
-class BandSerializer(serializers.Serializer):
-    """A colour band, best first: ``share`` (% of units, by rank) or ``min_score`` (the index at least this), as the
-    scheme's band mode says."""
-
-    name = serializers.CharField(label=_("名称"), max_length=10)
-    colour = serializers.CharField(label=_("颜色"), max_length=9, validators=[COLOUR])
-    share = serializers.FloatField(label=_("比例（%）"), required=False, min_value=0, max_value=100)
-    min_score = serializers.FloatField(label=_("分数线"), required=False, min_value=0)
-
-    def to_representation(self, instance):
-        return {k: v for k, v in super().to_representation(instance).items() if v is not None}
-
-
-@extend_schema_field({"type": "object", "additionalProperties": {"type": "number"},
-                      "example": {"first": 20, "repeat": 15, "backlog": 20, "main_fields": 15, "skip_level": 15,
-                                  "satisfaction": 15}})
-class WeightsField(serializers.DictField):
-    """{module: weight} for the six modules (first, repeat, backlog, main_fields, skip_level, satisfaction)."""
-
-    child = serializers.FloatField(min_value=0)
-
-
-def _plain(value):
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-class IndicatorSchemeSerializer(serializers.ModelSerializer):
-    """The county's petition-index rules, as a version (GET), and the new rules (PUT: all of them; PATCH: those
-    given, the others kept) published as the next version by ``services.scheme_update``."""
-
-    weights = WeightsField(label=_("模块权重"))
-    rank_scores = serializers.ListField(label=_("排名赋分表"), min_length=1, max_length=500,
-                                        child=serializers.FloatField(min_value=0, max_value=1000),
-                                        help_text=_("第1名、第2名……的得分；超出表长的名次得最后一项的分数。"))
-    band_mode = NamedChoiceField(BandMode, label=_("分色方式"))
-    bands = BandSerializer(label=_("五色分档"), many=True)
-    no_data_rule = NamedChoiceField(NoDataRule, label=_("无数据模块"), required=False,
-                                    help_text=_("exclude：不计入指数，其余权重按比例折算（默认）；full_marks：按满分计。"
-                                                "不填则沿用现行版本。"))
-    main_categories = ScopedPrimaryKeyField(Category, label=_("三大领域类别"), many=True, required=False)
-
-    class Meta:
-        model = IndicatorScheme
-        fields = ["id", "county", "version", "is_current", "weights", "rank_scores", "band_mode", "bands",
-                  "no_data_rule", "main_categories", "created_at"]
-        read_only_fields = ["id", "county", "version", "is_current", "created_at"]
-
-    def to_internal_value(self, data):
-        attrs = super().to_internal_value(data)
-        # Stored as the page stores them: 20, not 20.0.
-        if "weights" in attrs:
-            attrs["weights"] = {k: _plain(v) for k, v in attrs["weights"].items()}
-        if "rank_scores" in attrs:
-            attrs["rank_scores"] = [_plain(v) for v in attrs["rank_scores"]]
-        if "bands" in attrs:
-            attrs["bands"] = [{k: _plain(v) for k, v in band.items()} for band in attrs["bands"]]
-        return attrs

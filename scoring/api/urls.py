@@ -10,6 +10,5 @@ router.register("ranking-snapshots", views.RankingSnapshotViewSet, basename="ran
 
 urlpatterns = [
     path("cadre-ranking/", views.CadreRankingView.as_view(), name="cadre-ranking"),
-    path("indicator-scheme/", views.IndicatorSchemeView.as_view(), name="indicator-scheme"),
     *router.urls,
 ]

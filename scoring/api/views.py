@@ -1,5 +1,5 @@
 """/api/v1/ endpoints of the unit rankings: the snapshots and their rows, generating a period now, the cadres by
-points and the county's petition-index rules.
+points. The petition-index rules are a group of the county settings (/api/v1/rules/index/).
 
 Thin: every queryset comes from a selector that starts from ``scoped`` (another county's snapshot answers 404),
 reading needs the view permission of the matching page, every write is one service call, and a refusal becomes
@@ -26,14 +26,13 @@ from .serializers import (
     CadreRankingQuerySerializer,
     CadreRankingSerializer,
     GenerateSerializer,
-    IndicatorSchemeSerializer,
     RankingRowSerializer,
     RankingSnapshotDetailSerializer,
     RankingSnapshotSerializer,
     RowsQuerySerializer,
 )
 
-MANAGE = "scoring.change_indicatorscheme"
+MANAGE = "scoring.add_rankingsnapshot"
 
 
 def _changes(snapshot) -> dict:
@@ -106,36 +105,3 @@ class CadreRankingView(APIView):
         start, end = query.get("start") or today.replace(month=1, day=1), query.get("end") or today
         rows = selectors.cadre_ranking(user=request.user, start=start, end=end)
         return Response(CadreRankingSerializer(rows, many=True).data)
-
-
-class IndicatorSchemeView(APIView):
-    """The caller's county petition-index rules (the current version); a PUT or PATCH publishes the next one."""
-
-    @extend_schema(summary="本县信访指数规则（现行版本）",
-                   responses={200: IndicatorSchemeSerializer, **ERROR_RESPONSES})
-    def get(self, request):
-        require_perm(request.user, "scoring.view_indicatorscheme")
-        return Response(IndicatorSchemeSerializer(services.scheme_for(caller_county(request.user))).data)
-
-    def _update(self, request, *, partial: bool) -> Response:
-        county = caller_county(request.user)
-        data = validated(IndicatorSchemeSerializer, request.data, request, partial=partial)
-        if partial:
-            current = services.scheme_for(county)
-            data = {"weights": current.weights, "rank_scores": current.rank_scores, "band_mode": current.band_mode,
-                    "bands": current.bands, **data}
-        scheme = services.scheme_update(actor=request.user, county=county, weights=data["weights"],
-                                        rank_scores=data["rank_scores"], band_mode=data["band_mode"],
-                                        bands=data["bands"], main_categories=data.get("main_categories"),
-                                        no_data_rule=data.get("no_data_rule"))
-        return Response(IndicatorSchemeSerializer(scheme).data)
-
-    @extend_schema(summary="发布本县信访指数规则新版本（全部规则）", request=IndicatorSchemeSerializer,
-                   responses={200: IndicatorSchemeSerializer, **ERROR_RESPONSES})
-    def put(self, request):
-        return self._update(request, partial=False)
-
-    @extend_schema(summary="发布本县信访指数规则新版本（只改所给规则）", request=IndicatorSchemeSerializer,
-                   responses={200: IndicatorSchemeSerializer, **ERROR_RESPONSES})
-    def patch(self, request):
-        return self._update(request, partial=True)

@@ -62,3 +62,45 @@ def test_a_county_admin_changes_compares_and_restores_the_visit_rules(page, coun
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=SCREENSHOTS / "rules_phone.png", full_page=True)
+
+
+def test_a_county_admin_changes_the_colour_bands_and_weights_of_the_index(page, county_admin, caseworker, county):
+    login(page, "zhao.admin")
+    page.goto(page.base_url + "/settings/index/")
+    form = page.get_by_test_id("rules-form")
+    bands = form.get_by_test_id("bands")
+    assert bands.locator("tbody tr").count() == 10
+    # Four bands of 25 % instead of five of 20 %: the fifth row is cleared, and 初信初访 weighs 30.
+    for row, (name, share) in enumerate([("绿", 25), ("蓝", 25), ("黄", 25), ("红", 25)]):
+        bands.locator(f"[name=bands_{row * 3}]").fill(name)
+        bands.locator(f"[name=bands_{row * 3 + 2}]").fill(str(share))
+    bands.locator("[name=bands_12]").fill("")
+    bands.locator("[name=bands_14]").fill("")
+    bands.locator("[name=bands_10]").evaluate("e => { e.value = '#c62828'; }")  # the fourth row's colour: red
+    form.get_by_label("初信初访化解").fill("30")
+    form.locator("[name=reason]").fill("县联席会议：四色管理")
+    form.get_by_role("button", name="保存新版本").click()
+
+    assert "已保存信访指数规则第1版" in page.locator(".alert").first.inner_text()
+    summary = page.get_by_test_id("rules-summary-index").inner_text()
+    assert "绿 25%、蓝 25%、黄 25%、红 25%" in summary and "初信初访化解 30" in summary
+    history = page.get_by_test_id("history").inner_text()
+    assert "五色分档：绿 20%、蓝 20%、黄 20%、橙 20%、红 20% → 绿 25%、蓝 25%、黄 25%、红 25%" in history
+    page.screenshot(path=SCREENSHOTS / "index_rules_desktop.png", full_page=True)
+
+    # Shares that do not add up to 100 are refused beside the table, and nothing is saved.
+    page.get_by_test_id("rules-form").get_by_test_id("bands").locator("[name=bands_2]").fill("40")
+    page.get_by_test_id("rules-form").locator("[name=reason]").fill("试试")
+    page.get_by_test_id("rules-form").get_by_role("button", name="保存新版本").click()
+    assert "各色档比例之和须为100" in page.get_by_test_id("rules-form").inner_text()
+    assert RulesVersion.objects.filter(county=county.region, group="index").count() == 1
+
+    # A caseworker reads the rules behind the ranking, on a phone, and cannot change them.
+    page.context.clear_cookies()
+    login(page, "zhang.caseworker")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(page.base_url + "/settings/index/")
+    assert "绿 25%" in page.get_by_test_id("rules-summary-index").inner_text()
+    assert page.get_by_test_id("rules-form").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=SCREENSHOTS / "index_rules_phone.png", full_page=True)

@@ -174,7 +174,7 @@ def test_the_api_serves_every_group_in_one_shape(api_as, county_admin, county, d
     diff = api.get("/api/v1/rules/cases/diff/?a=1&b=2").json()
     restored = api.post("/api/v1/rules/cases/versions/1/rollback/", {"reason": "疫情结束"}, format="json")
 
-    assert {g["group"] for g in groups} == {"cases", "visits", "backlog", "notifications"}
+    assert {g["group"] for g in groups} == {"cases", "visits", "backlog", "notifications", "points", "index"}
     cases = next(g for g in groups if g["group"] == "cases")
     assert (cases["version"], cases["values"]["collective_head_count"], cases["values"]["max_extensions"]) == (2, 3, 2)
     assert {f["name"]: (f["min"], f["max"], f["default"]) for f in cases["fields"]}["collective_head_count"] == (
@@ -215,7 +215,10 @@ def test_only_those_with_the_right_may_change_the_rules(api_as, client_as, casew
     refused_api = api_as(caseworker).post("/api/v1/rules/visits/", {"values": {"night_from_hour": 20},
                                                                     "reason": "想改"}, format="json")
     assert refused_api.status_code == 403
-    assert client_as(caseworker).get("/settings/").status_code == 403
+    # A caseworker reads the index rules behind the ranking everyone sees, and nothing else.
+    index = client_as(caseworker).get("/settings/").content.decode()
+    assert 'data-testid="rules-summary-index"' in index and 'data-testid="rules-summary-visits"' not in index
+    assert client_as(caseworker).get("/settings/visits/").status_code == 403
     assert client_as(caseworker).post("/settings/visits/", {"night_from_hour": "20"}).status_code == 403
     assert not RulesVersion.objects.exists()
 

@@ -1,14 +1,17 @@
 """The rankings API: snapshots and their rows with arrows, generating a period (201, then 200), the cadres by
-points, and the county's petition-index rules (GET, PUT, PATCH), in the one error shape."""
+points, and the county's petition-index rules (through /api/v1/rules/index/), in the one error shape."""
 
 from datetime import date
 
 import pytest
 
 from scoring import services as ss
-from scoring.models import IndicatorScheme, PointEntry, RankingSnapshot
+from scoring.models import PointEntry, RankingSnapshot
+from scoring.rules import INDEX_RULES
 from tests.scoring.test_pages import november, october  # noqa: F401 — shared fixtures
 from tests.scoring.test_rankings import arranged, land, wages  # noqa: F401 — shared fixtures
+from xinfang.rules.models import RulesVersion
+from xinfang.rules.selectors import rules_for
 
 pytestmark = pytest.mark.django_db
 
@@ -97,41 +100,51 @@ def test_the_cadre_ranking(api_as, caseworker, unit_officer, county):
     assert bad.status_code == 400 and "截止日期不能早于起始日期" in str(bad.json()["detail"])
 
 
-def test_the_scheme_is_read_and_a_put_publishes_version_two(api_as, county_admin, county, land):  # noqa: F811
+def test_the_index_rules_are_read_and_a_save_publishes_the_next_version(api_as, county_admin, county,
+                                                                        land):  # noqa: F811
     api = api_as(county_admin)
-    current = api.get("/api/v1/indicator-scheme/").json()
-    assert (current["version"], current["band_mode"], current["bands"][0]) == (
-        1, "share", {"name": "绿", "colour": "#2e7d32", "share": 20})
+    current = api.get("/api/v1/rules/index/").json()
+    assert (current["version"], current["values"]["band_mode"], current["values"]["bands"][0]) == (
+        0, "share", {"name": "绿", "colour": "#2e7d32", "share": 20})
+    assert {"value": str(land.pk), "label": "征地拆迁"} in next(
+        f for f in current["fields"] if f["name"] == "main_categories")["choices"]
 
-    response = api.put("/api/v1/indicator-scheme/", {
-        **{k: current[k] for k in ("weights", "band_mode", "bands")}, "rank_scores": [100, 90, 80],
-        "main_categories": [land.pk]}, format="json")
+    response = api.post("/api/v1/rules/index/", {"values": {"rank_scores": [100, 90, 80],
+                                                            "main_categories": [str(land.pk)]},
+                                                 "reason": "联席会议决定"}, format="json")
 
-    assert response.status_code == 200
-    assert (response.json()["version"], response.json()["rank_scores"], response.json()["main_categories"]) == (
-        2, [100, 90, 80], [land.pk])
+    assert response.status_code == 201
+    assert (response.json()["version"], response.json()["values"]["rank_scores"],
+            response.json()["values"]["main_categories"]) == (1, [100, 90, 80], [str(land.pk)])
 
 
-def test_a_patch_changes_only_what_it_gives(api_as, county_admin, county):
-    response = api_as(county_admin).patch("/api/v1/indicator-scheme/", {"rank_scores": [100, 99.5]}, format="json")
+def test_a_save_changes_only_what_it_gives(api_as, county_admin, county):
+    response = api_as(county_admin).post("/api/v1/rules/index/", {
+        "values": {"rank_scores": [100, 99.5]}, "reason": "细化"}, format="json")
 
-    scheme = IndicatorScheme.objects.get(county=county.region, is_current=True)
-    assert response.status_code == 200
-    assert (scheme.version, scheme.rank_scores, scheme.weights) == (2, [100, 99.5], ss.DEFAULT_WEIGHTS)
+    scheme = rules_for(county.region, "index")
+    assert response.status_code == 201
+    assert (scheme.number, scheme.rank_scores, scheme.weights) == (1, [100, 99.5], INDEX_RULES.defaults()["weights"])
 
 
 def test_bad_rules_are_refused_in_chinese(api_as, county_admin, county):
-    response = api_as(county_admin).patch("/api/v1/indicator-scheme/", {
+    response = api_as(county_admin).post("/api/v1/rules/index/", {"values": {
         "bands": [{"name": "优", "colour": "#0a0", "share": 60}, {"name": "差", "colour": "#a00", "share": 30}]},
-        format="json")
+        "reason": "试"}, format="json")
+    unknown = api_as(county_admin).post("/api/v1/rules/index/", {"values": {"main_categories": ["999999"]},
+                                                                 "reason": "试"}, format="json")
 
     assert response.status_code == 400
     assert response.json()["detail"]["bands"] == ["按比例分色时，各色档比例之和须为100。"]
-    assert IndicatorScheme.objects.filter(county=county.region).count() == 1
+    assert unknown.status_code == 400 and unknown.json()["detail"]["main_categories"] == ["请从给出的选项中选择。"]
+    assert not RulesVersion.objects.filter(county=county.region, group="index").exists()
 
 
-def test_a_caseworker_reads_the_scheme_but_may_not_change_it(api_as, caseworker, county):
+def test_a_caseworker_reads_the_index_rules_but_may_not_change_them(api_as, caseworker, county):
     api = api_as(caseworker)
 
-    assert api.get("/api/v1/indicator-scheme/").status_code == 200
-    assert api.patch("/api/v1/indicator-scheme/", {"rank_scores": [100]}, format="json").status_code == 403
+    assert api.get("/api/v1/rules/index/").status_code == 200
+    assert [g["group"] for g in api.get("/api/v1/rules/").json()] == ["index"]
+    assert api.get("/api/v1/rules/points/").status_code == 403
+    assert api.post("/api/v1/rules/index/", {"values": {"rank_scores": [100]}, "reason": "试"},
+                    format="json").status_code == 403

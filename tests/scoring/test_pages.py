@@ -12,8 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from scoring import services as ss
-from scoring.models import IndicatorScheme, PointEntry, RankingSnapshot
+from scoring.models import PointEntry, RankingSnapshot
+from tests.rules.pages import form_data
 from tests.scoring.test_rankings import arranged, cases, land, wages  # noqa: F401 — shared fixtures
+from xinfang.rules.models import RulesVersion
+from xinfang.rules.selectors import rules_for
 
 pytestmark = pytest.mark.django_db
 
@@ -216,7 +219,8 @@ def test_drilling_into_a_township_links_to_its_cases(client_as, caseworker, coun
     period = "received_after=2026-11-01&amp;received_before=2026-11-30"
     assert f"/cases/?{period}&amp;region={code}&amp;is_repeat=true" in html
     assert f"/cases/?{period}&amp;region={code}&amp;is_skip_level=true" in html
-    assert f"category={arranged['scheme'].main_categories.get().pk}" in html
+    (main_field,) = arranged["scheme"].main_categories
+    assert f"category={main_field}" in html
     assert "98.00" in html and "9 / 10" in html
     assert 'data-module="backlog" data-no-data' in html and "不计入" in html
 
@@ -252,56 +256,61 @@ def test_the_cadre_ranking_refuses_a_malformed_date(client_as, caseworker, count
     assert response.status_code == 400 and "日期格式有误" in response.content.decode()
 
 
-def scheme_post(**changes) -> dict:
-    data = {"weight_first": "20", "weight_repeat": "15", "weight_backlog": "20", "weight_main_fields": "15",
-            "weight_skip_level": "15", "weight_satisfaction": "15", "rank_scores": "100, 95，90", "band_mode": "share",
-            "no_data_rule": "exclude",
-            "band-TOTAL_FORMS": "3", "band-INITIAL_FORMS": "0",
-            "band-0-name": "优", "band-0-colour": "#2e7d32", "band-0-threshold": "50",
-            "band-1-name": "差", "band-1-colour": "#c62828", "band-1-threshold": "50",
-            "band-2-name": "", "band-2-colour": "#9e9e9e", "band-2-threshold": ""}
+def scheme_post(client, **changes) -> dict:
+    """The index rules' form as the page shows it, with two bands (优 50%, 差 50%) and the rank table 100, 95，90."""
+    data = form_data(client.get("/settings/index/").content.decode())
+    for i in range(30):
+        data[f"bands_{i}"] = "#9e9e9e" if i % 3 == 1 else ""
+    data.update({"bands_0": "优", "bands_1": "#2e7d32", "bands_2": "50", "bands_3": "差", "bands_4": "#c62828",
+                 "bands_5": "50", "rank_scores": "100, 95，90", "reason": "联席会议决定"})
     return {**data, **changes}
 
 
-def test_the_county_admin_publishes_version_two(client_as, county_admin, county, land):  # noqa: F811
+WEIGHTS = [f"weights_{i}" for i in range(6)]  # first, repeat, backlog, main_fields, skip_level, satisfaction
+
+
+def test_the_county_admin_publishes_version_one(client_as, county_admin, county, land):  # noqa: F811
     client = client_as(county_admin)
-    assert "现行第1版" in client.get("/scoring/scheme/").content.decode()
+    assert client.get("/scoring/scheme/").url == "/settings/index/"  # the old address
+    assert "默认规则" in client.get("/settings/index/").content.decode()
 
-    response = client.post("/scoring/scheme/", scheme_post(weight_first="40", main_categories=[land.pk]), follow=True)
+    response = client.post("/settings/index/", scheme_post(client, weights_0="40", main_categories=[str(land.pk)]),
+                           follow=True)
 
-    current = IndicatorScheme.objects.get(county=county.region, is_current=True)
-    assert (current.version, current.weights["first"], current.rank_scores) == (2, 40, [100, 95, 90])
+    current = rules_for(county.region, "index")
+    assert (current.number, current.weights["first"], current.rank_scores) == (1, 40, [100, 95, 90])
     assert current.bands == [{"name": "优", "colour": "#2e7d32", "share": 50},
                              {"name": "差", "colour": "#c62828", "share": 50}]
-    assert list(current.main_categories.all()) == [land]
+    assert current.main_categories == [str(land.pk)]
     html = response.content.decode()
-    assert "已发布信访指数规则第2版" in html and 'data-version="1"' in html
+    assert "已保存信访指数规则第1版" in html and "征地拆迁" in html and "优 50%、差 50%" in html
 
 
 def test_bad_rules_are_refused_in_chinese(client_as, county_admin, county):
     client = client_as(county_admin)
 
-    shares = client.post("/scoring/scheme/", scheme_post(**{"band-1-threshold": "40"}))
-    table = client.post("/scoring/scheme/", scheme_post(rank_scores="一百,九十"))
-    zero = client.post("/scoring/scheme/", scheme_post(**{f"weight_{m}": "0" for m in
-                                                         ["first", "repeat", "backlog", "main_fields", "skip_level",
-                                                          "satisfaction"]}))
+    shares = client.post("/settings/index/", scheme_post(client, bands_5="40"))
+    table = client.post("/settings/index/", scheme_post(client, rank_scores="一百,九十"))
+    zero = client.post("/settings/index/", scheme_post(client, **{w: "0" for w in WEIGHTS}))
+    colour = client.post("/settings/index/", scheme_post(client, bands_1="green"))
 
     assert shares.status_code == 400 and "各色档比例之和须为100" in shares.content.decode()
-    assert table.status_code == 400 and "排名赋分表须为用逗号分隔的数字" in table.content.decode()
+    assert table.status_code == 400 and "请填写用逗号分隔的数字" in table.content.decode()
     assert zero.status_code == 400 and "不能全为0" in zero.content.decode()
-    assert IndicatorScheme.objects.filter(county=county.region).count() == 1
+    assert colour.status_code == 400 and "颜色须为#开头的十六进制色值" in colour.content.decode()
+    assert not RulesVersion.objects.filter(county=county.region, group="index").exists()
 
 
-def test_a_caseworker_reads_the_rules_but_may_not_change_them(client_as, caseworker, county):
+def test_a_caseworker_reads_the_rules_but_may_not_change_them(client_as, caseworker, county_admin, county):
+    data = scheme_post(client_as(county_admin))
     client = client_as(caseworker)
 
-    html = client.get("/scoring/scheme/").content.decode()
-    response = client.post("/scoring/scheme/", scheme_post())
+    html = client.get("/settings/index/").content.decode()
+    response = client.post("/settings/index/", data)
 
-    assert "scheme-form" not in html and "现行第1版" in html
+    assert 'data-testid="rules-form"' not in html and "默认规则" in html and "五色分档" in html
     assert response.status_code == 403
-    assert IndicatorScheme.objects.filter(county=county.region).count() == 1
+    assert not RulesVersion.objects.filter(county=county.region, group="index").exists()
 
 
 def test_the_bulletin_compares_with_the_same_month_a_year_before(client_as, caseworker, arranged, county):  # noqa: F811

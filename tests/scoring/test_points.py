@@ -10,9 +10,13 @@ import workflow
 from scoring import selectors as sel
 from scoring import services as ss
 from scoring.models import PointEntry
+from scoring.rules import POINT_RULES
+from tests.rules.pages import form_data
 from tests.visits.conftest import walk_to_replied
 from visits import services as vs
 from xinfang.errors import Conflict, NotPermitted, ValidationFailed
+from xinfang.rules.selectors import rules_for
+from xinfang.rules.services import rules_save
 
 
 def entries(user):
@@ -28,7 +32,7 @@ def test_closing_a_resolved_case_earns_the_replying_officer_points(case, casewor
     assert entries(unit_officer) == [("case_resolved", 2)]
     assert entries(caseworker) == [(f"return_visit:{caseworker.pk}", 1)]  # recorded the return visit
     entry = PointEntry.objects.get(user=unit_officer)
-    assert entry.basis == {"scheme": 1, "base": 2, "factors": {}} and entry.case == case
+    assert entry.basis == {"scheme": 0, "base": 2, "factors": {}} and entry.case == case  # the default rules
 
 
 def test_a_resolution_earns_its_points_once_whoever_replies_last(case, caseworker, unit_officer, leader):
@@ -43,10 +47,10 @@ def test_a_resolution_earns_its_points_once_whoever_replies_last(case, caseworke
 
 def test_the_county_weights_points_by_category_difficulty_and_source(register, caseworker, unit_officer,
                                                                     county_admin, county, categories):
-    ss.point_scheme_update(actor=county_admin, county=county.region,
-                           points={"case_resolved": 4, "late_closure": -2},
-                           category_factors={str(categories["labour"].pk): 1.5}, difficulty_factors={},
-                           source_factors={"city": 2})
+    rules_save(actor=county_admin, county=county.region, key="points", reason="按类别和交办层级加权", values={
+        "points": {**POINT_RULES.defaults()["points"], "case_resolved": 4, "late_closure": -2},
+        "category_factors": {str(categories["labour"].pk): 1.5}, "difficulty_factors": {},
+        "source_factors": {"city": 2}})
     case = register(channel="from_above", upper_source="city", upper_batch="市交办")  # 欠薪, under 劳动社保
     replied = walk_to_replied(case, caseworker, unit_officer, county.housing)
     case = workflow.case_evaluate(actor=caseworker, case=replied, version=replied.version, result="basic",
@@ -55,7 +59,7 @@ def test_the_county_weights_points_by_category_difficulty_and_source(register, c
 
     entry = PointEntry.objects.get(user=unit_officer)
     assert entry.points == 12  # 4 × 1.5 (劳动社保, the parent category) × 2 (assigned by the city)
-    assert entry.basis == {"scheme": 2, "base": 4, "factors": {"category": 1.5, "source": 2}}
+    assert entry.basis == {"scheme": 1, "base": 4, "factors": {"category": 1.5, "source": 2}}
 
 
 def test_a_leaders_reception_earns_points_once(caseworker, leader, case):
@@ -99,10 +103,12 @@ def test_cadres_are_ranked_by_their_points_in_the_period(caseworker, leader, cou
 
 
 def test_bad_point_rules_are_refused(county_admin, county):
-    with pytest.raises(ValidationFailed):
-        ss.point_scheme_update(actor=county_admin, county=county.region, points={"no_such_event": 1},
-                               category_factors={}, difficulty_factors={}, source_factors={})
-    assert ss.point_scheme_for(county.region).version == 1
+    with pytest.raises(ValidationFailed) as refused:
+        rules_save(actor=county_admin, county=county.region, key="points", reason="试",
+                   values={"points": {"no_such_event": 1}, "source_factors": {"city": 11}})
+    assert refused.value.detail == {"points": ["请从给出的选项中选择。"],
+                                    "source_factors": ["交办层级系数应在0至10之间。"]}
+    assert rules_for(county.region, "points").version is None
 
 
 def test_a_red_card_raised_by_the_sweep_costs_its_leader_a_point_once(case, caseworker, leader, county):
@@ -123,7 +129,7 @@ def test_a_red_card_raised_by_the_sweep_costs_its_leader_a_point_once(case, case
 
     (entry,) = PointEntry.objects.filter(user=leader, rule=f"red_card:{leader.pk}")
     assert (entry.points, entry.source_type, entry.case_id) == (-1, "deadlines.card", case.pk)
-    assert entry.basis == {"scheme": 1, "base": -1, "factors": {}}
+    assert entry.basis == {"scheme": 0, "base": -1, "factors": {}}
 
 
 def test_evaluating_a_case_again_earns_no_more_return_visit_points(case, caseworker, unit_officer, county):
@@ -142,24 +148,28 @@ def test_a_period_still_running_cannot_be_frozen_into_a_snapshot(county_admin, c
 
 def test_rank_scores_too_large_for_the_index_are_refused(county_admin, county):
     with pytest.raises(ValidationFailed):
-        ss.scheme_update(actor=county_admin, county=county.region, weights=ss.DEFAULT_WEIGHTS,
-                         rank_scores=[10_000_000], band_mode="share", bands=ss.DEFAULT_BANDS)
+        rules_save(actor=county_admin, county=county.region, key="index", values={"rank_scores": [10_000_000]},
+                   reason="试")
 
 
 def test_the_county_admin_edits_the_point_rules_on_their_page(client_as, county_admin, county, categories):
     client = client_as(county_admin)
-    page = client.get("/scoring/points/")
-    assert page.status_code == 200 and "劳动社保" in page.content.decode()
+    assert client.get("/scoring/points/").url == "/settings/points/"  # the old address
+    page = client.get("/settings/points/").content.decode()
+    assert "劳动社保" in page and "办结化解信访事项" in page
 
-    data = {f"points_{code}": value for code, value in ss.DEFAULT_POINTS.items()}
-    data.update({"points_case_resolved": 5, f"category_{categories['labour'].pk}": "1.5", "source_city": "2"})
-    client.post("/scoring/points/", data)
-    scheme = ss.point_scheme_for(county.region)
-    assert (scheme.version, scheme.points["case_resolved"]) == (2, 5)
-    assert scheme.category_factors == {str(categories["labour"].pk): 1.5} and scheme.source_factors == {"city": 2.0}
+    keys = [k for k, _label in POINT_RULES.field("category_factors").options(county.region.pk)]
+    data = {**form_data(page), "points_0": "5", f"category_factors_{keys.index(str(categories['labour'].pk))}": "1.5",
+            "source_factors_2": "2", "reason": "联席会议决定"}
+    client.post("/settings/points/", data)
+    scheme = rules_for(county.region, "points")
+    assert (scheme.number, scheme.points["case_resolved"]) == (1, 5)
+    assert scheme.category_factors == {str(categories["labour"].pk): 1.5}
+    assert scheme.source_factors == {"central": 2, "provincial": 1.5, "city": 2}
 
-    bad = client.post("/scoring/points/", {**data, "points_case_resolved": "many"})
-    assert bad.status_code == 400 and ss.point_scheme_for(county.region).version == 2
+    bad = client.post("/settings/points/", {**data, "points_0": "many", "source_factors_0": "11"})
+    assert bad.status_code == 400 and rules_for(county.region, "points").number == 1
+    assert "输入整数" in bad.content.decode()
 
 
 def test_the_county_admin_corrects_an_entry_from_the_cadres_record(client_as, caseworker, leader, county_admin,
@@ -174,3 +184,27 @@ def test_the_county_admin_corrects_an_entry_from_the_cadres_record(client_as, ca
 
     assert PointEntry.objects.get(corrects=entry).points == -1
     assert client_as(caseworker).post(f"/scoring/entries/{entry.pk}/correct/", {"reason": "x"}).status_code == 403
+
+
+def test_the_point_rules_history_reads_in_the_same_queries_however_many_versions(client_as, county_admin, county,
+                                                                                 categories):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    labour = str(categories["labour"].pk)
+    client = client_as(county_admin)
+
+    def save_and_count(factor):
+        rules_save(actor=county_admin, county=county.region, key="points", values={"category_factors": {
+            labour: factor}}, reason=f"劳动社保系数{factor}")
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/settings/points/").content.decode()
+        return len(queries), page
+
+    few, _page = save_and_count(1.1)
+    save_and_count(1.2)
+    save_and_count(1.3)
+    many, page = save_and_count(1.4)
+
+    assert many == few
+    assert "类别系数：劳动社保 1.3 → <strong>劳动社保 1.4</strong>" in page

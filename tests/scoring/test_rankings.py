@@ -14,8 +14,11 @@ from dossiers.models import Dossier
 from scoring import selectors as sel
 from scoring import services as ss
 from scoring.models import RankingRow, RankingSnapshot
+from scoring.rules import INDEX_RULES
 from xinfang.errors import NotPermitted, ValidationFailed
 from xinfang.org.services import unit_create
+from xinfang.rules.selectors import rules_for
+from xinfang.rules.services import rules_save
 
 NOV = datetime(2026, 11, 10, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 SEQ = iter(range(1, 10_000))
@@ -44,7 +47,7 @@ RESOLVED = {"status": "closed", "satisfaction": "satisfied"}
 
 
 @pytest.fixture
-def arranged(county, caseworker, land, wages):
+def arranged(county, caseworker, county_admin, land, wages):
     """城关镇 and 河口镇; 住建局 and 人社局 (the government office and the petition bureau are not ranked)."""
     hekou = unit_create(name="河口镇党委政府", kind="township", region=county.townships[1])
     hrss = unit_create(name="县人力资源和社会保障局", kind="department", region=county.region)
@@ -62,9 +65,9 @@ def arranged(county, caseworker, land, wages):
                     **RESOLVED)
     cases(county, caseworker, 2, region=county.region, category=wages, lead_unit=county.housing, status="handling")
     Dossier.objects.create(case=housing[0], source="designated", opened_at=NOV)
-    scheme = ss.scheme_for(county.region)
-    scheme.main_categories.set([land])
-    return {"hekou": hekou, "hrss": hrss, "scheme": scheme}
+    rules_save(actor=county_admin, county=county.region, key="index", values={"main_categories": [str(land.pk)]},
+               reason="三大领域：征地拆迁")
+    return {"hekou": hekou, "hrss": hrss, "scheme": rules_for(county.region, "index")}
 
 
 def ranking(county, scheme):
@@ -130,7 +133,8 @@ def test_equal_indices_share_the_rank_and_are_listed_in_the_countys_order():
 
     scheme = SimpleNamespace(weights={"first": 1, "repeat": 0, "backlog": 0, "main_fields": 0, "skip_level": 0,
                                       "satisfaction": 0},
-                             rank_scores=[100, 90], band_mode="share", bands=ss.DEFAULT_BANDS, no_data_rule="exclude")
+                             rank_scores=[100, 90], band_mode="share", bands=INDEX_RULES.defaults()["bands"],
+                             no_data_rule="exclude")
 
     def unit(name, order, first, satisfaction):
         values = {m: {"value": Decimal(0), "no_data": False} for m in ("repeat", "backlog", "main_fields",
@@ -180,20 +184,20 @@ def test_mornings_the_beat_missed_are_made_up_once(arranged, county):
 
 
 def test_the_county_admin_publishes_a_new_scheme_version_and_bad_rules_are_refused(county_admin, caseworker, county):
-    first = ss.scheme_for(county.region)
-    with pytest.raises(ValidationFailed):
-        ss.scheme_update(actor=county_admin, county=county.region, weights={"first": 1}, rank_scores=[100],
-                         band_mode="share", bands=ss.DEFAULT_BANDS)
+    defaults = INDEX_RULES.defaults()
+    with pytest.raises(ValidationFailed) as incomplete:
+        rules_save(actor=county_admin, county=county.region, key="index", values={"weights": {"first": 1}},
+                   reason="只填一项")
     with pytest.raises(NotPermitted):
-        ss.scheme_update(actor=caseworker, county=county.region, weights=ss.DEFAULT_WEIGHTS, rank_scores=[100],
-                         band_mode="share", bands=ss.DEFAULT_BANDS)
-    second = ss.scheme_update(actor=county_admin, county=county.region, weights={**ss.DEFAULT_WEIGHTS, "first": 40},
-                              rank_scores=[100, 95, 90], band_mode="score",
-                              bands=[{"name": "优", "colour": "#0a0", "min_score": 95},
-                                     {"name": "差", "colour": "#a00", "min_score": 0}])
+        rules_save(actor=caseworker, county=county.region, key="index", values={"rank_scores": [100]}, reason="试")
+    second = rules_save(actor=county_admin, county=county.region, key="index", reason="按分数线分色", values={
+        "weights": {**defaults["weights"], "first": 40}, "rank_scores": [100, 95, 90], "band_mode": "score",
+        "bands": [{"name": "优", "colour": "#0a0", "min_score": 95}, {"name": "差", "colour": "#a00", "min_score": 0}]})
 
-    first.refresh_from_db()
-    assert (first.is_current, second.is_current, second.version) == (False, True, 2)
+    assert incomplete.value.detail == {"weights": ["模块权重须逐项填写。"]}
+    assert (second.version, rules_for(county.region, "index").version) == (1, second)
+    assert rules_for(county.region, "index").bands == [{"name": "优", "colour": "#0a0", "min_score": 95},
+                                                       {"name": "差", "colour": "#a00", "min_score": 0}]
 
 
 def test_a_published_ranking_keeps_the_names_it_was_published_with(arranged, county):

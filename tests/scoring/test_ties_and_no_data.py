@@ -15,21 +15,28 @@ from django.db import IntegrityError
 from openpyxl import load_workbook
 
 from scoring import services as ss
-from scoring.models import IndicatorScheme, RankingRow
+from scoring.models import RankingRow
+from scoring.rules import INDEX_RULES
 from scoring.selectors import UnitResult, _rank_group
+from tests.rules.pages import form_data
 from tests.scoring.test_pages import map_data, row
 from tests.scoring.test_rankings import RESOLVED, arranged, cases, land, wages  # noqa: F401 — shared fixtures
 from xinfang.org.choices import RegionLevel
 from xinfang.org.services import region_create, unit_create
+from xinfang.rules.selectors import rules_for
+from xinfang.rules.services import rules_save
 
 MODULES = ("first", "repeat", "backlog", "main_fields", "skip_level", "satisfaction")
 GREEN, BLUE, YELLOW, ORANGE, RED = "绿", "蓝", "黄", "橙", "红"
 RATES_ONLY = {"first": 20, "repeat": 0, "backlog": 20, "main_fields": 0, "skip_level": 0, "satisfaction": 15}
 
 
+DEFAULTS = INDEX_RULES.defaults()
+
+
 def scheme(*, weights=None, rank_scores=None, bands=None, band_mode="share", no_data_rule="exclude"):
-    return SimpleNamespace(weights=weights or ss.DEFAULT_WEIGHTS, rank_scores=rank_scores or ss.DEFAULT_RANK_SCORES,
-                           band_mode=band_mode, bands=bands or ss.DEFAULT_BANDS, no_data_rule=no_data_rule)
+    return SimpleNamespace(weights=weights or DEFAULTS["weights"], rank_scores=rank_scores or DEFAULTS["rank_scores"],
+                           band_mode=band_mode, bands=bands or DEFAULTS["bands"], no_data_rule=no_data_rule)
 
 
 def unit(name, order=0, **values):
@@ -151,61 +158,60 @@ def test_a_row_is_ranked_indexed_and_banded_or_none_of_the_three(county, arrange
 # The county's setting ----------------------------------------------------------------------------------------------
 
 def test_the_scheme_leaves_modules_without_data_out_by_default(county):
-    assert ss.scheme_for(county.region).no_data_rule == "exclude"
+    assert rules_for(county.region, "index").no_data_rule == "exclude"
 
 
 def test_switching_to_full_marks_publishes_a_new_version_and_the_next_snapshot_scores_it(county_admin, county,
                                                                                          arranged):  # noqa: F811
-    current = ss.scheme_for(county.region)
-    made = ss.scheme_update(actor=county_admin, county=county.region, weights=current.weights,
-                            rank_scores=current.rank_scores, band_mode=current.band_mode, bands=current.bands,
-                            no_data_rule="full_marks")
+    made = rules_save(actor=county_admin, county=county.region, key="index", values={"no_data_rule": "full_marks"},
+                      reason="无数据按满分计")
 
     snapshot = ss.snapshot_generate(county=county.region, kind="month", day=date(2026, 11, 15))
     chengguan = RankingRow.objects.get(snapshot=snapshot, unit=county.township_government)
 
-    assert (made.version, made.no_data_rule, snapshot.scheme_id) == (2, "full_marks", made.pk)
+    # The arrangement saved version 1 (the main fields); this is version 2, and the snapshot keeps it whole.
+    assert (made.version, made.values["no_data_rule"], snapshot.scheme_version) == (2, "full_marks", 2)
+    assert snapshot.scheme_values == made.values and snapshot.scheme.no_data_rule == "full_marks"
     # 城关镇 has no dossier: still 无数据, but scored 100: (20×98 + 15×98 + 20×100 + 15×98 × 3) / 100 = 98.40
     assert chengguan.values["backlog"] == {"value": None, "numerator": 0, "denominator": 0, "no_data": True}
     assert (chengguan.scores["backlog"], chengguan.index) == ("100", Decimal("98.40"))
 
 
 def test_the_scheme_page_offers_the_rule_and_publishes_it(client_as, county_admin, county):
-    from tests.scoring.test_pages import scheme_post
-
     client = client_as(county_admin)
-    html = client.get("/scoring/scheme/").content.decode()
+    html = client.get("/settings/index/").content.decode()
     assert "checked" in re.search(r'<input[^>]*name="no_data_rule" value="exclude"[^>]*>', html).group(0)
 
-    client.post("/scoring/scheme/", scheme_post(no_data_rule="full_marks"))
+    client.post("/settings/index/", {**form_data(html), "no_data_rule": "full_marks", "reason": "无数据按满分计"})
 
-    current = IndicatorScheme.objects.get(county=county.region, is_current=True)
-    assert (current.version, current.no_data_rule) == (2, "full_marks")
-    assert "按满分计" in client.get("/scoring/scheme/").content.decode()
+    current = rules_for(county.region, "index")
+    assert (current.number, current.no_data_rule) == (1, "full_marks")
+    assert "按满分计" in client.get("/settings/index/").content.decode()
 
 
-def test_the_api_reads_the_rule_and_a_patch_changes_only_it(api_as, county_admin, county):
+def test_the_api_reads_the_rule_and_a_save_changes_only_it(api_as, county_admin, county):
     api = api_as(county_admin)
-    assert api.get("/api/v1/indicator-scheme/").json()["no_data_rule"] == "exclude"
+    assert api.get("/api/v1/rules/index/").json()["values"]["no_data_rule"] == "exclude"
 
-    response = api.patch("/api/v1/indicator-scheme/", {"no_data_rule": "full_marks"}, format="json")
-    bad = api.patch("/api/v1/indicator-scheme/", {"no_data_rule": "zero"}, format="json")
+    response = api.post("/api/v1/rules/index/", {"values": {"no_data_rule": "full_marks"}, "reason": "改"},
+                        format="json")
+    bad = api.post("/api/v1/rules/index/", {"values": {"no_data_rule": "zero"}, "reason": "改"}, format="json")
 
-    assert response.status_code == 200
-    assert (response.json()["version"], response.json()["no_data_rule"], response.json()["weights"]) == (
-        2, "full_marks", ss.DEFAULT_WEIGHTS)
+    assert response.status_code == 201
+    assert (response.json()["version"], response.json()["values"]["no_data_rule"],
+            response.json()["values"]["weights"]) == (1, "full_marks", DEFAULTS["weights"])
+    assert [c["name"] for c in response.json()["changes"]] == ["no_data_rule"]
     assert bad.status_code == 400 and "no_data_rule" in bad.json()["detail"]
 
 
-def test_a_put_without_the_rule_keeps_the_current_one(api_as, county_admin, county):
+def test_a_save_without_the_rule_keeps_the_current_one(api_as, county_admin, county):
     api = api_as(county_admin)
-    api.patch("/api/v1/indicator-scheme/", {"no_data_rule": "full_marks"}, format="json")
-    current = api.get("/api/v1/indicator-scheme/").json()
+    api.post("/api/v1/rules/index/", {"values": {"no_data_rule": "full_marks"}, "reason": "改"}, format="json")
 
-    response = api.put("/api/v1/indicator-scheme/", {k: current[k] for k in ("weights", "rank_scores", "band_mode",
-                                                                             "bands")}, format="json")
+    response = api.post("/api/v1/rules/index/", {"values": {"rank_scores": [100, 90]}, "reason": "改"},
+                        format="json")
 
-    assert (response.json()["version"], response.json()["no_data_rule"]) == (3, "full_marks")
+    assert (response.json()["version"], response.json()["values"]["no_data_rule"]) == (2, "full_marks")
 
 
 # Every reader shows the same stored rank and colour ------------------------------------------------------------
@@ -218,9 +224,8 @@ def tied_month(county, county_admin, caseworker, arranged, wages):  # noqa: F811
     village = region_create(code="340822102201", name="小市镇第1村", level=RegionLevel.VILLAGE, parent=xiaoshi)
     unit_create(name="小市镇党委政府", kind="township", region=xiaoshi)
     cases(county, caseworker, 4, region=village, category=wages, **RESOLVED)
-    current = ss.scheme_for(county.region)
-    ss.scheme_update(actor=county_admin, county=county.region, weights=RATES_ONLY, rank_scores=current.rank_scores,
-                     band_mode="share", bands=current.bands)
+    rules_save(actor=county_admin, county=county.region, key="index", values={"weights": RATES_ONLY},
+               reason="只看三个比率")
     return ss.snapshot_generate(county=county.region, kind="month", day=date(2026, 11, 15))
 
 

@@ -60,8 +60,6 @@ NAV_ITEMS = [
     NavItem(_("接访日程规则"), "visits:schedule_rules", "visits.manage_schedule", _("设置")),
     NavItem(_("工作制度"), "visits:duty_rules", "visits.add_dutyrule", _("设置")),
     NavItem(_("县级规则"), "rules:index", "rules.view_rulesversion", _("设置")),
-    NavItem(_("积分规则"), "scoring:point_rules", "scoring.change_pointscheme", _("设置")),
-    NavItem(_("信访指数规则"), "scoring:scheme", "scoring.change_indicatorscheme", _("设置")),
     NavItem(_("审计记录"), "org:audit_list", "org.view_auditevent", _("设置")),
 ]
 

@@ -18,7 +18,7 @@ _VIEW_VISITS = ["visits.view_receptionslot", "visits.view_receptionschedule", "v
 _VISIT_REPORTS = ["visits.view_compliance", "visits.view_visit_stats"]
 _DASHBOARD = ["dashboards.view_dashboard"]
 _VIEW_DOSSIERS = ["dossiers.view_dossier", "dossiers.view_listing", "scoring.view_pointentry",
-                  "scoring.view_rankingsnapshot", "scoring.view_indicatorscheme"]
+                  "scoring.view_rankingsnapshot"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CASEWORKER: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + [
@@ -47,8 +47,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "visits.manage_schedule",
         "visits.add_dutyrule", "visits.change_dutyrule",
         "dossiers.publish_listing",
-        "scoring.change_indicatorscheme", "scoring.change_pointscheme", "scoring.add_pointentry",
-        "scoring.view_pointscheme",
+        "scoring.add_rankingsnapshot", "scoring.add_pointentry",
     ] + _BOARD + _VIEW_VISITS + _VISIT_REPORTS + _VIEW_DOSSIERS + _DASHBOARD,
     Role.AUDITOR: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + _BOARD + [
         "org.view_auditevent", "cases.view_personaldataaccess", "rules.view_rulesversion",

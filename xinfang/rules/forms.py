@@ -7,7 +7,88 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.dates import DATE_VALIDATORS
 
-from .registry import CHOICES, Group
+from .registry import CHOICE, CHOICES, CUSTOM, DECIMAL, INT, MAPPING, NUMBERS, Field, Group, plain_number
+
+
+class LabelledInputs(forms.MultiWidget):
+    """One number input per option, each with the option's name beside it (a MAPPING's inputs)."""
+
+    template_name = "rules/widgets/labelled_inputs.html"
+
+    def __init__(self, labels, attrs=None):
+        self.labels = labels
+        super().__init__([forms.NumberInput(attrs={"step": "any"}) for _label in labels], attrs)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["labelled"] = list(zip(self.labels, context["widget"]["subwidgets"], strict=True))
+        return context
+
+    def decompress(self, value):
+        return [None] * len(self.labels)
+
+
+class MappingField(forms.MultiValueField):
+    """A number for each of the field's options; blank ones are left out (unless every one is required)."""
+
+    def __init__(self, f: Field, options, *, initial: dict, **kwargs):
+        self.keys = [str(k) for k, _label in options]
+        number = forms.IntegerField if f.of == INT else forms.DecimalField
+        extra = {} if f.of == INT else {"decimal_places": f.places}
+        fields = [number(min_value=f.min, max_value=f.max, required=f.complete, **extra) for _key in self.keys]
+        super().__init__(fields, widget=LabelledInputs([label for _key, label in options]), required=False,
+                         require_all_fields=False, **kwargs)
+        self.initial = [(initial or {}).get(key) for key in self.keys]
+
+    def compress(self, data_list):
+        return {key: plain_number(v) for key, v in zip(self.keys, data_list or [], strict=False) if v is not None}
+
+
+class NumbersField(forms.CharField):
+    """Numbers separated by commas ("100,98,96"), as a list; the service checks their bounds."""
+
+    def __init__(self, *, initial, **kwargs):
+        super().__init__(max_length=2000, **kwargs)
+        self.initial = ",".join(str(v) for v in initial or [])
+
+    def clean(self, value):
+        text = super().clean(value).replace("，", ",").replace("、", ",")
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        try:
+            return [plain_number(p) for p in parts]
+        except ArithmeticError:
+            raise forms.ValidationError(_("请填写用逗号分隔的数字。"), code="invalid") from None
+
+
+_FORM_FIELDS = {}
+
+
+def register_form_field(name: str, factory) -> None:
+    """An app's form field for its CUSTOM settings (``Field.formfield``): ``factory(initial=…, label=…, …)``."""
+    _FORM_FIELDS[name] = factory
+
+
+def form_field(f: Field, value, county_id: int | None):
+    """The page's field for one setting, with the value in force as its initial value."""
+    label = f"{f.label}（{f.unit}）" if f.unit and f.kind in (INT, DECIMAL, MAPPING) else f.label
+    common = {"label": label, "help_text": f.help}
+    if f.kind == CUSTOM:
+        return _FORM_FIELDS[f.formfield](initial=value, **common)
+    if f.kind == CHOICES:
+        return forms.MultipleChoiceField(choices=f.options(county_id), required=False, initial=value,
+                                         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+                                         **common)
+    if f.kind == CHOICE:
+        return forms.ChoiceField(choices=f.options(county_id), initial=value,
+                                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}), **common)
+    if f.kind == MAPPING:
+        return MappingField(f, f.options(county_id), initial=value, **common)
+    if f.kind == NUMBERS:
+        return NumbersField(initial=value, **common)
+    if f.kind == DECIMAL:
+        return forms.DecimalField(min_value=f.min, max_value=f.max, decimal_places=f.places, initial=value,
+                                  **common)
+    return forms.IntegerField(min_value=f.min, max_value=f.max, initial=value, **common)
 
 
 class RulesForm(forms.Form):
@@ -18,25 +99,22 @@ class RulesForm(forms.Form):
                                  help_text=_("不填为今天；填以后的日期，则到那天起按新规则办理。"))
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, group: Group, values: dict, **kwargs):
+    def __init__(self, *args, group: Group, values: dict, county_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        rules = {}
-        for f in group.fields:
-            if f.kind == CHOICES:
-                rules[f.name] = forms.MultipleChoiceField(
-                    label=f.label, choices=f.choices, required=False, widget=forms.CheckboxSelectMultiple,
-                    help_text=f.help, initial=values[f.name])
-            else:
-                label = f"{f.label}（{f.unit}）" if f.unit else f.label
-                rules[f.name] = forms.IntegerField(label=label, min_value=f.min, max_value=f.max, help_text=f.help,
-                                                   initial=values[f.name])
+        rules = {f.name: form_field(f, values[f.name], county_id) for f in group.fields}
         # The group's fields first, then the why and the when.
         self.fields = {**rules, **self.fields}
         self.fields["valid_from"].widget.attrs["min"] = timezone.localdate().isoformat()
         self.group = group
+        # Full width: what lists options or rows, and the why.
+        self.wide = [f.name for f in group.fields if f.kind not in (INT, DECIMAL)] + ["reason", "valid_from"]
 
     def rule_values(self) -> dict:
-        return {f.name: self.cleaned_data[f.name] for f in self.group.fields}
+        values = {}
+        for f in self.group.fields:
+            value = self.cleaned_data[f.name]
+            values[f.name] = plain_number(value) if f.kind == DECIMAL and value is not None else value
+        return values
 
 
 class ReasonForm(forms.Form):

@@ -1,45 +1,98 @@
 """The groups of county settings the apps declare. A group is a few named values with their bounds and defaults;
 its versions are rows of RulesVersion. The apps register their groups when their ``rules`` module is imported
-(their AppConfig.ready imports it), so this module knows no app."""
+(their AppConfig.ready imports it), so this module knows no app.
+
+The kinds of value a setting may hold:
+
+- INT: a whole number from ``min`` to ``max`` (5天);
+- DECIMAL: a number with up to ``places`` decimals from ``min`` to ``max`` (a factor of 1.5);
+- CHOICE: one of ``choices``; CHOICES: a subset of them;
+- MAPPING: a number (INT or DECIMAL, as ``of`` says, within ``min``..``max``) for some of ``choices`` — all of them
+  when ``complete`` (base points per event, a weight per module, a factor per category);
+- NUMBERS: a list of numbers within ``min``..``max``, at most ``max_items`` (the rank-to-score table);
+- CUSTOM: a value of the app's own shape, checked by ``clean``, read by ``show`` and edited on the page through
+  the form field the app's forms module registers under ``formfield`` (the colour bands).
+
+``choices`` is a callable taking the county's id (None where no county is known) and returning (value, label)
+pairs: the labels follow the language, and a county's own options (its categories) are its own."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils.translation import get_language
 
-INT, CHOICES = "int", "choices"
+INT, DECIMAL, CHOICE, CHOICES, MAPPING, NUMBERS, CUSTOM = (
+    "int", "decimal", "choice", "choices", "mapping", "numbers", "custom")
+KINDS = (INT, DECIMAL, CHOICE, CHOICES, MAPPING, NUMBERS, CUSTOM)
+
+
+def plain_number(value) -> int | float:
+    """A number as the settings keep it in JSON: 20, not 20.0 or "20"; 1.5 as 1.5."""
+    value = Decimal(str(value))
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 @dataclass(frozen=True)
 class Field:
-    """One setting. ``kind`` INT: a whole number from ``min`` to ``max``; CHOICES: a subset of ``choices`` (a
-    callable returning (value, label) pairs, so labels follow the language)."""
+    """One setting (see the module's note for the kinds)."""
 
     name: str
     label: str
     default: object
     kind: str = INT
-    min: int | None = None
-    max: int | None = None
+    min: int | float | None = None
+    max: int | float | None = None
     unit: str = ""
     help: str = ""
-    choices: Callable[[], list[tuple[str, str]]] | None = None
+    choices: Callable[[int | None], list[tuple[str, str]]] | None = None
+    of: str = INT  # MAPPING: the kind of each number
+    places: int = 2  # DECIMAL, and MAPPING of DECIMAL
+    complete: bool = False  # MAPPING: a number for every choice
+    max_items: int = 500  # NUMBERS
+    clean: Callable[[object], object] | None = None  # CUSTOM: the value checked (ValueError with the message)
+    show: Callable[[object], str] | None = None  # CUSTOM: the value as read
+    # CUSTOM: the name of the page's form field for it, which the app's forms module registers with
+    # xinfang.rules.forms.register_form_field (the domain knows no forms).
+    formfield: str = ""
 
-    def display(self, value) -> str:
-        """The value as a person reads it: 5天, or the labels of the chosen options."""
-        if self.kind == CHOICES:
-            labels = dict(self.choices())
-            return "、".join(str(labels.get(v, v)) for v in value or []) or "—"
+    def options(self, county_id: int | None = None) -> list[tuple[str, str]]:
+        return list(self.choices(county_id)) if self.choices else []
+
+    def _with_unit(self, value) -> str:
         if not self.unit:
             return str(value)
         # 5天 in Chinese, "5 days" in English.
         return f"{value}{self.unit}" if (get_language() or "zh").startswith("zh") else f"{value} {self.unit}"
 
+    def labels(self, county_id: int | None = None) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self.options(county_id)}
+
+    def display(self, value, county_id: int | None = None, labels: dict | None = None) -> str:
+        """The value as a person reads it: 5天, the labels of the chosen options, 信访积案 1.5、集体访 1.2.
+        ``labels``: the options' labels when the caller has them already (a history reads many versions)."""
+        if self.kind == CUSTOM:
+            return self.show(value) if self.show else str(value)
+        if self.kind in (CHOICE, CHOICES, MAPPING):
+            labels = self.labels(county_id) if labels is None else labels
+            if self.kind == CHOICE:
+                return labels.get(value, str(value))
+            if self.kind == CHOICES:
+                return "、".join(labels.get(v, str(v)) for v in value or []) or "—"
+            value = value or {}
+            ordered = [k for k in labels if k in value] + [k for k in value if k not in labels]  # the options' order
+            return "、".join(f"{labels.get(k, k)} {self._with_unit(value[k])}" for k in ordered) or "—"
+        if self.kind == NUMBERS:
+            return ", ".join(str(v) for v in value or []) or "—"
+        return self._with_unit(value)
+
 
 @dataclass(frozen=True)
 class Group:
     """A group of settings one app owns (the case workflow's, the visits', …). ``check`` returns the errors of a
-    whole set of values ({field: message}) for rules across fields; ``permission`` is who may change it."""
+    whole set of values ({field: message}) for rules across fields; ``prepare`` brings a whole set of values into
+    its stored shape before the check (for fields whose shape depends on another's value); ``view_permission``
+    lets more than the county's rule keepers read the group (the index rules behind a ranking everyone sees)."""
 
     key: str
     label: str
@@ -47,6 +100,8 @@ class Group:
     order: int = 100
     help: str = ""
     check: Callable[[dict], dict] | None = None
+    prepare: Callable[[dict], dict] | None = None
+    view_permission: str = ""
     owner: str = ""  # the app, for the page's "see also"
     extra: dict = field(default_factory=dict)
 

@@ -10,15 +10,15 @@ from xinfang.org.models import Region
 from xinfang.org.scoping import scoped
 
 from .models import RulesVersion
-from .registry import Group, group
+from .registry import Group, group, groups
 
 
 class Rules:
     """A group's values in force, read as attributes (``rules.return_window_days``), with the version they come
     from (None: nothing saved yet, the defaults)."""
 
-    def __init__(self, group: Group, values: dict, version: RulesVersion | None = None):
-        self.__dict__.update(_values=values, group=group, version=version)
+    def __init__(self, group: Group, values: dict, version: RulesVersion | None = None, county_id: int | None = None):
+        self.__dict__.update(_values=values, group=group, version=version, county_id=county_id)
 
     def __getattr__(self, name):
         try:
@@ -31,9 +31,14 @@ class Rules:
         return dict(self._values)
 
     @property
+    def number(self) -> int:
+        """The version's number, 0 for the defaults."""
+        return self.version.version if self.version is not None else 0
+
+    @property
     def shown(self) -> list[tuple[str, str, str]]:
         """(label, value as read, help) per field, for a page's summary of the rules in force."""
-        return [(str(f.label), f.display(self._values[f.name]), str(f.help)) for f in self.group.fields]
+        return [(str(f.label), f.display(self._values[f.name], self.county_id), str(f.help)) for f in self.group.fields]
 
 
 def values_over_defaults(g: Group, row: RulesVersion | None) -> dict:
@@ -44,6 +49,18 @@ def values_over_defaults(g: Group, row: RulesVersion | None) -> dict:
 def in_force_row(county_id: int, g: Group, on: date) -> RulesVersion | None:
     return (RulesVersion.objects.filter(county_id=county_id, group=g.key, valid_from__lte=on, withdrawn_at__isnull=True)
             .order_by("-valid_from", "-version").select_related("created_by").first())
+
+
+VIEW = "rules.view_rulesversion"
+
+
+def may_view(user, g: Group) -> bool:
+    """The county's rule keepers and auditors read every group; a group may open itself to more readers."""
+    return user.has_perm(VIEW) or bool(g.view_permission and user.has_perm(g.view_permission))
+
+
+def viewable_groups(user) -> list[Group]:
+    return [g for g in groups() if may_view(user, g)]
 
 
 def _group_or_error(key: str) -> Group:
@@ -61,7 +78,7 @@ def rules_for(region: Region, key: str, on: date | None = None) -> Rules:
     if county is None:
         return Rules(g, g.defaults())
     row = in_force_row(county.pk, g, on or timezone.localdate())
-    return Rules(g, values_over_defaults(g, row), row)
+    return Rules(g, values_over_defaults(g, row), row, county.pk)
 
 
 def rules_for_counties(county_ids, key: str, on: date | None = None) -> dict[int, Rules]:
@@ -73,7 +90,8 @@ def rules_for_counties(county_ids, key: str, on: date | None = None) -> dict[int
                                                 valid_from__lte=on or timezone.localdate())
     for row in rows_in_force.order_by("county_id", "-valid_from", "-version"):
         rows.setdefault(row.county_id, row)
-    return {county_id: Rules(g, values_over_defaults(g, rows.get(county_id)), rows.get(county_id)) for county_id in ids}
+    return {county_id: Rules(g, values_over_defaults(g, rows.get(county_id)), rows.get(county_id), county_id)
+            for county_id in ids}
 
 
 def latest_version(county: Region, key: str) -> RulesVersion | None:
@@ -103,28 +121,39 @@ class Change:
     after_text: str
 
 
-def rules_diff(g: Group, before: dict | None, after: dict) -> list[Change]:
-    """What changed from ``before`` (None: the defaults) to ``after``, field by field in the group's order."""
+def rules_diff(g: Group, before: dict | None, after: dict, county_id: int | None = None,
+               labels: dict | None = None) -> list[Change]:
+    """What changed from ``before`` (None: the defaults) to ``after``, field by field in the group's order (the
+    county's own options, such as its categories, named as it names them). ``labels``: a dict the caller keeps
+    across calls, so a history of many versions reads each field's options once."""
+    labels = {} if labels is None else labels
     before = {**g.defaults(), **(before or {})}
     after = {**g.defaults(), **after}
-    return [Change(f.name, str(f.label), before[f.name], after[f.name], f.display(before[f.name]),
-                   f.display(after[f.name]))
-            for f in g.fields if before[f.name] != after[f.name]]
+    changes = []
+    for f in g.fields:
+        if before[f.name] == after[f.name]:
+            continue
+        if f.name not in labels:
+            labels[f.name] = f.labels(county_id)
+        changes.append(Change(f.name, str(f.label), before[f.name], after[f.name],
+                              f.display(before[f.name], county_id, labels[f.name]),
+                              f.display(after[f.name], county_id, labels[f.name])))
+    return changes
 
 
 def version_changes(row: RulesVersion) -> list[Change]:
     """What ``row`` changed from the version saved before it (not withdrawn), as its history shows it."""
     previous = (RulesVersion.objects.filter(county_id=row.county_id, group=row.group, version__lt=row.version,
                                             withdrawn_at__isnull=True).order_by("-version").first())
-    return rules_diff(group(row.group), previous.values if previous else None, row.values)
+    return rules_diff(group(row.group), previous.values if previous else None, row.values, row.county_id)
 
 
 def history(versions: list[RulesVersion], g: Group) -> list[tuple[RulesVersion, list[Change]]]:
     """Each version (newest first) with its changes from the version before it."""
     ordered = sorted(versions, key=lambda v: v.version)
-    pairs, previous = [], None
+    pairs, previous, labels = [], None, {}
     for v in ordered:
-        pairs.append((v, rules_diff(g, previous.values if previous else None, v.values)))
+        pairs.append((v, rules_diff(g, previous.values if previous else None, v.values, v.county_id, labels)))
         if v.withdrawn_at is None:
             previous = v
     return list(reversed(pairs))

@@ -3,6 +3,7 @@ of an earlier version's values. Versions are never edited or deleted."""
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,7 +15,7 @@ from xinfang.org.models import Region, User
 from xinfang.org.services import audit_record, require_own_county
 
 from .models import RulesVersion
-from .registry import CHOICES, Group, group
+from .registry import CHOICE, CHOICES, CUSTOM, DECIMAL, INT, NUMBERS, Field, Group, group, plain_number
 from .selectors import in_force_row, latest_version, pending_version, rules_diff, values_over_defaults
 
 PERMISSION = "rules.add_rulesversion"
@@ -27,35 +28,73 @@ def group_or_404(key: str) -> Group:
     return found
 
 
-def _clean(g: Group, values: dict) -> dict:
-    """The given values checked against their fields: whole numbers within bounds, options among the choices."""
+_WHOLE = re.compile(r"-?[0-9]{1,9}")
+_NUMBER = re.compile(r"-?[0-9]{1,9}(\.[0-9]{1,6})?")
+
+
+def _number(f: Field, value, kind: str):
+    """``value`` as a number of ``kind`` within the field's bounds (a string of digits is taken), else ValueError."""
+    if isinstance(value, str) and (_WHOLE if kind == INT else _NUMBER).fullmatch(value.strip()):
+        value = int(value) if kind == INT else plain_number(value.strip())
+    elif isinstance(value, Decimal) and value.is_finite():
+        value = plain_number(value)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value or value in (
+            float("inf"), float("-inf")):
+        raise ValueError(_("请填写整数。") if kind == INT else _("请填写数字。"))
+    if kind == INT and not isinstance(value, int):
+        if not float(value).is_integer():
+            raise ValueError(_("请填写整数。"))
+        value = int(value)
+    if kind == DECIMAL:
+        if Decimal(str(value)).as_tuple().exponent < -f.places:
+            raise ValueError(_("最多%(n)s位小数。") % {"n": f.places})
+        value = plain_number(value)
+    if (f.min is not None and value < f.min) or (f.max is not None and value > f.max):
+        raise ValueError(_("%(label)s应在%(min)s至%(max)s之间。") % {"label": f.label, "min": f.min, "max": f.max})
+    return value
+
+
+def _clean_value(f: Field, value, county_id: int):
+    """One setting's value checked against its field, in its stored shape; ValueError with the message."""
+    if f.kind == CUSTOM:
+        return f.clean(value)
+    if f.kind in (INT, DECIMAL):
+        return _number(f, value, f.kind)
+    if f.kind == NUMBERS:
+        if not isinstance(value, list | tuple) or not value or len(value) > f.max_items:
+            raise ValueError(_("请填写1至%(n)s个数字。") % {"n": f.max_items})
+        return [_number(f, v, DECIMAL) for v in value]
+    allowed = {str(v) for v, _label in f.options(county_id)}
+    if f.kind == CHOICE:
+        if not isinstance(value, str) or value not in allowed:
+            raise ValueError(_("请从给出的选项中选择。"))
+        return value
+    if f.kind == CHOICES:
+        if not isinstance(value, list | tuple) or any(not isinstance(v, str) or v not in allowed for v in value):
+            raise ValueError(_("请从给出的选项中选择。"))
+        return sorted(set(value))
+    # MAPPING
+    if not isinstance(value, dict) or any(not isinstance(k, str) or k not in allowed for k in value):
+        raise ValueError(_("请从给出的选项中选择。"))
+    if f.complete and set(value) != allowed:
+        raise ValueError(_("%(label)s须逐项填写。") % {"label": f.label})
+    order = [str(v) for v, _label in f.options(county_id)]
+    return {k: _number(f, value[k], f.of) for k in order if k in value}
+
+
+def _clean(g: Group, values: dict, county_id: int) -> dict:
+    """The given values checked against their fields: every error at once, {field: [message]}."""
     errors, cleaned = {}, {}
     names = {f.name for f in g.fields}
     for name in values:
         if name not in names:
             errors[name] = [_("没有这项规则。")]
     for f in g.fields:
-        if f.name not in values:
-            continue
-        value = values[f.name]
-        if f.kind == CHOICES:
-            allowed = {v for v, _label in f.choices()}
-            if not isinstance(value, list | tuple) or any(not isinstance(v, str) or v not in allowed for v in value):
-                errors[f.name] = [_("请从给出的选项中选择。")]
-            else:
-                cleaned[f.name] = sorted(set(value))
-            continue
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value.strip()):
-                value = int(value)
-            else:
-                errors[f.name] = [_("请填写整数。")]
-                continue
-        if (f.min is not None and value < f.min) or (f.max is not None and value > f.max):
-            errors[f.name] = [_("%(label)s应在%(min)s至%(max)s之间。") % {
-                "label": f.label, "min": f.min, "max": f.max}]
-            continue
-        cleaned[f.name] = value
+        if f.name in values:
+            try:
+                cleaned[f.name] = _clean_value(f, values[f.name], county_id)
+            except ValueError as exc:
+                errors[f.name] = [str(exc)]
     if errors:
         raise ValidationFailed(_("提交的规则有误。"), code="invalid", detail=errors)
     return cleaned
@@ -90,11 +129,13 @@ def rules_save(*, actor: User, county: Region, key: str, values: dict, reason: s
             "n": pending.version, "day": pending.valid_from.isoformat()}, code="later_version_pending")
     current = in_force_row(county.pk, g, valid_from)
     before = values_over_defaults(g, current)
-    after = {**before, **_clean(g, values)}
+    after = {**before, **_clean(g, values, county.pk)}
+    if g.prepare is not None:
+        after = g.prepare(after)
     if g.check is not None and (errors := g.check(after)):
         first = next(iter(errors.values()))
         raise ValidationFailed(first, code="invalid", detail={k: [str(v)] for k, v in errors.items()})
-    changes = rules_diff(g, before, after)
+    changes = rules_diff(g, before, after, county.pk)
     if not changes:
         raise ValidationFailed(_("与现行规则相同，无需保存。"), code="unchanged")
     try:

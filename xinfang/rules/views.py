@@ -15,9 +15,7 @@ from xinfang.pages import form_error_text, form_service_error, user_county_or_40
 
 from . import selectors, services
 from .forms import ReasonForm, RulesForm
-from .registry import Group, group, groups
-
-VIEW = "rules.view_rulesversion"
+from .registry import Group, group
 
 
 def _group_or_404(key: str) -> Group:
@@ -27,13 +25,22 @@ def _group_or_404(key: str) -> Group:
     return found
 
 
+def _readable_or_403(request, key: str) -> Group:
+    g = _group_or_404(key)
+    if not selectors.may_view(request.user, g):
+        raise PermissionDenied
+    return g
+
+
 @login_required
-@permission_required(VIEW, raise_exception=True)
 def index(request):
-    """Every group of the county's settings with the version in force."""
+    """Every group of the county's settings the user may read, with the version in force."""
+    readable = selectors.viewable_groups(request.user)
+    if not readable:
+        raise PermissionDenied
     county = user_county_or_404(request.user)
     return render(request, "rules/index.html", {
-        "county": county, "groups": [selectors.rules_for(county, g.key) for g in groups()]})
+        "county": county, "groups": [selectors.rules_for(county, g.key) for g in readable]})
 
 
 def _int(value) -> int | None:
@@ -41,13 +48,12 @@ def _int(value) -> int | None:
 
 
 @login_required
-@permission_required(VIEW, raise_exception=True)
 def group_page(request, key):
-    g = _group_or_404(key)
+    g = _readable_or_403(request, key)
     county = user_county_or_404(request.user)
     rules = selectors.rules_for(county, g.key)
     latest = selectors.latest_version(county, g.key)
-    form = RulesForm(request.POST or None, group=g, values=rules.values,
+    form = RulesForm(request.POST or None, group=g, values=rules.values, county_id=county.pk,
                      initial={"base_version": latest.version if latest else 0})
     if request.method == "POST":
         if not request.user.has_perm(services.PERMISSION):
@@ -70,7 +76,7 @@ def group_page(request, key):
     compared = None
     if a in by_number and b in by_number:
         compared = {"a": by_number[a], "b": by_number[b],
-                    "changes": selectors.rules_diff(g, by_number[a].values, by_number[b].values)}
+                    "changes": selectors.rules_diff(g, by_number[a].values, by_number[b].values, county.pk)}
     return render(request, "rules/group.html", {
         "county": county, "group": g, "rules": rules, "form": form, "latest": latest, "compared": compared,
         "history": selectors.history(versions, g),

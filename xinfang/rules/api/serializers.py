@@ -3,22 +3,30 @@ from rest_framework import serializers
 
 from xinfang.dates import DATE_VALIDATORS
 
+from ..registry import DECIMAL, INT, KINDS
+
 
 class RuleFieldSerializer(serializers.Serializer):
     """One setting of a group: what it is and what it may be."""
 
     name = serializers.CharField(label=_("规则项"))
     label = serializers.CharField(label=_("名称"))
-    kind = serializers.ChoiceField(label=_("类型"), choices=["int", "choices"])
+    kind = serializers.ChoiceField(label=_("类型"), choices=KINDS, help_text=_(
+        "int：整数；decimal：小数；choice：单选；choices：多选；mapping：逐项填写的数值（键为可选项）；"
+        "numbers：数字列表；custom：该组规则特有的结构（见默认值）。"))
+    of = serializers.ChoiceField(label=_("逐项数值的类型"), choices=[INT, DECIMAL],
+                                 help_text=_("mapping 的每项为整数还是小数。"))
+    complete = serializers.BooleanField(label=_("须逐项填写"))
     default = serializers.JSONField(label=_("默认值"))
-    min = serializers.IntegerField(label=_("最小值"), allow_null=True)
-    max = serializers.IntegerField(label=_("最大值"), allow_null=True)
+    min = serializers.FloatField(label=_("最小值"), allow_null=True)
+    max = serializers.FloatField(label=_("最大值"), allow_null=True)
     unit = serializers.CharField(label=_("单位"))
     help = serializers.CharField(label=_("说明"))
     choices = serializers.SerializerMethodField(label=_("可选项"))
 
     def get_choices(self, field) -> list[dict]:
-        return [{"value": v, "label": str(label)} for v, label in field.choices()] if field.choices else []
+        # The county's own options (its categories) for the caller's county (the view's context).
+        return [{"value": str(v), "label": str(label)} for v, label in field.options(self.context.get("county_id"))]
 
 
 class ChangeSerializer(serializers.Serializer):

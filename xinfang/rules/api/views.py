@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from xinfang.api.schema import ERROR_RESPONSES
 from xinfang.api.views import validated
-from xinfang.errors import NotFound, require_perm
+from xinfang.errors import NotFound, NotPermitted
 from xinfang.workdays.api.views import caller_county
 
 from .. import selectors, services
@@ -24,7 +24,6 @@ from .serializers import (
     RulesVersionSerializer,
 )
 
-VIEW = "rules.view_rulesversion"
 # The groups the apps registered (their AppConfig.ready ran before the URLs import this module).
 KEY = OpenApiParameter("key", str, OpenApiParameter.PATH, enum=[g.key for g in groups()],
                        description="规则组：" + "、".join(f"{g.key}（{g.label}）" for g in groups()))
@@ -34,23 +33,35 @@ def _version_data(row, changes) -> dict:
     return {**RulesVersionSerializer(row).data, "changes": ChangeSerializer(changes, many=True).data}
 
 
+def _readable(request, key):
+    """The group, if the caller may read it (404 for no such group, 403 for one they may not read)."""
+    g = services.group_or_404(key)
+    if not selectors.may_view(request.user, g):
+        raise NotPermitted()
+    return g
+
+
 class RulesListView(APIView):
     @extend_schema(summary="本县各组规则（现行版本）", responses={200: RulesGroupSerializer(many=True),
                                                                **ERROR_RESPONSES})
     def get(self, request):
-        require_perm(request.user, VIEW)
+        readable = selectors.viewable_groups(request.user)
+        if not readable:
+            raise NotPermitted()
         county = caller_county(request.user)
-        return Response(RulesGroupSerializer([selectors.rules_for(county, g.key) for g in groups()], many=True).data)
+        return Response(RulesGroupSerializer([selectors.rules_for(county, g.key) for g in readable], many=True,
+                                             context={"county_id": county.pk}).data)
 
 
 class RulesGroupView(APIView):
     @extend_schema(summary="本县一组规则（某日施行的版本）", parameters=[KEY, InForceQuerySerializer],
                    responses={200: RulesGroupSerializer, **ERROR_RESPONSES})
     def get(self, request, key):
-        require_perm(request.user, VIEW)
-        g = services.group_or_404(key)
+        g = _readable(request, key)
         on = validated(InForceQuerySerializer, request.query_params, request).get("on")
-        return Response(RulesGroupSerializer(selectors.rules_for(caller_county(request.user), g.key, on)).data)
+        county = caller_county(request.user)
+        return Response(RulesGroupSerializer(selectors.rules_for(county, g.key, on),
+                                             context={"county_id": county.pk}).data)
 
     @extend_schema(summary="保存本县一组规则的新版本", parameters=[KEY], request=RulesSaveSerializer,
                    responses={201: RulesVersionSerializer, **ERROR_RESPONSES})
@@ -67,8 +78,7 @@ class RulesVersionListView(APIView):
     @extend_schema(summary="本县一组规则的历史版本", parameters=[KEY],
                    responses={200: RulesVersionSerializer(many=True), **ERROR_RESPONSES})
     def get(self, request, key):
-        require_perm(request.user, VIEW)
-        g = services.group_or_404(key)
+        g = _readable(request, key)
         versions = list(selectors.version_list(user=request.user, county=caller_county(request.user), key=g.key))
         return Response([_version_data(v, changes) for v, changes in selectors.history(versions, g)])
 
@@ -77,8 +87,7 @@ class RulesDiffView(APIView):
     @extend_schema(summary="比较本县一组规则的两个版本", parameters=[KEY, DiffQuerySerializer],
                    responses={200: ChangeSerializer(many=True), **ERROR_RESPONSES})
     def get(self, request, key):
-        require_perm(request.user, VIEW)
-        g = services.group_or_404(key)
+        g = _readable(request, key)
         query = validated(DiffQuerySerializer, request.query_params, request)
         versions = {v.version: v for v in selectors.version_list(
             user=request.user, county=caller_county(request.user), key=g.key).filter(
@@ -86,7 +95,8 @@ class RulesDiffView(APIView):
         missing = [n for n in (query["a"], query["b"]) if n not in versions]
         if missing:
             raise NotFound(_("没有第%(n)s版。") % {"n": missing[0]}, code="rules_version_not_found")
-        changes = selectors.rules_diff(g, versions[query["a"]].values, versions[query["b"]].values)
+        changes = selectors.rules_diff(g, versions[query["a"]].values, versions[query["b"]].values,
+                                       versions[query["a"]].county_id)
         return Response(ChangeSerializer(changes, many=True).data)
 
 
