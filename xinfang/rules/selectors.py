@@ -10,7 +10,7 @@ from xinfang.org.models import Region
 from xinfang.org.scoping import scoped
 
 from .models import RulesVersion
-from .registry import Group, group, groups
+from .registry import CHOICES, CUSTOM, MAPPING, NUMBERS, Group, group, groups
 
 
 class Rules:
@@ -39,6 +39,13 @@ class Rules:
     def shown(self) -> list[tuple[str, str, str]]:
         """(label, value as read, help) per field, for a page's summary of the rules in force."""
         return [(str(f.label), f.display(self._values[f.name], self.county_id), str(f.help)) for f in self.group.fields]
+
+    @property
+    def shown_lines(self) -> list[tuple[str, str, bool]]:
+        """(label, value as read, whether it reads as a list — weights, a table, bands — and wants a line of its
+        own) per field, for the summary card."""
+        return [(label, value, self.group.field(name).kind in (MAPPING, NUMBERS, CUSTOM, CHOICES))
+                for (label, value, _help), name in zip(self.shown, [f.name for f in self.group.fields], strict=True)]
 
 
 def values_over_defaults(g: Group, row: RulesVersion | None) -> dict:
