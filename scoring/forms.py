@@ -12,7 +12,7 @@ from xinfang.rules.forms import register_form_field
 from xinfang.rules.registry import plain_number
 
 from .choices import PeriodKind
-from .rules import MAX_BANDS
+from .rules import MAX_BANDS, threshold
 from .selectors import GEOJSON_MAX_BYTES
 
 COLOUR = RegexValidator(r"^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$", _("颜色须为#开头的十六进制色值，如#2e7d32。"))
@@ -47,8 +47,7 @@ class BandsWidget(forms.MultiWidget):
     def decompress(self, value):
         flat = []
         for band in list(value or [])[:self.rows]:
-            flat += [band.get("name"), band.get("colour"),
-                     next((band[k] for k in ("threshold", "share", "min_score") if band.get(k) is not None), None)]
+            flat += [band.get("name"), band.get("colour"), threshold(band)]
         # A blank row's colour input still posts a value: grey, until a name or a threshold makes it a band.
         return flat + ["", "#9e9e9e", None] * (self.rows - len(flat) // 3)
 

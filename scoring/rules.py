@@ -71,7 +71,8 @@ POINT_RULES = register(Group(
 ))
 
 
-def _threshold(band: dict):
+def threshold(band: dict):
+    """A band's threshold, whichever key holds it (a form's ``threshold``, a stored ``share`` or ``min_score``)."""
     return next((band[k] for k in ("threshold", "share", "min_score") if band.get(k) is not None), None)
 
 
@@ -82,16 +83,16 @@ def _clean_bands(value) -> list[dict]:
         raise ValueError(_("须有1至%(n)s个色档。") % {"n": MAX_BANDS})
     bands = []
     for band in value:
-        threshold = _threshold(band) if isinstance(band, dict) else None
+        limit = threshold(band) if isinstance(band, dict) else None
         name, colour = (band.get("name"), band.get("colour")) if isinstance(band, dict) else (None, None)
         if not isinstance(name, str) or not name.strip() or len(name) > 10 \
                 or not isinstance(colour, str) or not COLOUR.fullmatch(colour):
             raise ValueError(_("每个色档须有名称（10字以内）和#开头的十六进制颜色，如#2e7d32。"))
         try:
-            number = Decimal(str(threshold))
+            number = Decimal(str(limit))
         except ArithmeticError:
             number = None
-        if isinstance(threshold, bool) or number is None or not number.is_finite() or not 0 <= number <= 1000:
+        if isinstance(limit, bool) or number is None or not number.is_finite() or not 0 <= number <= 1000:
             raise ValueError(_("每个色档须有0至1000之间的比例或分数线。"))
         bands.append({"name": name.strip(), "colour": colour.lower(), "threshold": plain_number(number)})
     return bands
@@ -103,14 +104,14 @@ def _show_bands(bands) -> str:
         if "min_score" in band:
             parts.append(_("%(name)s ≥%(n)s分") % {"name": band["name"], "n": band["min_score"]})
         else:
-            parts.append(f"{band['name']} {_threshold(band)}%")
+            parts.append(f"{band['name']} {threshold(band)}%")
     return "、".join(parts) or "—"
 
 
 def _prepare(values: dict) -> dict:
     """Each band's threshold under the band mode's own key: ``share`` (% of units, by rank) or ``min_score``."""
     key = "min_score" if values["band_mode"] == BandMode.SCORE else "share"
-    bands = [{"name": b["name"], "colour": b["colour"], key: _threshold(b)} for b in values["bands"]]
+    bands = [{"name": b["name"], "colour": b["colour"], key: threshold(b)} for b in values["bands"]]
     return {**values, "bands": bands}
 
 

@@ -1,5 +1,6 @@
-"""Writes of the scoring app: the append-only points ledger, the county's petition-index scheme (versioned) and
-the ranking snapshots behind the bulletins (日通报, 周亮晒, 月排名, 季考核), each generated once."""
+"""Writes of the scoring app: the append-only points ledger and the ranking snapshots behind the bulletins (日通报,
+周亮晒, 月排名, 季考核), each generated once. The point and index rules they follow are county settings
+(scoring/rules.py, saved through xinfang.rules)."""
 
 import json
 import logging
