@@ -323,3 +323,12 @@ def test_the_bulletin_compares_with_the_same_month_a_year_before(client_as, case
 
     assert "同比：与上年同期（2025-11-01）相比" in html
     assert 'data-testid="change-yoy">↓1<' in html  # 城关镇 shared first place a year ago, second now
+
+
+def test_a_rank_table_of_absurd_numbers_is_refused_at_once(client_as, county_admin, county):
+    client = client_as(county_admin)
+
+    for text in ("1e999999999", "Infinity", "NaN", "100,,abc"):
+        response = client.post("/settings/index/", scheme_post(client, rank_scores=text))
+        assert response.status_code == 400 and "请填写用逗号分隔的数字" in response.content.decode()
+    assert not RulesVersion.objects.filter(county=county.region, group="index").exists()

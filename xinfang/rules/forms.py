@@ -1,6 +1,8 @@
 """The form of a group of county settings, built from the group's fields (registry.Field), with the why and the
 day it takes effect. The service checks the values again: the page and the API share its checks."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +17,9 @@ class LabelledInputs(forms.MultiWidget):
 
     template_name = "rules/widgets/labelled_inputs.html"
 
-    def __init__(self, labels, attrs=None):
-        self.labels = labels
-        super().__init__([forms.NumberInput(attrs={"step": "any"}) for _label in labels], attrs)
+    def __init__(self, options, attrs=None):
+        self.keys, self.labels = [str(k) for k, _label in options], [label for _key, label in options]
+        super().__init__([forms.NumberInput(attrs={"step": "any"}) for _key in self.keys], attrs)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -25,7 +27,7 @@ class LabelledInputs(forms.MultiWidget):
         return context
 
     def decompress(self, value):
-        return [None] * len(self.labels)
+        return [(value or {}).get(key) for key in self.keys]
 
 
 class MappingField(forms.MultiValueField):
@@ -36,9 +38,8 @@ class MappingField(forms.MultiValueField):
         number = forms.IntegerField if f.of == INT else forms.DecimalField
         extra = {} if f.of == INT else {"decimal_places": f.places}
         fields = [number(min_value=f.min, max_value=f.max, required=f.complete, **extra) for _key in self.keys]
-        super().__init__(fields, widget=LabelledInputs([label for _key, label in options]), required=False,
-                         require_all_fields=False, **kwargs)
-        self.initial = [(initial or {}).get(key) for key in self.keys]
+        super().__init__(fields, widget=LabelledInputs(options), required=False, require_all_fields=False,
+                         initial=initial, **kwargs)
 
     def compress(self, data_list):
         return {key: plain_number(v) for key, v in zip(self.keys, data_list or [], strict=False) if v is not None}
@@ -55,9 +56,13 @@ class NumbersField(forms.CharField):
         text = super().clean(value).replace("，", ",").replace("、", ",")
         parts = [p.strip() for p in text.split(",") if p.strip()]
         try:
-            return [plain_number(p) for p in parts]
+            numbers = [Decimal(p) for p in parts]
         except ArithmeticError:
-            raise forms.ValidationError(_("请填写用逗号分隔的数字。"), code="invalid") from None
+            numbers = [Decimal("NaN")]
+        # Finite and of a sane size before it becomes an int ("1e999999999" would be a billion digits).
+        if any(not n.is_finite() or n.adjusted() > 9 for n in numbers):
+            raise forms.ValidationError(_("请填写用逗号分隔的数字。"), code="invalid")
+        return [plain_number(n) for n in numbers]
 
 
 _FORM_FIELDS = {}
