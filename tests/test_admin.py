@@ -19,7 +19,6 @@ from scoring.models import PointEntry, RankingSnapshot
 from tests.cases.conftest import categories, register  # noqa: F401 — shared fixtures
 from visits.models import (
     Appointment,
-    DutyRule,
     FieldVisit,
     Meeting,
     Reception,
@@ -92,9 +91,6 @@ def rows(county, caseworker, leader, unit_officer, register):  # noqa: F811 - th
                                    done_by=caseworker)
         Meeting.objects.create(region=region, kind="dispatch", title=f"调度会{i}", held_at=now, chair=leader,
                                decisions="按期化解", recorded_by=caseworker)
-        DutyRule.objects.create(county=region, lineage=i + 1, name=f"制度{i}", role="caseworker",
-                                activity="field_visit", period="week", minimum=2, valid_from=today,
-                                created_by=caseworker)
         dossier = Dossier.objects.create(case=case, source="designated", opened_at=now, opened_by=leader)
         Measure.objects.create(dossier=dossier, owner=unit_officer, action="督促支付", due_on=today,
                                deadline=deadline, created_by=caseworker)
@@ -133,7 +129,7 @@ def test_the_admin_registers_the_models_an_operator_inspects_and_no_settings_or_
     assert {"deadlines.RuleSet", "deadlines.Milestone", "deadlines.Deadline", "deadlines.Card",
             "deadlines.Suspension", "deadlines.Supervision", "deadlines.Notification", "visits.ReceptionSchedule",
             "visits.ReceptionSlot", "visits.Appointment", "visits.Reception", "visits.FieldVisit",
-            "visits.ReturnVisit", "visits.Meeting", "visits.DutyRule", "dossiers.Dossier", "dossiers.Measure",
+            "visits.ReturnVisit", "visits.Meeting", "dossiers.Dossier", "dossiers.Measure",
             "dossiers.Escalation", "dossiers.Listing", "dossiers.Claim", "scoring.PointEntry",
             "scoring.RankingSnapshot", "dashboards.RollupBucket", "workdays.CalendarDay",
             "workdays.CalendarYear"} <= labels

@@ -9,7 +9,6 @@ from xinfang.admin import ReadOnlyAdmin
 
 from .models import (
     Appointment,
-    DutyRule,
     FieldVisit,
     Meeting,
     Reception,
@@ -77,9 +76,3 @@ class MeetingAdmin(ReadOnlyAdmin):
     search_fields = ["title"]
 
 
-@admin.register(DutyRule)
-class DutyRuleAdmin(ReadOnlyAdmin):
-    list_display = ["name", "county", "lineage", "role", "leader_level", "activity", "period", "minimum",
-                    "valid_from", "valid_until"]
-    list_select_related = ["county"]
-    list_filter = ["role", "activity", "period"]

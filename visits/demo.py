@@ -19,10 +19,12 @@ from deadlines.models import Deadline
 from xinfang.errors import Conflict
 from xinfang.org.choices import RegionLevel, Role
 from xinfang.org.models import Region, Unit, User
+from xinfang.rules.services import rules_save
 
 from . import services as vs
 from .choices import AppointmentStatus, ReturnVisitStatus
 from .models import FieldVisit, ReceptionSchedule, ReceptionSlot, ReturnVisit
+from .rules import DUTY_RULES
 
 
 def _user(username: str) -> User:
@@ -62,16 +64,16 @@ def _rules_and_history(*, county: Region, clerk: User, rng: random.Random, today
         rule(_user(f"town{i:02d}"), township, RegionLevel.TOWNSHIP, f"{township.name}领导坐班接访",
              f"{township.name}综治中心", (i - 1) % 5, (8, 30), (17, 30), kind="duty", capacity=20)
 
-    admin = _user("admin")
-    for data in [
-        vs.DutyRuleInput(name="信访专员每周至少下访走访2次", role=Role.FIELD_CADRE, activity="field_visit",
-                         period="week", minimum=2),
-        vs.DutyRuleInput(name="信访专员每月至少参加1次调度会", role=Role.FIELD_CADRE, activity="meeting",
-                         meeting_kind="dispatch", period="month", minimum=1, remind_days_before_end=5),
-        vs.DutyRuleInput(name="县级领导每月至少接访1次", role=Role.LEADER, leader_level=RegionLevel.COUNTY,
-                         activity="reception", period="month", minimum=1, remind_days_before_end=5),
-    ]:
-        vs.duty_rule_create(actor=admin, county=county, data=data)
+    duty_rules = [
+        {"name": "信访专员每周至少下访走访2次", "role": Role.FIELD_CADRE, "activity": "field_visit", "period": "week",
+         "minimum": 2},
+        {"name": "信访专员每月至少参加1次调度会", "role": Role.FIELD_CADRE, "activity": "meeting",
+         "meeting_kind": "dispatch", "period": "month", "minimum": 1, "remind_days_before_end": 5},
+        {"name": "县级领导每月至少接访1次", "role": Role.LEADER, "leader_level": str(RegionLevel.COUNTY.value),
+         "activity": "reception", "period": "month", "minimum": 1, "remind_days_before_end": 5},
+    ]
+    rules_save(actor=_user("admin"), county=county, key=DUTY_RULES.key, values={"rules": duty_rules},
+               reason="县信访工作领导小组印发工作制度")
 
     _recent_activity(county=county, clerk=clerk, rng=rng, today=today)
     _return_visits_for_replied_cases(county=county, clerk=clerk)

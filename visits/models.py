@@ -14,17 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Evaluation, Petitioner
 from deadlines.models import Deadline
-from xinfang.org.choices import RegionLevel, Role
+from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import Scoping
 
 from .choices import (
     AppointmentStatus,
-    DutyActivity,
     Frequency,
     LinkChannel,
     MeetingKind,
-    Period,
     ReturnVisitStatus,
     SlotKind,
     VisitKind,
@@ -282,7 +280,10 @@ class FieldVisit(models.Model):
         verbose_name = _("下访走访")
         verbose_name_plural = _("下访走访")
         ordering = ["-visited_at", "-id"]
-        permissions = [("record_field_visit", _("可登记下访走访"))]
+        # The duty rules' compliance report and the visits statistics are reads of field work (the duty rules
+        # themselves are county settings, visits.rules).
+        permissions = [("record_field_visit", _("可登记下访走访")), ("view_compliance", _("可查看工作制度落实情况")),
+                       ("view_visit_stats", _("可查看接访走访统计"))]
         indexes = [
             # The field-visit list's order (newest first), read until a page is full when the jurisdiction is wide.
             models.Index(fields=["-visited_at", "-id"], name="visits_field_time"),
@@ -386,45 +387,6 @@ class Meeting(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class DutyRule(models.Model):
-    """A duty rule such as 'commissioners make at least two visits a week'. Versioned: changing a rule ends the
-    current version yesterday and starts a new one today, so a past period is judged by the rule then in force."""
-
-    scoping = Scoping(region="county", include_ancestors=True)
-
-    county = models.ForeignKey(Region, verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
-    lineage = models.PositiveIntegerField(_("规则编号"), null=True, blank=True)
-    name = models.CharField(_("规则名称"), max_length=100)
-    role = models.CharField(_("适用角色"), max_length=20, choices=Role.choices)
-    leader_level = models.PositiveSmallIntegerField(_("适用领导层级"), choices=RegionLevel.choices, null=True,
-                                                    blank=True)
-    activity = models.CharField(_("考核内容"), max_length=15, choices=DutyActivity.choices)
-    meeting_kind = models.CharField(_("会议类型"), max_length=12, choices=MeetingKind.choices, blank=True)
-    period = models.CharField(_("考核周期"), max_length=10, choices=Period.choices)
-    minimum = models.PositiveSmallIntegerField(_("最少次数"))
-    remind_days_before_end = models.PositiveSmallIntegerField(
-        _("提前提醒（天）"), default=2, help_text=_("周期结束前几天提醒未达标的人员。"))
-    valid_from = models.DateField(_("生效日期"))
-    valid_until = models.DateField(_("失效日期"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("创建时间"), db_default=Now())
-
-    class Meta:
-        verbose_name = _("工作制度")
-        verbose_name_plural = _("工作制度")
-        ordering = ["lineage", "-valid_from"]
-        permissions = [("view_compliance", _("可查看工作制度落实情况")), ("view_visit_stats", _("可查看接访走访统计"))]
-        constraints = [
-            models.CheckConstraint(condition=Q(minimum__gte=1), name="visits_duty_minimum_positive",
-                                   violation_error_message=_("最少次数至少为1。")),
-            models.UniqueConstraint(fields=["lineage"], condition=Q(valid_until__isnull=True),
-                                    name="visits_duty_one_current_version"),
-        ]
-
-    def __str__(self):
-        return self.name
 
 
 class CalendarFeed(models.Model):

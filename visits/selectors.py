@@ -1,6 +1,7 @@
 """Reads of the visits app. Every queryset starts from ``scoped``; counts and statistics are GROUP BY queries, never
 a Python loop over rows."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q, Sum
@@ -12,16 +13,17 @@ from cases.models import Case
 from deadlines.choices import ClockEvent
 from deadlines.models import Deadline, Milestone
 from xinfang.dates import day_range
-from xinfang.org.choices import RegionLevel
+from xinfang.org.choices import RegionLevel, Role
 from xinfang.org.models import Region, User
 from xinfang.org.scoping import scoped
+from xinfang.org.selectors import user_county
+from xinfang.rules.selectors import rules_for
 
 from .choices import HOLDING_PLACE, DutyActivity, Period, ReturnVisitStatus
 from .models import (
     Appointment,
     CalendarFeed,
     Campaign,
-    DutyRule,
     FieldVisit,
     Meeting,
     Reception,
@@ -29,6 +31,7 @@ from .models import (
     ReceptionSlot,
     ReturnVisit,
 )
+from .rules import DUTY_RULES
 
 
 def period_bounds(period: str, day: date) -> tuple[date, date]:
@@ -150,20 +153,46 @@ def meeting_list(*, user):
 
 # Duty rules and compliance --------------------------------------------------------------------------------
 
-def duty_rule_list(*, user, current_only: bool = False):
-    qs = scoped(DutyRule.objects.select_related("county", "created_by"), user)
-    if current_only:
-        qs = qs.filter(valid_until__isnull=True)
-    return qs
+@dataclass(frozen=True)
+class Duty:
+    """One duty rule of a county as a version of its settings holds it (visits.rules.DUTY_RULES); ``key`` is its
+    number, the same through all its versions."""
+
+    county: Region
+    key: int
+    name: str
+    role: str
+    activity: str
+    period: str
+    minimum: int
+    leader_level: int | None = None
+    meeting_kind: str = ""
+    remind_days_before_end: int = 2
+
+    @classmethod
+    def of(cls, county: Region, record: dict) -> "Duty":
+        level = record.get("leader_level")
+        return cls(county=county, key=record["key"], name=record["name"], role=record["role"],
+                   activity=record["activity"], period=record["period"], minimum=record["minimum"],
+                   leader_level=int(level) if level else None, meeting_kind=record.get("meeting_kind") or "",
+                   remind_days_before_end=record.get("remind_days_before_end", 2))
+
+    def get_role_display(self) -> str:
+        return str(Role(self.role).label) if self.role in Role.values else self.role
+
+    def get_activity_display(self) -> str:
+        return str(DutyActivity(self.activity).label) if self.activity in DutyActivity.values else self.activity
+
+    def get_period_display(self) -> str:
+        return str(Period(self.period).label) if self.period in Period.values else self.period
 
 
-def rules_in_force(*, county: Region, day: date):
-    """The version of each of the county's duty rules that was in force on ``day``."""
-    return (DutyRule.objects.filter(county=county, valid_from__lte=day)
-            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day)).order_by("lineage"))
+def duties_in_force(county: Region, day: date) -> list[Duty]:
+    """The county's duty rules as the version in force on ``day`` has them."""
+    return [Duty.of(county, record) for record in rules_for(county, DUTY_RULES.key, day).rules]
 
 
-def duty_people(rule: DutyRule):
+def duty_people(rule: Duty):
     """The active people of the rule's county who hold its role (and leader level)."""
     people = User.objects.filter(is_active=True, groups__name=rule.role,
                                  unit__region__path__startswith=rule.county.path)
@@ -172,7 +201,7 @@ def duty_people(rule: DutyRule):
     return people
 
 
-def _activity_counts(rule: DutyRule, people, lo: datetime, hi: datetime) -> dict[int, int]:
+def _activity_counts(rule: Duty, people, lo: datetime, hi: datetime) -> dict[int, int]:
     """How many times each person did the rule's activity in [lo, hi): one GROUP BY query."""
     ids = people.values("pk")
     if rule.activity in (DutyActivity.FIELD_VISIT, DutyActivity.NIGHT_VISIT):
@@ -195,7 +224,7 @@ def _activity_counts(rule: DutyRule, people, lo: datetime, hi: datetime) -> dict
     return dict(rows.values("done_by_id").annotate(n=Count("id")).values_list("done_by_id", "n"))
 
 
-def duty_compliance_rows(*, rule: DutyRule, start: date, end: date, user=None) -> list[dict]:
+def duty_compliance_rows(*, rule: Duty, start: date, end: date, user=None) -> list[dict]:
     """Each person under ``rule`` (of those ``user`` may see, when given) with what they did from ``start`` to
     ``end`` (two queries)."""
     people = duty_people(rule)
@@ -214,10 +243,11 @@ def duty_compliance_rows(*, rule: DutyRule, start: date, end: date, user=None) -
 def duty_compliance(*, user, county: Region, day: date) -> list[dict]:
     """The compliance report: for every rule of the user's county in force on ``day``, its period around ``day`` and
     each person the user may see (a township leader: their township's people) against the minimum."""
-    if not scoped(DutyRule.objects.filter(county=county), user).exists():  # another county's, or none
+    own = user_county(user)
+    if own is None or own.pk != county.pk:  # another county's
         return []
     report = []
-    for rule in rules_in_force(county=county, day=day).select_related("county"):
+    for rule in duties_in_force(county, day):
         start, end = period_bounds(rule.period, day)
         rows = duty_compliance_rows(rule=rule, start=start, end=end, user=user)
         report.append({"rule": rule, "start": start, "end": end, "rows": rows,

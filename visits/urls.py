@@ -38,9 +38,9 @@ urlpatterns = [
     path("meetings/", field.meeting_list, name="meeting_list"),
     path("meetings/new/", field.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/", field.meeting_detail, name="meeting_detail"),
-    path("duty/", field.duty_rules, name="duty_rules"),
-    path("duty/<int:pk>/edit/", field.duty_rule_edit, name="duty_rule_edit"),
-    path("duty/<int:pk>/retire/", field.duty_rule_retire, name="duty_rule_retire"),
+    # The duty rules are county settings now (/settings/duty/); the old addresses lead there.
+    path("duty/", RedirectView.as_view(url=reverse_lazy("rules:group", kwargs={"key": "duty"})), name="duty_rules"),
+    path("duty/<int:pk>/edit/", RedirectView.as_view(url=reverse_lazy("rules:group", kwargs={"key": "duty"}))),
     path("duty/compliance/", field.compliance, name="compliance"),
     path("stats/", field.stats, name="stats"),
     # The visits' settings are a group of the county settings (xinfang.rules): the old address leads there.

@@ -12,7 +12,7 @@ import workflow
 from cases import services as cs
 from cases.models import Case
 from visits import services as vs
-from visits.models import Appointment, DutyRule, FieldVisit, Reception, ReceptionSlot, ReturnVisit
+from visits.models import Appointment, FieldVisit, Reception, ReceptionSlot, ReturnVisit
 
 from .conftest import at, walk_to_replied
 
@@ -461,42 +461,48 @@ def test_another_countys_caseworker_gets_404_on_the_return_visit(api_as, replied
 RULE = {"name": "信访专员每周走访", "role": "field_cadre", "activity": "field_visit", "period": "week", "minimum": 2}
 
 
+def post_rule(api, record, path="rules"):
+    """The duty rules are county settings: a new rule is the next version of the list (/api/v1/rules/duty/)."""
+    values = api.get("/api/v1/rules/duty/").json()["values"]
+    if path == "rules":
+        values["rules"].append(record)
+    else:
+        values["rules"] = [{**r, **record} if r["key"] == int(path.split("/")[1]) else r for r in values["rules"]]
+    return api.post("/api/v1/rules/duty/", {"values": values, "reason": "制度"}, format="json")
+
+
 def test_the_county_admin_adds_a_duty_rule_and_a_caseworker_may_not(api_as, county_admin, caseworker, county):
-    created = api_as(county_admin).post("/api/v1/duty-rules/", RULE, format="json")
-    refused = api_as(caseworker).post("/api/v1/duty-rules/", RULE, format="json")
+    created = post_rule(api_as(county_admin), RULE)
+    refused = post_rule(api_as(caseworker), RULE)
 
     assert created.status_code == 201
-    assert (created.json()["county"], created.json()["lineage"], created.json()["valid_until"]) == (
-        county.region.pk, created.json()["id"], None)
+    assert (created.json()["version"], created.json()["values"]["rules"][0]["key"]) == (1, 1)
     assert (refused.status_code, refused.json()["code"]) == (403, "permission_denied")
 
 
-def test_changing_a_duty_rule_publishes_a_new_version(api_as, county_admin):
+def test_changing_a_duty_rule_publishes_a_new_version_of_the_same_rule(api_as, county_admin):
     yesterday = timezone.localdate() - timedelta(days=1)
     with time_machine.travel(at(yesterday.isoformat()), tick=False):
-        old = api_as(county_admin).post("/api/v1/duty-rules/", RULE, format="json").json()
+        post_rule(api_as(county_admin), RULE)
 
-    response = api_as(county_admin).patch(f"/api/v1/duty-rules/{old['id']}/", {"minimum": 3}, format="json")
+    response = post_rule(api_as(county_admin), {"minimum": 3}, path="rules/1")
 
     new = response.json()
-    assert response.status_code == 200
-    assert new["id"] != old["id"] and (new["lineage"], new["minimum"], new["name"]) == (old["id"], 3, RULE["name"])
-    assert DutyRule.objects.get(pk=old["id"]).valid_until == yesterday
+    assert response.status_code == 201
+    assert (new["version"], new["valid_from"]) == (2, timezone.localdate().isoformat())
+    assert [(r["key"], r["minimum"], r["name"]) for r in new["values"]["rules"]] == [(1, 3, RULE["name"])]
+    assert [c["label"] for c in new["changes"]] == ["工作制度 · 信访专员每周走访 · 最少次数"]
 
 
-def test_a_retired_rule_cannot_be_retired_again(api_as, county_admin):
-    api = api_as(county_admin)
-    rule = api.post("/api/v1/duty-rules/", RULE, format="json").json()
+def test_a_bad_duty_rule_is_refused_with_the_field_named(api_as, county_admin):
+    response = post_rule(api_as(county_admin), {**RULE, "period": "decade"})
 
-    first = api.post(f"/api/v1/duty-rules/{rule['id']}/retire/")
-    second = api.post(f"/api/v1/duty-rules/{rule['id']}/retire/")
-
-    assert first.status_code == 200 and first.json()["valid_until"] is not None
-    assert (second.status_code, second.json()["code"]) == (409, "rule_retired")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert response.json()["detail"]["rules"] == ["第1条（信访专员每周走访）：考核周期：请从给出的选项中选择。"]
 
 
 def test_compliance_shows_the_commissioner_one_visit_short(api_as, county_admin, caseworker, commissioner, county):
-    api_as(county_admin).post("/api/v1/duty-rules/", RULE, format="json")
+    post_rule(api_as(county_admin), RULE)
     vs.field_visit_record(actor=commissioner, data=vs.FieldVisitInput(
         kind="down", region=county.townships[0], visited_at=just_now(), summary="下访"))
 

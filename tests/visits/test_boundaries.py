@@ -13,6 +13,7 @@ from visits import services as vs
 from visits.models import AnswerLink, Appointment, ReceptionSchedule, ReceptionSlot, ReturnVisit
 from xinfang.errors import NotPermitted, ValidationFailed
 from xinfang.org.services import unit_create
+from xinfang.rules.services import rules_save
 
 from .conftest import walk_to_replied
 
@@ -122,8 +123,9 @@ def test_a_township_leader_sees_the_compliance_of_the_township_people_only(count
 
     town_leader = make_person("town.head", county.township_government, ["leader"], leader_level=4)
     town_cadre = make_person("town.cadre", county.township_government, ["field_cadre"])
-    vs.duty_rule_create(actor=county_admin, county=county.region, data=vs.DutyRuleInput(
-        name="信访专员每周至少下访走访2次", role="field_cadre", activity="field_visit", period="week", minimum=2))
+    rules_save(actor=county_admin, county=county.region, key="duty", reason="制度", values={"rules": [{
+        "name": "信访专员每周至少下访走访2次", "role": "field_cadre", "activity": "field_visit", "period": "week",
+        "minimum": 2}]})
 
     (entry,) = vsel.duty_compliance(user=town_leader, county=county.region, day=timezone.localdate())
     assert [r["user"] for r in entry["rows"]] == [town_cadre]

@@ -12,9 +12,10 @@ from deadlines.models import Notification
 from tests.factories import make_person
 from visits import selectors as vsel
 from visits import services as vs
-from visits.models import DutyRule, FieldVisit
+from visits.models import FieldVisit
 from xinfang.errors import NotPermitted, ValidationFailed
-from xinfang.rules.services import rules_save
+from xinfang.rules.models import RulesVersion
+from xinfang.rules.services import rules_save, rules_save_record
 
 from .conftest import at
 
@@ -88,8 +89,14 @@ def test_the_summary_counts_visits_and_night_visits_by_township_and_cadre(commis
 
 # Duty rules -----------------------------------------------------------------------------------------------------
 
-TWO_VISITS_A_WEEK = vs.DutyRuleInput(name="信访专员每周至少下访走访2次", role="field_cadre", activity="field_visit",
-                                     period="week", minimum=2)
+TWO_VISITS_A_WEEK = {"name": "信访专员每周至少下访走访2次", "role": "field_cadre", "activity": "field_visit",
+                     "period": "week", "minimum": 2}
+
+
+def duty_rule(actor, county, record, path="rules"):
+    """The county admin adds a duty rule (path "rules") or changes one ("rules/<key>") on the settings page."""
+    return rules_save_record(actor=actor, county=county.region, key="duty", path=path, record=record,
+                             reason="县信访工作领导小组会议决定")
 
 
 @pytest.fixture
@@ -100,7 +107,7 @@ def second_commissioner(county):
 def test_the_compliance_report_shows_who_fell_short_of_two_visits_a_week(county_admin, caseworker, commissioner,
                                                                          second_commissioner, county):
     with time_machine.travel(at("2026-11-16", 8), tick=False):
-        vs.duty_rule_create(actor=county_admin, county=county.region, data=TWO_VISITS_A_WEEK)
+        duty_rule(county_admin, county, TWO_VISITS_A_WEEK)
     with time_machine.travel(at("2026-11-20", 21), tick=False):
         visit(commissioner, county, at("2026-11-17", 10))
         visit(commissioner, county, at("2026-11-19", 20))
@@ -115,8 +122,8 @@ def test_the_compliance_report_shows_who_fell_short_of_two_visits_a_week(county_
 
 
 def test_county_leaders_receive_at_least_once_a_month(county_admin, caseworker, leader, county, case):
-    vs.duty_rule_create(actor=county_admin, county=county.region, data=vs.DutyRuleInput(
-        name="县级领导每月至少接访1次", role="leader", leader_level=3, activity="reception", period="month", minimum=1))
+    duty_rule(county_admin, county, {"name": "县级领导每月至少接访1次", "role": "leader", "leader_level": "3",
+                                     "activity": "reception", "period": "month", "minimum": 1})
     (entry,) = vsel.duty_compliance(user=caseworker, county=county.region, day=timezone.localdate())
     assert [(r["user"], r["done"]) for r in entry["rows"]] == [(leader, 0)]
 
@@ -128,9 +135,8 @@ def test_county_leaders_receive_at_least_once_a_month(county_admin, caseworker, 
 
 def test_one_dispatch_meeting_a_month_counts_dispatch_meetings_only(county_admin, caseworker, commissioner, county):
     with time_machine.travel(at("2026-11-01", 8), tick=False):
-        vs.duty_rule_create(actor=county_admin, county=county.region, data=vs.DutyRuleInput(
-            name="每月至少参加1次调度会", role="field_cadre", activity="meeting", meeting_kind="dispatch",
-            period="month", minimum=1))
+        duty_rule(county_admin, county, {"name": "每月至少参加1次调度会", "role": "field_cadre", "activity": "meeting",
+                                         "meeting_kind": "dispatch", "period": "month", "minimum": 1})
     with time_machine.travel(at("2026-11-20", 17), tick=False):
         vs.meeting_record(actor=caseworker, data=vs.MeetingInput(
             region=county.region, kind="joint", title="联席会议", held_at=at("2026-11-10", 9),
@@ -148,22 +154,23 @@ def test_one_dispatch_meeting_a_month_counts_dispatch_meetings_only(county_admin
 def test_changing_a_rule_starts_a_new_version_and_past_periods_keep_the_old_one(county_admin, caseworker,
                                                                                 commissioner, county):
     with time_machine.travel(at("2026-11-02", 8), tick=False):
-        rule = vs.duty_rule_create(actor=county_admin, county=county.region, data=TWO_VISITS_A_WEEK)
+        first = duty_rule(county_admin, county, TWO_VISITS_A_WEEK)
     with time_machine.travel(at("2026-11-16", 8), tick=False):
-        new = vs.duty_rule_update(actor=county_admin, rule=rule, data=vs.DutyRuleInput(
-            name="信访专员每周至少下访走访3次", role="field_cadre", activity="field_visit", period="week", minimum=3))
+        new = duty_rule(county_admin, county, {"name": "信访专员每周至少下访走访3次", "minimum": 3}, path="rules/1")
 
-    assert (new.lineage, new.valid_from) == (rule.pk, date(2026, 11, 16))
-    assert DutyRule.objects.get(pk=rule.pk).valid_until == date(2026, 11, 15)
+    assert (first.valid_from, new.valid_from, new.version) == (date(2026, 11, 2), date(2026, 11, 16), 2)
+    assert [r["key"] for r in new.values["rules"]] == [1]  # the same rule, its next version
     old_week = vsel.duty_compliance(user=caseworker, county=county.region, day=date(2026, 11, 10))
     new_week = vsel.duty_compliance(user=caseworker, county=county.region, day=date(2026, 11, 17))
     assert [e["rule"].minimum for e in old_week] == [2] and [e["rule"].minimum for e in new_week] == [3]
+    assert [e["rule"].key for e in old_week] == [e["rule"].key for e in new_week] == [1]
+    assert [e["rule"].key for e in old_week] == [e["rule"].key for e in new_week] == [1]
 
 
 def test_those_falling_short_are_reminded_once_near_the_end_of_the_week(county_admin, commissioner,
                                                                         second_commissioner, county):
     with time_machine.travel(at("2026-11-16", 8), tick=False):
-        vs.duty_rule_create(actor=county_admin, county=county.region, data=TWO_VISITS_A_WEEK)
+        duty_rule(county_admin, county, TWO_VISITS_A_WEEK)
         visit(commissioner, county, at("2026-11-16", 7))
         visit(commissioner, county, at("2026-11-16", 7, 30))
     with time_machine.travel(at("2026-11-18", 9), tick=False):
@@ -178,15 +185,13 @@ def test_those_falling_short_are_reminded_once_near_the_end_of_the_week(county_a
 
 def test_only_the_county_admin_sets_duty_rules_and_a_bad_rule_is_refused(caseworker, county_admin, county):
     with pytest.raises(NotPermitted):
-        vs.duty_rule_create(actor=caseworker, county=county.region, data=TWO_VISITS_A_WEEK)
-    with pytest.raises(ValidationFailed):
-        vs.duty_rule_create(actor=county_admin, county=county.region, data=vs.DutyRuleInput(
-            name="无效", role="field_cadre", activity="field_visit", period="week", minimum=0))
-    with pytest.raises(ValidationFailed):
-        vs.duty_rule_create(actor=county_admin, county=county.region, data=vs.DutyRuleInput(
-            name="无效", role="field_cadre", activity="field_visit", meeting_kind="dispatch", period="week",
-            minimum=1))
-    assert not DutyRule.objects.exists()
+        duty_rule(caseworker, county, TWO_VISITS_A_WEEK)
+    with pytest.raises(ValidationFailed) as too_few:
+        duty_rule(county_admin, county, {**TWO_VISITS_A_WEEK, "minimum": 0})
+    with pytest.raises(ValidationFailed) as not_a_meeting:
+        duty_rule(county_admin, county, {**TWO_VISITS_A_WEEK, "meeting_kind": "dispatch"})
+    assert set(too_few.value.detail) == {"minimum"} and set(not_a_meeting.value.detail) == {"meeting_kind"}
+    assert not RulesVersion.objects.filter(group="duty").exists()
 
 
 def test_another_countys_compliance_is_empty_for_the_caseworker(other_caseworker, county):

@@ -11,7 +11,9 @@ from django.utils import timezone
 import workflow
 from cases.models import Case
 from visits import services as vs
-from visits.models import AnswerLink, DutyRule, FieldVisit, ReturnVisit
+from visits.models import AnswerLink, FieldVisit, ReturnVisit
+from xinfang.rules.models import RulesVersion
+from xinfang.rules.services import rules_save
 
 from .conftest import walk_to_replied
 
@@ -232,8 +234,8 @@ def test_an_unknown_link_says_so_in_chinese_without_an_error(client):
 
 def test_the_compliance_page_shows_a_commissioner_short_of_two_visits_a_week(client_as, caseworker, county_admin,
                                                                              commissioner, county):
-    vs.duty_rule_create(actor=county_admin, county=county.region, data=vs.DutyRuleInput(
-        name="专员每周下访两次", role="field_cadre", activity="field_visit", period="week", minimum=2))
+    rules_save(actor=county_admin, county=county.region, key="duty", reason="制度", values={"rules": [{
+        "name": "专员每周下访两次", "role": "field_cadre", "activity": "field_visit", "period": "week", "minimum": 2}]})
     record_visit(caseworker, county, timezone.now() - timedelta(minutes=10), cadres=[commissioner])
 
     html = client_as(caseworker).get("/visits/duty/compliance/").content.decode()
@@ -243,16 +245,23 @@ def test_the_compliance_page_shows_a_commissioner_short_of_two_visits_a_week(cli
     assert "专员每周下访两次" in html
 
 
-def test_a_duty_rule_created_on_the_page_is_in_force_from_today(client_as, county_admin):
-    response = client_as(county_admin).post("/visits/duty/", {
+def test_a_duty_rule_created_on_the_settings_page_is_in_force_from_today(client_as, county_admin, caseworker):
+    assert client_as(county_admin).get("/visits/duty/").url == "/settings/duty/"  # the old address leads there
+    response = client_as(county_admin).post("/settings/duty/records/rules/", {
         "name": "领导每月接访", "role": "leader", "leader_level": "3", "activity": "reception", "meeting_kind": "",
-        "period": "month", "minimum": "1", "remind_days_before_end": "3"}, follow=True)
+        "period": "month", "minimum": "1", "remind_days_before_end": "3", "reason": "县委信访工作联席会议决定",
+        "base_version": "0"}, follow=True)
 
     html = response.content.decode()
-    assert "已新增工作制度“领导每月接访”" in html
-    rule = DutyRule.objects.get()
-    assert (rule.valid_from, rule.leader_level, rule.created_by) == (timezone.localdate(), 3, county_admin)
-    assert "领导每月接访" in row(html, f'data-rule="{rule.lineage}"')
+    assert "已保存工作制度第1版" in html and "领导每月接访" in html
+    version = RulesVersion.objects.get(group="duty")
+    assert (version.valid_from, version.created_by) == (timezone.localdate(), county_admin)
+    assert version.values["rules"] == [{"key": 1, "name": "领导每月接访", "role": "leader", "leader_level": "3",
+                                        "activity": "reception", "meeting_kind": "", "period": "month",
+                                        "minimum": 1, "remind_days_before_end": 3}]
+    compliance = client_as(caseworker).get("/visits/duty/compliance/").content.decode()
+    section = re.search(r'<section[^>]*data-rule="1".*?</section>', compliance, re.S)
+    assert section and "领导每月接访" in section.group(0)
 
 
 def test_the_stats_page_counts_a_leader_s_reception_in_batches_and_persons(client_as, caseworker, leader, case):

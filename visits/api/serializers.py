@@ -32,7 +32,6 @@ from ..choices import (
 from ..models import (
     Appointment,
     Campaign,
-    DutyRule,
     FieldVisit,
     Meeting,
     Reception,
@@ -41,7 +40,6 @@ from ..models import (
     ReturnVisit,
 )
 from ..selectors import STATS_MAX_DAYS
-from ..services import DUTY_FIELDS, DutyRuleInput
 
 
 class RoleChoiceField(NamedChoiceField):
@@ -381,38 +379,18 @@ class AnswerLinkSerializer(serializers.Serializer):
 
 # Duty rules and compliance ------------------------------------------------------------------------------------
 
-class DutyRuleSerializer(serializers.ModelSerializer):
-    county_name = serializers.CharField(source="county.name", read_only=True)
+class DutySerializer(serializers.Serializer):
+    """A duty rule as the version of the county's settings in force on the day has it (/api/v1/rules/duty/)."""
+
+    key = serializers.IntegerField(label=_("制度编号"), help_text=_("同一制度各版本相同。"))
+    name = serializers.CharField(label=_("制度名称"))
     role = RoleChoiceField(read_only=True)
+    leader_level = serializers.IntegerField(label=_("适用领导层级"), allow_null=True)
     activity = NamedChoiceField(DutyActivity, read_only=True)
     meeting_kind = NamedChoiceField(MeetingKind, read_only=True)
     period = NamedChoiceField(Period, read_only=True)
-
-    class Meta:
-        model = DutyRule
-        fields = ["id", "county", "county_name", "lineage", "name", "role", "leader_level", "activity",
-                  "meeting_kind", "period", "minimum", "remind_days_before_end", "valid_from", "valid_until",
-                  "created_at"]
-        read_only_fields = fields
-
-
-class DutyRuleWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(label=_("规则名称"), max_length=100)
-    role = RoleChoiceField(label=_("适用角色"))
-    activity = NamedChoiceField(DutyActivity, label=_("考核内容"))
-    period = NamedChoiceField(Period, label=_("考核周期"))
-    minimum = serializers.IntegerField(label=_("最少次数"), min_value=1, max_value=32767)
-    leader_level = serializers.ChoiceField(label=_("适用领导层级"), choices=RegionLevel.choices, required=False,
-                                           allow_null=True, default=None)
-    meeting_kind = NamedChoiceField(MeetingKind, label=_("会议类型"), required=False, allow_blank=True, default="",
-                                    help_text=_("只有“参加会议”可以指定。"))
-    remind_days_before_end = serializers.IntegerField(label=_("提前提醒（天）"), min_value=0, max_value=90, default=2)
-
-
-def duty_rule_input_from(data: dict, *, instance: DutyRule | None = None) -> DutyRuleInput:
-    """The service's input from validated (possibly partial) data; on a PATCH, what is left out stays as it is."""
-    current = {name: getattr(instance, name) for name in DUTY_FIELDS} if instance is not None else {}
-    return DutyRuleInput(**{**current, **data})
+    minimum = serializers.IntegerField(label=_("最少次数"))
+    remind_days_before_end = serializers.IntegerField(label=_("提前提醒（天）"))
 
 
 class ComplianceRowSerializer(serializers.Serializer):
@@ -429,7 +407,7 @@ class ComplianceRowSerializer(serializers.Serializer):
 class ComplianceSerializer(serializers.Serializer):
     """One rule in force on the day: its period around the day and each person's count against the minimum."""
 
-    rule = DutyRuleSerializer(label=_("工作制度"))
+    rule = DutySerializer(label=_("工作制度"))
     start = serializers.DateField(label=_("周期起"))
     end = serializers.DateField(label=_("周期止"))
     n_short = serializers.IntegerField(label=_("未达标人数"))

@@ -12,7 +12,6 @@ router.register("receptions", views.ReceptionViewSet, basename="reception")
 router.register("field-visits", views.FieldVisitViewSet, basename="field-visit")
 router.register("return-visits", views.ReturnVisitViewSet, basename="return-visit")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
-router.register("duty-rules", views.DutyRuleViewSet, basename="duty-rule")
 
 urlpatterns = [
     path("duty-compliance/", views.DutyComplianceView.as_view(), name="duty-compliance"),

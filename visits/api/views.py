@@ -43,8 +43,6 @@ from .serializers import (
     CampaignWriteSerializer,
     ComplianceQuerySerializer,
     ComplianceSerializer,
-    DutyRuleSerializer,
-    DutyRuleWriteSerializer,
     FieldVisitSerializer,
     FieldVisitWriteSerializer,
     MeetingSerializer,
@@ -61,7 +59,6 @@ from .serializers import (
     SlotWriteSerializer,
     StatsQuerySerializer,
     VisitStatsSerializer,
-    duty_rule_input_from,
     petitioner_data_from,
 )
 
@@ -325,46 +322,6 @@ class ReturnVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
 
 
 # Duty rules and compliance -------------------------------------------------------------------------------------
-
-@extend_schema_view(
-    list=extend_schema(summary="工作制度列表（含各版本）",
-                       responses={200: DutyRuleSerializer(many=True), **ERROR_RESPONSES}),
-    retrieve=extend_schema(summary="工作制度详情", responses={200: DutyRuleSerializer, **ERROR_RESPONSES}),
-)
-class DutyRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """The county's duty rules, every version. Changing a rule ends the current version yesterday and starts a new
-    one today: the response to a PATCH is then that new version (another ``id``, the same ``lineage``)."""
-
-    serializer_class = DutyRuleSerializer
-    view_permission = "visits.view_dutyrule"
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return selectors.duty_rule_list(user=self.request.user)
-
-    @extend_schema(summary="新增工作制度（今日起生效）", request=DutyRuleWriteSerializer,
-                   responses={201: DutyRuleSerializer, **ERROR_RESPONSES})
-    def create(self, request, *args, **kwargs):
-        data = validated(DutyRuleWriteSerializer, request.data, request)
-        rule = services.duty_rule_create(actor=request.user, county=caller_county(request.user),
-                                         data=duty_rule_input_from(data))
-        return self._one(rule.pk, status.HTTP_201_CREATED)
-
-    @extend_schema(summary="修改工作制度（发布新版本）", request=DutyRuleWriteSerializer,
-                   responses={200: DutyRuleSerializer, **ERROR_RESPONSES})
-    def partial_update(self, request, *args, **kwargs):
-        rule = self.get_object()
-        data = validated(DutyRuleWriteSerializer, request.data, request, partial=True)
-        target = services.duty_rule_update(actor=request.user, rule=rule,
-                                           data=duty_rule_input_from(data, instance=rule))
-        return self._one(target.pk)
-
-    @extend_schema(summary="停用工作制度", request=None, responses={200: DutyRuleSerializer, **ERROR_RESPONSES})
-    @action(detail=True, methods=["post"])
-    def retire(self, request, pk=None):
-        rule = services.duty_rule_retire(actor=request.user, rule=self.get_object())
-        return self._one(rule.pk)
-
 
 class DutyComplianceView(APIView):
     """The caller's county: for each duty rule in force on ``day``, its period and each person against it."""

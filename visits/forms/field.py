@@ -13,9 +13,9 @@ from cases import selectors as case_selectors
 from cases.choices import EvaluationMethod, Satisfaction
 from xinfang.dates import MOMENT_VALIDATORS
 from xinfang.org import selectors as org_selectors
-from xinfang.org.choices import RegionLevel, Role
+from xinfang.org.choices import RegionLevel
 
-from ..choices import DutyActivity, MeetingKind, Period, VisitKind
+from ..choices import MeetingKind, VisitKind
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 CASE_NUMBER_SPLIT = re.compile(r"[\s,，、;；]+")
@@ -141,23 +141,5 @@ class MeetingForm(_CasesMixin, forms.Form):
         self.fields["region"].queryset = org_selectors.region_list(user=user).order_by("path")
         self.fields["chair"].queryset = people_in_scope(user)
         self.fields["attendees"].queryset = people_in_scope(user)
-
-
-class DutyRuleForm(forms.Form):
-    name = forms.CharField(label=_("规则名称"), max_length=100)
-    role = forms.ChoiceField(label=_("适用角色"), choices=Role.choices)
-    leader_level = forms.TypedChoiceField(label=_("适用领导层级"), choices=[("", _("不限"))] + RegionLevel.choices,
-                                          coerce=int, empty_value=None, required=False)
-    activity = forms.ChoiceField(label=_("考核内容"), choices=DutyActivity.choices)
-    meeting_kind = forms.ChoiceField(label=_("会议类型"), choices=[("", _("不限"))] + MeetingKind.choices,
-                                     required=False, help_text=_("仅“参加会议”可指定。"))
-    period = forms.ChoiceField(label=_("考核周期"), choices=Period.choices)
-    minimum = forms.IntegerField(label=_("最少次数"), min_value=1, max_value=999)
-    remind_days_before_end = forms.IntegerField(label=_("提前提醒（天）"), min_value=0, max_value=90, initial=2,
-                                                help_text=_("周期结束前几天提醒未达标的人员。"))
-
-    @classmethod
-    def initial_from(cls, rule) -> dict:
-        return {name: getattr(rule, name) for name in cls.base_fields}
 
 

@@ -13,7 +13,7 @@ One module per subdomain; this package re-exports their public names, so callers
 - ``field_visits``: field and night visits (走访, 夜访);
 - ``return_visits``: return visits (回访) and the petitioner's one-time answer link;
 - ``meetings``: meetings on petition work (调度会 …);
-- ``duty``: duty rules, their versions and reminders;
+- ``duty``: the duty rules' reminders (the rules are county settings, visits.rules);
 - ``calendar_feeds``: a leader's private ICS address;
 - ``_common``: what several of them share (the county of a region, the county's visit settings, night hours).
 
@@ -24,14 +24,7 @@ booking through it); none imports this package.
 from ._common import is_night, visit_settings_for
 from .appointments import appointment_book, appointment_cancel, appointment_no_show
 from .calendar_feeds import calendar_feed_token
-from .duty import (
-    DUTY_FIELDS,
-    DutyRuleInput,
-    duty_reminders,
-    duty_rule_create,
-    duty_rule_retire,
-    duty_rule_update,
-)
+from .duty import duty_reminders
 from .field_visits import FieldVisitInput, field_visit_record
 from .meetings import MeetingInput, meeting_record
 from .receptions import ReceptionInput, reception_record
@@ -64,11 +57,11 @@ from .schedule import (
 )
 
 __all__ = [
-    "ANSWER_REFUSALS", "DUTY_FIELDS", "DutyRuleInput", "FieldVisitInput", "MeetingInput", "ReceptionInput",
+    "ANSWER_REFUSALS", "FieldVisitInput", "MeetingInput", "ReceptionInput",
     "ScheduleInput", "SlotInput", "answer_link_claim", "answer_link_create", "answer_link_find", "answer_link_state",
     "answer_sms_send", "answer_url", "appointment_book", "appointment_cancel", "appointment_no_show",
-    "calendar_feed_token", "campaign_create", "duty_reminders", "duty_rule_create", "duty_rule_retire",
-    "duty_rule_update", "field_visit_record", "is_night", "meeting_record", "reception_record", "return_visit_assign",
+    "calendar_feed_token", "campaign_create", "duty_reminders", "field_visit_record", "is_night", "meeting_record",
+    "reception_record", "return_visit_assign",
     "return_visit_cancel", "return_visit_evaluated", "return_visit_record", "return_visit_schedule",
     "schedule_create", "schedule_dates", "schedule_deactivate", "schedule_expand", "schedule_slot",
     "schedules_extend", "slot_cancel", "slot_create", "visit_settings_for",

@@ -26,13 +26,12 @@ from cases.choices import Satisfaction
 from xinfang.dates import parse_day
 from xinfang.errors import ApplicationError, ValidationFailed
 from xinfang.org.selectors import user_county
-from xinfang.pages import PAGE_SIZE, filtered_page, form_service_error, get_or_404, redirect_back, user_county_or_404
+from xinfang.pages import PAGE_SIZE, filtered_page, form_service_error, get_or_404, redirect_back
 
 from .. import selectors, services
 from ..choices import LinkChannel, ReturnVisitStatus
 from ..filtersets import FieldVisitFilterSet, MeetingFilterSet, ReturnVisitFilterSet
 from ..forms.field import (
-    DutyRuleForm,
     FieldVisitForm,
     MeetingForm,
     ReturnVisitForm,
@@ -287,74 +286,6 @@ def meeting_detail(request, pk):
 
 
 # Duty rules and compliance --------------------------------------------------------------------------------
-
-def _duty_input(form) -> services.DutyRuleInput:
-    data = form.cleaned_data
-    return services.DutyRuleInput(
-        name=data["name"], role=data["role"], activity=data["activity"], period=data["period"],
-        minimum=data["minimum"], leader_level=data["leader_level"], meeting_kind=data["meeting_kind"] or "",
-        remind_days_before_end=data["remind_days_before_end"])
-
-
-def _county_rules(request, county):
-    return selectors.duty_rule_list(user=request.user).filter(county=county)
-
-
-@login_required
-@permission_required("visits.add_dutyrule", raise_exception=True)
-def duty_rules(request):
-    """The county's duty rules, current versions first with their history, and the form for a new one."""
-    county = user_county_or_404(request.user)
-    form = DutyRuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule = services.duty_rule_create(actor=request.user, county=county, data=_duty_input(form))
-        except ApplicationError as exc:
-            form_service_error(form, exc)
-        else:
-            messages.success(request, _("已新增工作制度“%(name)s”，自今日起执行。") % {"name": rule.name})
-            return redirect("visits:duty_rules")
-    rules = list(_county_rules(request, county).order_by("lineage", "-valid_from", "-id"))
-    current = [r for r in rules if r.valid_until is None]
-    history = [r for r in rules if r.valid_until is not None]
-    return render(request, "visits/duty_rules.html", {
-        "county": county, "form": form, "current": current, "history": history,
-        "can_change": request.user.has_perm("visits.change_dutyrule")}, status=400 if form.errors else 200)
-
-
-@login_required
-@permission_required("visits.change_dutyrule", raise_exception=True)
-def duty_rule_edit(request, pk):
-    county = user_county_or_404(request.user)
-    rule = get_or_404(_county_rules(request, county), pk)
-    form = DutyRuleForm(request.POST or None, initial=DutyRuleForm.initial_from(rule))
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.duty_rule_update(actor=request.user, rule=rule, data=_duty_input(form))
-        except ApplicationError as exc:
-            form_service_error(form, exc)
-        else:
-            messages.success(request, _("已修改“%(name)s”，新版本自%(day)s起执行。") % {
-                "name": saved.name, "day": saved.valid_from.isoformat()})
-            return redirect("visits:duty_rules")
-    return render(request, "visits/duty_rule_form.html", {"form": form, "rule": rule, "today": timezone.localdate()},
-                  status=400 if form.errors else 200)
-
-
-@login_required
-@require_POST
-@permission_required("visits.change_dutyrule", raise_exception=True)
-def duty_rule_retire(request, pk):
-    county = user_county_or_404(request.user)
-    rule = get_or_404(_county_rules(request, county), pk)
-    try:
-        services.duty_rule_retire(actor=request.user, rule=rule)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已停用“%(name)s”，历史记录保留。") % {"name": rule.name})
-    return redirect("visits:duty_rules")
-
 
 @login_required
 @permission_required("visits.view_compliance", raise_exception=True)

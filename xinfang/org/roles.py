@@ -13,7 +13,7 @@ _VIEW_CASES = ["cases.view_case", "cases.view_category", "deadlines.view_card", 
 _BOARD = ["deadlines.view_deadline_board"]
 
 _VIEW_VISITS = ["visits.view_receptionslot", "visits.view_receptionschedule", "visits.view_reception",
-                "visits.view_fieldvisit", "visits.view_returnvisit", "visits.view_meeting", "visits.view_dutyrule",
+                "visits.view_fieldvisit", "visits.view_returnvisit", "visits.view_meeting",
                 "visits.view_appointment"]
 _VISIT_REPORTS = ["visits.view_compliance", "visits.view_visit_stats"]
 _DASHBOARD = ["dashboards.view_dashboard"]
@@ -45,7 +45,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workdays.view_calendarday", "workdays.add_calendarday", "workdays.delete_calendarday",
         "workdays.add_calendaryear",
         "visits.manage_schedule",
-        "visits.add_dutyrule", "visits.change_dutyrule",
         "dossiers.publish_listing",
         "scoring.add_rankingsnapshot", "scoring.add_pointentry",
     ] + _BOARD + _VIEW_VISITS + _VISIT_REPORTS + _VIEW_DOSSIERS + _DASHBOARD,

@@ -9,7 +9,21 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.dates import DATE_VALIDATORS
 
-from .registry import CHOICE, CHOICES, CUSTOM, DECIMAL, INT, MAPPING, NUMBERS, Field, Group, plain_number
+from .registry import (
+    BOOL,
+    CHOICE,
+    CHOICES,
+    CUSTOM,
+    DECIMAL,
+    INT,
+    MAPPING,
+    NUMBERS,
+    RECORDS,
+    TEXT,
+    Field,
+    Group,
+    plain_number,
+)
 
 
 class LabelledInputs(forms.MultiWidget):
@@ -84,8 +98,16 @@ def form_field(f: Field, value, county_id: int | None):
                                          widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
                                          **common)
     if f.kind == CHOICE:
-        return forms.ChoiceField(choices=f.options(county_id), initial=value,
+        options = f.options(county_id)
+        if not f.required or len(options) > 6:  # a long list, or one that may be left empty: a drop-down
+            return forms.ChoiceField(choices=[("", "—"), *options] if not f.required else options, initial=value,
+                                     required=f.required, **common)
+        return forms.ChoiceField(choices=options, initial=value,
                                  widget=forms.RadioSelect(attrs={"class": "form-check-input"}), **common)
+    if f.kind == TEXT:
+        return forms.CharField(max_length=f.max, required=f.required, initial=value, **common)
+    if f.kind == BOOL:
+        return forms.BooleanField(required=False, initial=value, **common)
     if f.kind == MAPPING:
         return MappingField(f, f.options(county_id), initial=value, **common)
     if f.kind == NUMBERS:
@@ -93,7 +115,7 @@ def form_field(f: Field, value, county_id: int | None):
     if f.kind == DECIMAL:
         return forms.DecimalField(min_value=f.min, max_value=f.max, decimal_places=f.places, initial=value,
                                   **common)
-    return forms.IntegerField(min_value=f.min, max_value=f.max, initial=value, **common)
+    return forms.IntegerField(min_value=f.min, max_value=f.max, initial=value, required=f.required, **common)
 
 
 class RulesForm(forms.Form):
@@ -104,19 +126,23 @@ class RulesForm(forms.Form):
                                  help_text=_("不填为今天；填以后的日期，则到那天起按新规则办理。"))
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, group: Group, values: dict, county_id: int | None = None, **kwargs):
+    def __init__(self, *args, group: Group, values: dict, county_id: int | None = None,
+                 fields: tuple[Field, ...] | None = None, **kwargs):
+        """The group's settings, or ``fields`` (a record's); records themselves are edited one at a time."""
         super().__init__(*args, **kwargs)
-        rules = {f.name: form_field(f, values[f.name], county_id) for f in group.fields}
+        self.rule_fields = [f for f in (group.fields if fields is None else fields) if f.kind != RECORDS]
+        rules = {f.name: form_field(f, values.get(f.name, f.default_value()), county_id) for f in self.rule_fields}
         # The group's fields first, then the why and the when.
         self.fields = {**rules, **self.fields}
         self.fields["valid_from"].widget.attrs["min"] = timezone.localdate().isoformat()
         self.group = group
         # Full width: what lists options or rows, and the why.
-        self.wide = [f.name for f in group.fields if f.kind not in (INT, DECIMAL)] + ["reason", "valid_from"]
+        self.wide = [f.name for f in self.rule_fields if f.kind not in (INT, DECIMAL, TEXT, BOOL)] + [
+            "reason", "valid_from"]
 
     def rule_values(self) -> dict:
         values = {}
-        for f in self.group.fields:
+        for f in self.rule_fields:
             value = self.cleaned_data[f.name]
             values[f.name] = plain_number(value) if f.kind == DECIMAL and value is not None else value
         return values

@@ -11,7 +11,15 @@ The kinds of value a setting may hold:
   when ``complete`` (base points per event, a weight per module, a factor per category);
 - NUMBERS: a list of numbers within ``min``..``max``, at most ``max_items`` (the rank-to-score table);
 - CUSTOM: a value of the app's own shape, checked by ``clean``, read by ``show`` and edited on the page through
-  the form field the app's forms module registers under ``formfield`` (the colour bands).
+  the form field the app's forms module registers under ``formfield`` (the colour bands);
+- TEXT: a line of text of at most ``max`` characters; BOOL: yes or no (within a record);
+- RECORDS: a list of records, each with the fields of ``row`` (any kind, RECORDS too: a rule set's milestones) and
+  a key that never changes, so what was done under a record can be traced through its versions: a row field
+  (``key_field``, such as a milestone's code) or, without one, a number the service gives a new record
+  (``key``, never given twice). ``row_check`` returns a record's errors across its fields. Records are edited
+  one at a time on the page; every change is still a version of the whole group.
+
+In a record a field that is not ``required`` may be left empty (None, or "" for TEXT and CHOICE).
 
 ``choices`` is a callable taking the county's id (None where no county is known) and returning (value, label)
 pairs: the labels follow the language, and a county's own options (its categories) are its own."""
@@ -21,10 +29,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
-INT, DECIMAL, CHOICE, CHOICES, MAPPING, NUMBERS, CUSTOM = (
-    "int", "decimal", "choice", "choices", "mapping", "numbers", "custom")
-KINDS = (INT, DECIMAL, CHOICE, CHOICES, MAPPING, NUMBERS, CUSTOM)
+INT, DECIMAL, CHOICE, CHOICES, MAPPING, NUMBERS, CUSTOM, TEXT, BOOL, RECORDS = (
+    "int", "decimal", "choice", "choices", "mapping", "numbers", "custom", "text", "bool", "records")
+KINDS = (INT, DECIMAL, CHOICE, CHOICES, MAPPING, NUMBERS, CUSTOM, TEXT, BOOL, RECORDS)
+KEY = "key"  # a record's own number, when its row has no key field
 
 
 def plain_number(value) -> int | float:
@@ -55,6 +65,25 @@ class Field:
     # CUSTOM: the name of the page's form field for it, which the app's forms module registers with
     # xinfang.rules.forms.register_form_field (the domain knows no forms).
     formfield: str = ""
+    required: bool = True  # within a record: False lets it be empty
+    row: tuple["Field", ...] = ()  # RECORDS: the fields of each record
+    key_field: str = ""  # RECORDS: the row field that is a record's key (else the numbered KEY)
+    title_field: str = "name"  # RECORDS: the row field that names a record
+    row_check: Callable[[dict], dict] | None = None  # RECORDS: a record's errors across its fields
+
+    def default_value(self):
+        """The default, fresh: a callable default is called (records named in the site's language)."""
+        return self.default() if callable(self.default) else self.default
+
+    def row_field(self, name: str) -> "Field":
+        return next(f for f in self.row if f.name == name)
+
+    def record_key(self, record: dict) -> str:
+        """A record's key, as text (the page's address of it)."""
+        return str(record.get(self.key_field or KEY, ""))
+
+    def record_title(self, record: dict) -> str:
+        return str(record.get(self.title_field) or self.record_key(record))
 
     def options(self, county_id: int | None = None) -> list[tuple[str, str]]:
         return list(self.choices(county_id)) if self.choices else []
@@ -68,6 +97,14 @@ class Field:
     def labels(self, county_id: int | None = None) -> dict[str, str]:
         return {str(k): str(v) for k, v in self.options(county_id)}
 
+    def cached_labels(self, cache: dict, county_id: int | None = None) -> dict[str, str] | None:
+        """The options' labels, read once per ``cache`` (a history of many versions, a list of many records)."""
+        if self.kind not in (CHOICE, CHOICES, MAPPING):
+            return None
+        if id(self) not in cache:
+            cache[id(self)] = self.labels(county_id)
+        return cache[id(self)]
+
     def display(self, value, county_id: int | None = None, labels: dict | None = None) -> str:
         """The value as a person reads it: 5天, the labels of the chosen options, 信访积案 1.5、集体访 1.2.
         ``labels``: the options' labels when the caller has them already (a history reads many versions)."""
@@ -76,7 +113,7 @@ class Field:
         if self.kind in (CHOICE, CHOICES, MAPPING):
             labels = self.labels(county_id) if labels is None else labels
             if self.kind == CHOICE:
-                return labels.get(value, str(value))
+                return labels.get(value, str(value)) if value not in (None, "") else "—"
             if self.kind == CHOICES:
                 return "、".join(labels.get(v, str(v)) for v in value or []) or "—"
             value = value or {}
@@ -84,7 +121,19 @@ class Field:
             return "、".join(f"{labels.get(k, k)} {self._with_unit(value[k])}" for k in ordered) or "—"
         if self.kind == NUMBERS:
             return ", ".join(str(v) for v in value or []) or "—"
+        if self.kind == BOOL:
+            return str(_("是") if value else _("否"))
+        if self.kind == RECORDS:
+            return "、".join(self.record_title(r) for r in value or []) or "—"
+        if value is None or value == "":
+            return "—"
         return self._with_unit(value)
+
+    def record_text(self, record: dict, county_id: int | None = None, labels: dict | None = None) -> str:
+        """A record as a person reads it: each of its fields but the title, "label：value"; nested records by name."""
+        labels = {} if labels is None else labels
+        return "；".join(f"{f.label}：{f.display(record[f.name], county_id, f.cached_labels(labels, county_id))}"
+                        for f in self.row if f.name != self.title_field and f.name in record)
 
 
 @dataclass(frozen=True)
@@ -106,7 +155,7 @@ class Group:
     extra: dict = field(default_factory=dict)
 
     def defaults(self) -> dict:
-        return {f.name: f.default for f in self.fields}
+        return {f.name: f.default_value() for f in self.fields}
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)

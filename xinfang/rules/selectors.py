@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region
 from xinfang.org.scoping import scoped
 
 from .models import RulesVersion
-from .registry import CHOICES, CUSTOM, MAPPING, NUMBERS, Group, group, groups
+from .registry import CHOICES, CUSTOM, MAPPING, NUMBERS, RECORDS, Field, Group, group, groups
 
 
 class Rules:
@@ -44,8 +45,21 @@ class Rules:
     def shown_lines(self) -> list[tuple[str, str, bool]]:
         """(label, value as read, whether it reads as a list — weights, a table, bands — and wants a line of its
         own) per field, for the summary card."""
-        return [(label, value, self.group.field(name).kind in (MAPPING, NUMBERS, CUSTOM, CHOICES))
+        return [(label, value, self.group.field(name).kind in (MAPPING, NUMBERS, CUSTOM, CHOICES, RECORDS))
                 for (label, value, _help), name in zip(self.shown, [f.name for f in self.group.fields], strict=True)]
+
+    @property
+    def record_lists(self) -> list[tuple[Field, str, list[tuple[str, str, str]]]]:
+        """Each RECORDS field with the path of its list and its records as (path of the record's page, title,
+        text), for the group's page."""
+        labels = {}
+        return [(f, f.name, record_rows(f, f.name, self._values[f.name], self.county_id, labels))
+                for f in self.group.fields if f.kind == RECORDS]
+
+
+def record_rows(f: Field, path: str, records: list[dict], county_id, labels: dict) -> list[tuple[str, str, str]]:
+    """Records of the list at ``path`` as (path of each record's page, title, text)."""
+    return [(f"{path}/{f.record_key(r)}", f.record_title(r), f.record_text(r, county_id, labels)) for r in records]
 
 
 def values_over_defaults(g: Group, row: RulesVersion | None) -> dict:
@@ -140,11 +154,42 @@ def rules_diff(g: Group, before: dict | None, after: dict, county_id: int | None
     for f in g.fields:
         if before[f.name] == after[f.name]:
             continue
-        if f.name not in labels:
-            labels[f.name] = f.labels(county_id)
+        if f.kind == RECORDS:
+            changes += _records_diff(f, f.name, str(f.label), before[f.name], after[f.name], county_id, labels)
+            continue
+        shown = f.cached_labels(labels, county_id)
         changes.append(Change(f.name, str(f.label), before[f.name], after[f.name],
-                              f.display(before[f.name], county_id, labels[f.name]),
-                              f.display(after[f.name], county_id, labels[f.name])))
+                              f.display(before[f.name], county_id, shown), f.display(after[f.name], county_id, shown)))
+    return changes
+
+
+def _records_diff(f: Field, name: str, label: str, before: list, after: list, county_id, labels) -> list[Change]:
+    """What changed in a list of records, record by record (matched by key): one added, one removed, or each
+    field of one changed (its nested records the same way)."""
+    old = {f.record_key(r): r for r in before or []}
+    new = {f.record_key(r): r for r in after or []}
+    changes = []
+    for key in [*new, *(k for k in old if k not in new)]:
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        where, at = f"{label} · {f.record_title(b or a)}", f"{name}/{key}"
+        if a is None:
+            changes.append(Change(at, where, None, b, "—", _("新增：%(text)s") % {
+                "text": f.record_text(b, county_id, labels)}))
+        elif b is None:
+            changes.append(Change(at, where, a, None, f.record_text(a, county_id, labels), _("删除")))
+        else:
+            for rf in f.row:
+                x, y = a.get(rf.name), b.get(rf.name)
+                if x == y:
+                    continue
+                if rf.kind == RECORDS:
+                    changes += _records_diff(rf, f"{at}/{rf.name}", f"{where} · {rf.label}", x, y, county_id, labels)
+                else:
+                    shown = rf.cached_labels(labels, county_id)
+                    changes.append(Change(f"{at}/{rf.name}", f"{where} · {rf.label}", x, y,
+                                          rf.display(x, county_id, shown), rf.display(y, county_id, shown)))
     return changes
 
 

@@ -1,6 +1,7 @@
 """Writes of the county settings: a save is the next version (who, when, why, from which day); a rollback is a save
 of an earlier version's values. Versions are never edited or deleted."""
 
+import copy
 import re
 from datetime import date
 from decimal import Decimal
@@ -15,7 +16,22 @@ from xinfang.org.models import Region, User
 from xinfang.org.services import audit_record, require_own_county
 
 from .models import RulesVersion
-from .registry import CHOICE, CHOICES, CUSTOM, DECIMAL, INT, NUMBERS, Field, Group, group, plain_number
+from .registry import (
+    BOOL,
+    CHOICE,
+    CHOICES,
+    CUSTOM,
+    DECIMAL,
+    INT,
+    KEY,
+    NUMBERS,
+    RECORDS,
+    TEXT,
+    Field,
+    Group,
+    group,
+    plain_number,
+)
 from .selectors import in_force_row, latest_version, pending_version, rules_diff, values_over_defaults
 
 PERMISSION = "rules.add_rulesversion"
@@ -29,6 +45,7 @@ def group_or_404(key: str) -> Group:
 
 
 _WHOLE = re.compile(r"-?[0-9]{1,9}")
+_CODE = re.compile(r"[a-z][a-z0-9_]{0,29}")
 _NUMBER = re.compile(r"-?[0-9]{1,9}(\.[0-9]{1,6})?")
 
 
@@ -56,6 +73,20 @@ def _number(f: Field, value, kind: str):
 
 def _clean_value(f: Field, value, county_id: int):
     """One setting's value checked against its field, in its stored shape; ValueError with the message."""
+    if not f.required and (value is None or value == ""):
+        return "" if f.kind in (TEXT, CHOICE) else None
+    if f.kind == TEXT:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(_("请填写%(label)s。") % {"label": f.label})
+        if f.max and len(value.strip()) > f.max:
+            raise ValueError(_("%(label)s最多%(n)s个字。") % {"label": f.label, "n": f.max})
+        return value.strip()
+    if f.kind == BOOL:
+        if not isinstance(value, bool):
+            raise ValueError(_("请选择是或否。"))
+        return value
+    if f.kind == RECORDS:
+        return _clean_records(f, value, county_id)
     if f.kind == CUSTOM:
         return f.clean(value)
     if f.kind in (INT, DECIMAL):
@@ -80,6 +111,73 @@ def _clean_value(f: Field, value, county_id: int):
         raise ValueError(_("%(label)s须逐项填写。") % {"label": f.label})
     order = [str(v) for v, _label in f.options(county_id)]
     return {k: _number(f, value[k], f.of) for k in order if k in value}
+
+
+def clean_record(f: Field, record, county_id: int) -> tuple[dict, dict[str, str]]:
+    """One record of RECORDS field ``f`` checked field by field (a field left out takes its default): the record in
+    its stored shape and its errors, {row field: message}."""
+    if not isinstance(record, dict):
+        return {}, {f.name: _("格式有误。")}
+    names = {rf.name for rf in f.row} | ({KEY} if not f.key_field else set())
+    errors = {name: _("没有这项规则。") for name in record if name not in names}
+    cleaned = {}
+    for rf in f.row:
+        try:
+            cleaned[rf.name] = _clean_value(rf, record.get(rf.name, rf.default_value()), county_id)
+        except ValueError as exc:
+            errors[rf.name] = str(exc)
+    if f.key_field:
+        if f.key_field not in errors and not _CODE.fullmatch(cleaned.get(f.key_field, "")):
+            errors[f.key_field] = _("代码应以小写字母开头，只含小写字母、数字和下划线，至多30个字符。")
+    elif record.get(KEY) is not None:
+        number = record[KEY]
+        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 10**9:
+            errors[KEY] = _("编号有误。")
+        cleaned = {KEY: number, **cleaned}
+    if not errors and f.row_check is not None:
+        errors = {name: str(message) for name, message in f.row_check(cleaned).items()}
+    return cleaned, errors
+
+
+def _clean_records(f: Field, value, county_id: int) -> list[dict]:
+    """A list of records, each checked; every record's errors at once, each named by its place and title."""
+    if not isinstance(value, list | tuple) or len(value) > f.max_items:
+        raise ValueError(_("请提交至多%(n)s条的列表。") % {"n": f.max_items})
+    records, problems, keys = [], [], set()
+    for i, record in enumerate(value, 1):
+        cleaned, errors = clean_record(f, record, county_id)
+        key = f.record_key(cleaned)
+        if key and key in keys:
+            errors[f.key_field or KEY] = _("与前面的一条重复。")
+        keys.add(key)
+        place = _("第%(i)s条（%(title)s）") % {"i": i, "title": f.record_title(cleaned)} if cleaned else \
+            _("第%(i)s条") % {"i": i}
+        for name, message in errors.items():
+            label = str(next((rf.label for rf in f.row if rf.name == name), name))
+            # "第2条（…）：最少次数应在1至999之间。", naming the field where the message does not.
+            problems.append(f"{place}{_('：')}{message}" if label in message else
+                            f"{place}{_('：')}{label}{_('：')}{message}")
+        records.append(cleaned)
+    if problems:
+        raise ValueError("；".join(problems))
+    return records
+
+
+def _number_new_records(g: Group, county: Region, values: dict) -> None:
+    """Give each new record of the group's numbered RECORDS fields the next number never given in the county (so
+    a retired record's number is never another's)."""
+    numbered = [f for f in g.fields if f.kind == RECORDS and not f.key_field]
+    if not any(r.get(KEY) is None for f in numbered for r in values[f.name]):
+        return
+    saved = list(RulesVersion.objects.filter(county=county, group=g.key).values_list("values", flat=True))
+    for f in numbered:
+        used = [r.get(KEY) or 0 for v in [*saved, g.defaults(), values] for r in v.get(f.name) or []]
+        following = max(used, default=0) + 1
+        for r in values[f.name]:
+            if r.get(KEY) is None:
+                r[KEY] = following
+                following += 1
+        values[f.name] = [{KEY: r[KEY], **{k: v for k, v in r.items() if k != KEY}} for r in values[f.name]]
 
 
 def _clean(g: Group, values: dict, county_id: int) -> dict:
@@ -130,6 +228,7 @@ def rules_save(*, actor: User, county: Region, key: str, values: dict, reason: s
     current = in_force_row(county.pk, g, valid_from)
     before = values_over_defaults(g, current)
     after = {**before, **_clean(g, values, county.pk)}
+    _number_new_records(g, county, after)
     if g.prepare is not None:
         after = g.prepare(after)
     if g.check is not None and (errors := g.check(after)):
@@ -182,3 +281,62 @@ def rules_withdraw(*, actor: User, county: Region, key: str, version: int, reaso
     audit_record(actor=actor, action=f"rules.{g.key}.withdraw", obj=row, region=county,
                  changes={"withdrawn": [False, True]})
     return row
+
+
+def walk(g: Group, values: dict, path: str):
+    """The place ``path`` names in ``values``: "field" (its list), "field/key" (a record), "field/key/field/…".
+    Returns (the RECORDS field, its list, the record or None for a list); NotFound for a path that names nothing."""
+    missing = NotFound(_("没有这条规则。"), code="rules_record_not_found")
+    parts = [p for p in (path or "").split("/") if p]
+    names = {f.name: f for f in g.fields if f.kind == RECORDS}
+    if not parts or parts[0] not in names:
+        raise missing
+    f, records, record = names[parts[0]], values[parts[0]], None
+    rest = parts[1:]
+    while rest:
+        record = next((r for r in records if f.record_key(r) == rest[0]), None)
+        if record is None:
+            raise missing
+        if len(rest) == 1:
+            break
+        nested = next((rf for rf in f.row if rf.name == rest[1] and rf.kind == RECORDS), None)
+        if nested is None:
+            raise missing
+        f, records, record, rest = nested, record[nested.name], None, rest[2:]
+    return f, records, record
+
+
+def rules_save_record(*, actor: User, county: Region, key: str, path: str, record: dict | None, reason: str,
+                      valid_from: date | None = None, base_version: int | None = None) -> RulesVersion:
+    """Add, change or remove one record of a group (a duty rule, a rule set, one of its milestones) as the group's
+    next version. ``path`` names a list to add ``record`` to ("rule_sets", "rule_sets/2/milestones") or a record to
+    change with ``record``'s fields, or to remove when ``record`` is None ("rule_sets/2/milestones/meet"). The record
+    is checked alone first, so its errors name its own fields; then the whole group is saved as by rules_save."""
+    g = group_or_404(key)
+    require_own_county(actor=actor, county=county, permission=PERMISSION)
+    on = max(valid_from or timezone.localdate(), timezone.localdate())
+    values = copy.deepcopy(values_over_defaults(g, in_force_row(county.pk, g, on)))
+    f, records, existing = walk(g, values, path)
+    if record is None:
+        if existing is None:
+            raise NotFound(_("没有这条规则。"), code="rules_record_not_found")
+        records.remove(existing)
+    else:
+        given = {k: v for k, v in record.items() if k != KEY}
+        if existing is not None and f.key_field and given.get(f.key_field, existing[f.key_field]) != existing[
+                f.key_field]:
+            raise invalid(f.key_field, _("代码不能修改；如需新代码，请新增一条。"))
+        merged = {**(existing or {}), **given}
+        cleaned, errors = clean_record(f, merged, county.pk)
+        if not errors and existing is None and f.record_key(cleaned) in {f.record_key(r) for r in records}:
+            errors[f.key_field] = _("已有这个代码。")
+        if errors:
+            raise ValidationFailed(next(iter(errors.values())), code="invalid",
+                                   detail={k: [v] for k, v in errors.items()})
+        if existing is None:
+            records.append(cleaned)
+        else:
+            records[records.index(existing)] = cleaned
+    top = path.split("/")[0]
+    return rules_save(actor=actor, county=county, key=g.key, values={top: values[top]}, reason=reason,
+                      valid_from=valid_from, base_version=base_version)

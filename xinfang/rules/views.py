@@ -15,7 +15,7 @@ from xinfang.pages import form_error_text, form_service_error, user_county_or_40
 
 from . import selectors, services
 from .forms import ReasonForm, RulesForm
-from .registry import Group, group
+from .registry import RECORDS, Group, group
 
 
 def _group_or_404(key: str) -> Group:
@@ -55,7 +55,9 @@ def group_page(request, key):
     latest = selectors.latest_version(county, g.key)
     form = RulesForm(request.POST or None, group=g, values=rules.values, county_id=county.pk,
                      initial={"base_version": latest.version if latest else 0})
-    if request.method == "POST":
+    if not form.rule_fields:  # a group of records only: they are edited one at a time (record_page)
+        form = None
+    if request.method == "POST" and form is not None:
         if not request.user.has_perm(services.PERMISSION):
             raise PermissionDenied
         if form.is_valid():
@@ -84,8 +86,98 @@ def group_page(request, key):
         "upcoming": [v for v in versions if v.valid_from > timezone.localdate() and v.withdrawn_at is None],
         # An old version can be restored unless the rules in force are already its rules.
         "restorable": {v.version for v in versions if selectors.values_over_defaults(g, v) != rules.values},
-        "error_text": form_error_text(form) if form.errors else ""},
-        status=400 if form.errors else 200)
+        "error_text": form_error_text(form) if form is not None and form.errors else ""},
+        status=400 if form is not None and form.errors else 200)
+
+
+def _back(g: Group, path: str):
+    """After a record's save or removal, the page that lists it: the record holding its list ("rule_sets/2" for
+    "rule_sets/2/milestones/meet" or "rule_sets/2/milestones"), or the group's page for a record of the group's own
+    list."""
+    parts = [p for p in path.split("/") if p]
+    owner = "/".join(parts[:-2] if len(parts) % 2 == 0 else parts[:-1])
+    return redirect("rules:record", key=g.key, path=owner) if owner else redirect("rules:group", key=g.key)
+
+
+@login_required
+def record_page(request, key, path):
+    """One record of a group (a duty rule, a rule set, a milestone): its form, saved as the group's next version;
+    its own records listed under it. A path ending in a list's name adds a record to that list."""
+    g = _readable_or_403(request, key)
+    county = user_county_or_404(request.user)
+    rules = selectors.rules_for(county, g.key)
+    latest = selectors.latest_version(county, g.key)
+    try:
+        f, _records, record = services.walk(g, rules.values, path)
+    except ApplicationError as exc:
+        raise Http404 from exc
+    adding = record is None
+    form = RulesForm(request.POST or None, group=g, values=record or {}, county_id=county.pk, fields=f.row,
+                     initial={"base_version": latest.version if latest else 0})
+    if not adding and f.key_field:
+        form.fields[f.key_field].disabled = True  # a record's key never changes
+    if request.method == "POST":
+        if not request.user.has_perm(services.PERMISSION):
+            raise PermissionDenied
+        if form.is_valid():
+            values = form.rule_values()
+            if not adding and f.key_field:
+                values.pop(f.key_field)
+            try:
+                row = services.rules_save_record(
+                    actor=request.user, county=county, key=g.key, path=path, record=values,
+                    reason=form.cleaned_data["reason"], valid_from=form.cleaned_data["valid_from"],
+                    base_version=form.cleaned_data["base_version"])
+            except ApplicationError as exc:
+                form_service_error(form, exc)
+            else:
+                messages.success(request, _("已保存%(group)s第%(n)s版，%(day)s起施行。") % {
+                    "group": g.label, "n": row.version, "day": row.valid_from.isoformat()})
+                return _back(g, path)
+    nested = []
+    if record is not None:
+        labels = {}
+        nested = [(rf, f"{path}/{rf.name}", selectors.record_rows(rf, f"{path}/{rf.name}", record[rf.name], county.pk,
+                                                                  labels)) for rf in f.row if rf.kind == RECORDS]
+    return render(request, "rules/record.html", {
+        "county": county, "group": g, "rules": rules, "field": f, "record": record, "adding": adding,
+        "path": path, "form": form, "nested": nested,
+        "title": f.record_title(record) if record else _("新增%(what)s") % {"what": f.label},
+        "trail": _trail(g, rules.values, path),
+        "error_text": form_error_text(form) if form.errors else ""}, status=400 if form.errors else 200)
+
+
+def _trail(g: Group, values: dict, path: str) -> list[tuple[str, str]]:
+    """The breadcrumb of a record's page: each record above it, (title, path)."""
+    parts, trail = [p for p in path.split("/") if p], []
+    for end in range(2, len(parts), 2):
+        sub = "/".join(parts[:end])
+        f, _records, record = services.walk(g, values, sub)
+        trail.append((f.record_title(record), sub))
+    return trail
+
+
+@login_required
+@require_POST
+@permission_required(services.PERMISSION, raise_exception=True)
+def record_remove(request, key, path):
+    g = _group_or_404(key)
+    county = user_county_or_404(request.user)
+    form = ReasonForm(request.POST)
+    back = redirect("rules:record", key=g.key, path=path)
+    if not form.is_valid():
+        messages.error(request, _("删除须写明理由。"))
+        return back
+    try:
+        row = services.rules_save_record(actor=request.user, county=county, key=g.key, path=path, record=None,
+                                         reason=form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, exc.message)
+        return back
+    messages.success(request, _("已删除，保存为%(group)s第%(n)s版。") % {"group": g.label, "n": row.version})
+    return _back(g, path)
 
 
 def _on_a_version(request, key, version, step, no_reason: str, done):

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from xinfang.dates import DATE_VALIDATORS
@@ -13,16 +14,27 @@ class RuleFieldSerializer(serializers.Serializer):
     label = serializers.CharField(label=_("名称"))
     kind = serializers.ChoiceField(label=_("类型"), choices=KINDS, help_text=_(
         "int：整数；decimal：小数；choice：单选；choices：多选；mapping：逐项填写的数值（键为可选项）；"
-        "numbers：数字列表；custom：该组规则特有的结构（见默认值）。"))
+        "numbers：数字列表；custom：该组规则特有的结构（见默认值）；text：文字；bool：是否；"
+        "records：记录列表，每条记录的各项见 row，以 key_field 所指的项（无则以自动编号 key）为标识，"
+        "新增记录不填 key 即由系统编号。"))
     of = serializers.ChoiceField(label=_("逐项数值的类型"), choices=[INT, DECIMAL],
                                  help_text=_("mapping 的每项为整数还是小数。"))
     complete = serializers.BooleanField(label=_("须逐项填写"))
-    default = serializers.JSONField(label=_("默认值"))
+    default = serializers.JSONField(label=_("默认值"), source="default_value")
+    required = serializers.BooleanField(label=_("必填"), help_text=_("记录中的一项可否留空。"))
+    key_field = serializers.CharField(label=_("记录标识项"),
+                                      help_text=_("records：以哪一项为记录的标识；空为自动编号 key。"))
+    row = serializers.SerializerMethodField(label=_("记录的各项"))
     min = serializers.FloatField(label=_("最小值"), allow_null=True)
     max = serializers.FloatField(label=_("最大值"), allow_null=True)
     unit = serializers.CharField(label=_("单位"))
     help = serializers.CharField(label=_("说明"))
     choices = serializers.SerializerMethodField(label=_("可选项"))
+
+    @extend_schema_field({"type": "array", "items": {"type": "object"},
+                          "description": "records：每条记录的各项，结构同本项。"})
+    def get_row(self, field) -> list[dict]:
+        return RuleFieldSerializer(field.row, many=True, context=self.context).data
 
     def get_choices(self, field) -> list[dict]:
         # The county's own options (its categories) for the caller's county (the view's context).
