@@ -1,9 +1,26 @@
 """The case workflow's county settings, versioned through xinfang.rules (the deadlines are the deadline rule sets)."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xinfang.rules.registry import Field, Group, register
+
+from .models import Category
+
+
+def category_options(county_id: int | None, *, top_level: bool = False) -> list[tuple[str, str]]:
+    """The county's own categories as a setting's options (a sub-category named with its parent); a retired one is
+    marked, so a version naming it still reads and can be restored."""
+    if county_id is None:
+        return []
+    rows = Category.objects.filter(county_id=county_id).select_related("parent").order_by(
+        "parent__sort_order", "parent_id", "sort_order", "id")
+    if top_level:
+        rows = rows.filter(parent__isnull=True)
+    return [(str(c.pk), (f"{c.parent.name} / {c.name}" if c.parent_id else c.name)
+             + ("" if c.is_active else gettext("（停用）"))) for c in rows]
+
 
 CASE_RULES = register(Group(
     key="cases", label=_("信访事项办理规则"), order=10, owner="cases",

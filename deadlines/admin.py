@@ -11,10 +11,8 @@ from .models import Card, Deadline, Milestone, Notification, RuleSet, Supervisio
 
 @admin.register(RuleSet)
 class RuleSetAdmin(ReadOnlyAdmin):
-    list_display = ["name", "county", "lineage", "version", "is_current", "priority", "escalate_after_days",
-                    "created_at"]
+    list_display = ["name", "county", "lineage", "version", "priority", "escalate_after_days", "created_at"]
     list_select_related = ["county"]
-    list_filter = ["is_current"]
     search_fields = ["name"]
 
 

@@ -13,7 +13,6 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import Channel, UpperSource
 from cases.models import Assignment, Case, Category
 from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import Scoping, among
@@ -41,27 +40,27 @@ CASE_SCOPING = Scoping(region="case__region", county="case__county", unit="case_
 
 
 class RuleSet(models.Model):
-    """One version of a county's deadline rules: which cases it governs (channels, sources, categories; empty
-    means all) and its milestones. A case keeps the version it was registered under; editing a version that
-    governs cases publishes a new version (same ``lineage``, ``version`` + 1) and retires the old one."""
+    """A rule set as the cases it governed were registered under it, compiled from one record of the county's
+    deadline rules (rules.DEADLINE_RULES, versioned through xinfang.rules): which cases it governs (channels,
+    sources, categories; empty means all) and its milestones. Never changed once made: a case keeps it for life.
+    The rows of one ``lineage`` (the record's key) are numbered in the order they were made; ``digest`` is the
+    record's fingerprint, so a version that leaves the rule set as it was finds the same row."""
 
     scoping = Scoping(region="county", include_ancestors=True)
 
     county = models.ForeignKey(Region, verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
     lineage = models.PositiveIntegerField(_("规则编号"), default=0)
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
-    is_current = models.BooleanField(_("现行版本"), default=True)
+    digest = models.CharField(_("内容指纹"), max_length=64)
     name = models.CharField(_("规则名称"), max_length=60)
-    priority = models.PositiveSmallIntegerField(_("优先级"), default=100,
-                                                help_text=_("数字小的先匹配；都不匹配时用默认规则。"))
+    priority = models.PositiveSmallIntegerField(_("优先级"), default=100)
     channels = models.JSONField(_("适用信访形式"), default=list, blank=True)
     upper_sources = models.JSONField(_("适用交办来源"), default=list, blank=True)
     categories = models.ManyToManyField(Category, verbose_name=_("适用类别"), blank=True, related_name="+")
-    escalate_after_days = models.PositiveSmallIntegerField(
-        _("红牌升级（工作日）"), default=3, help_text=_("红牌超过这么多个工作日仍未办理的，提请上一级领导督办。"))
+    escalate_after_days = models.PositiveSmallIntegerField(_("红牌升级（工作日）"), default=3)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"), on_delete=models.PROTECT,
                                    null=True, related_name="+")
-    created_at = models.DateTimeField(_("发布时间"), db_default=Now())
+    created_at = models.DateTimeField(_("编制时间"), db_default=Now())
 
     class Meta:
         verbose_name = _("时限规则")
@@ -70,34 +69,17 @@ class RuleSet(models.Model):
         permissions = [("view_deadline_board", _("可查看超期督办看板"))]
         constraints = [
             models.UniqueConstraint(fields=["county", "lineage", "version"], name="deadlines_ruleset_version"),
-            models.UniqueConstraint(fields=["county", "lineage"], condition=Q(is_current=True),
-                                    name="deadlines_ruleset_one_current",
-                                    violation_error_message=_("同一规则只能有一个现行版本。")),
+            models.UniqueConstraint(fields=["county", "lineage", "digest"], name="deadlines_ruleset_digest"),
         ]
 
     def __str__(self):
         return f"{self.name} v{self.version}"
 
-    def governs(self, *, channel: str, upper_source: str, category_ids: set[int]) -> bool:
-        """Whether a case with these facts falls under this rule set (its categories must be prefetched)."""
-        if self.channels and channel not in self.channels:
-            return False
-        if self.upper_sources and upper_source not in self.upper_sources:
-            return False
-        mine = {c.pk for c in self.categories.all()}
-        return not mine or bool(mine & category_ids)
-
-    def channel_labels(self) -> list[str]:
-        return [str(Channel(c).label) for c in self.channels if c in Channel.values]
-
-    def source_labels(self) -> list[str]:
-        return [str(UpperSource(s).label) for s in self.upper_sources if s in UpperSource.values]
-
 
 class Milestone(models.Model):
-    """A limit within a rule set: ``days`` (calendar or working) from ``start_event`` until ``end_event``, for
-    all cases or first petitions or repeats, on the office's, the lead unit's or each assisting unit's clock,
-    with its card thresholds."""
+    """A limit within a rule set (compiled from the rule set's record, never changed): ``days`` (calendar or
+    working) from ``start_event`` until ``end_event``, for all cases or first petitions or repeats, on the
+    office's, the lead unit's or each assisting unit's clock, with its card thresholds."""
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="milestones")
     code = models.SlugField(_("代码"), max_length=30)

@@ -70,18 +70,6 @@ def rule_set_list(*, user):
     return scoped(RuleSet.objects.all(), user).prefetch_related("milestones", "categories")
 
 
-def rule_set_overview(*, user, county) -> list[RuleSet]:
-    """The county's current rule sets, each with ``older`` versions and every version's ``n_cases`` (one query
-    for the sets, one for milestones, one for categories; the case counts read the rule_set index)."""
-    rule_sets = list(
-        rule_set_list(user=user).filter(county=county)
-        .select_related("created_by").annotate(n_cases=Count("cases")).order_by("priority", "lineage", "-version"))
-    current = [rs for rs in rule_sets if rs.is_current]
-    for rs in current:
-        rs.older = [old for old in rule_sets if old.lineage == rs.lineage and not old.is_current]
-    return current
-
-
 def supervision_list(*, user):
     return scoped(Supervision.objects.select_related("case", "unit", "issued_by", "acknowledged_by",
                                                      "responded_by"), user)

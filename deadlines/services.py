@@ -1,12 +1,11 @@
-"""Writes of the deadlines app: rule sets and their versions, the clocks of each case, suspensions, supervision
-documents, the card sweep and notifications.
+"""Writes of the deadlines app: the rule sets compiled for the cases they govern, the clocks of each case,
+suspensions, supervision documents, the card sweep and notifications.
 
 The workflow layer calls ``clock_event`` / ``clock_stop`` / ``clock_extend`` in the transaction of each case step,
 so a case's clocks always change together with the case. The sweep is set-based SQL: it never loops over cases.
 """
 
 import math
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -16,19 +15,18 @@ from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
-from cases.choices import Channel, UpperSource
-from cases.models import Assignment, Case, TimelineEvent
+from cases.models import Assignment, Case, Category, TimelineEvent
 from cases.services import is_lead_officer, timeline_event
 from cases.signals import announce_cases_changed, case_changed
 from xinfang.clocks import CARD_STATES, COUNTING_STATES, RUNNING_STATES, state_q, state_sql
-from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
+from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from xinfang.org.choices import RegionLevel, UnitKind
 from xinfang.org.models import COUNTY_PATH_LENGTH, Region, Unit, User
 from xinfang.org.scoping import scoped
-from xinfang.org.services import audit_record, require_own_county
-from xinfang.rules.selectors import Rules, rules_for_counties
+from xinfang.rules.registry import KEY
+from xinfang.rules.selectors import Rules, rules_for, rules_for_counties
 from xinfang.workdays.calendar import WORKING, WorkCalendar
 from xinfang.workdays.selectors import calendar_for
 
@@ -44,43 +42,10 @@ from .choices import (
     SuspensionStatus,
 )
 from .models import Card, Deadline, Milestone, Notification, RuleSet, Supervision, SupervisionCounter, Suspension
-from .rules import NOTIFY_RULES
+from .rules import DEADLINE_RULES, DEFAULT_LINEAGE, NOTIFY_RULES, default_milestone, record_digest
 from .selectors import notification_text
 
 E = ClockEvent
-MEASURE = "measure"  # the milestone code of backlog measures
-
-# The rule set a county starts with (信访工作条例 2022 and the 3/7/21 rule for first petitions). Its admin edits it
-# in the product; these are only the starting values, copied into the county's own rows.
-DEFAULT_RULE_SET_NAME = gettext_lazy("信访工作条例（默认）")
-DEFAULT_MILESTONES = [
-    # code, name, start, end, days, kind, applies_to, party, extendable, restart_on_reassign
-    ("decide", gettext_lazy("决定是否受理"), E.RECEIVED, E.DECIDED, 15, DayKind.CALENDAR, AppliesTo.ALL, Party.OFFICE,
-     False, False),
-    ("meet", gettext_lazy("3日内见面"), E.ASSIGNED, E.MET, 3, DayKind.CALENDAR, AppliesTo.FIRST, Party.LEAD,
-     False, True),
-    ("feedback", gettext_lazy("7日内反馈"), E.ASSIGNED, E.FEEDBACK, 7, DayKind.CALENDAR, AppliesTo.FIRST, Party.LEAD,
-     False, True),
-    ("close21", gettext_lazy("21日内办结"), E.ASSIGNED, E.REPLIED, 21, DayKind.CALENDAR, AppliesTo.FIRST, Party.LEAD,
-     True, True),
-    ("handle", gettext_lazy("60日内办结"), E.ACCEPTED, E.REPLIED, 60, DayKind.CALENDAR, AppliesTo.ALL, Party.LEAD,
-     True, False),
-    ("assist", gettext_lazy("协办意见报送"), E.ASSIGNED, E.ASSIST_REPORTED, 10, DayKind.CALENDAR, AppliesTo.ALL,
-     Party.ASSIST, False, True),
-    ("return_visit", gettext_lazy("答复后回访"), E.REPLIED, E.EVALUATED, 10, DayKind.CALENDAR, AppliesTo.ALL,
-     Party.OFFICE, False, False),
-    ("review", gettext_lazy("复查"), E.REVIEW_REQUESTED, E.APPEAL_DECIDED, 30, DayKind.CALENDAR, AppliesTo.ALL,
-     Party.OFFICE, False, False),
-    ("re_review", gettext_lazy("复核"), E.RE_REVIEW_REQUESTED, E.APPEAL_DECIDED, 30, DayKind.CALENDAR,
-     AppliesTo.ALL, Party.OFFICE, False, False),
-    # A backlog dossier's measure (三定: owner, action, deadline): each clock is granted its own days
-    # (Deadline.granted_days); the milestone holds the card thresholds. Started only by clock_start_granted.
-    (MEASURE, gettext_lazy("化解措施"), E.MEASURE_SET, E.MEASURE_DONE, 30, DayKind.CALENDAR, AppliesTo.ALL,
-     Party.OWN, False, False),
-]
-
-MILESTONE_FIELDS = ("name", "start_event", "end_event", "days", "day_kind", "applies_to", "party", "extendable",
-                    "restart_on_reassign", "warn_days", "warn_percent", "second_red", "is_active", "sort_order")
 
 
 def _require(actor: User, permission: str) -> None:
@@ -93,45 +58,60 @@ def _timeline(case: Case, actor: User | None, kind: str, message: str, changes: 
 
 
 # Rule sets ------------------------------------------------------------------------------------------------
+# The county's rule sets are its settings (rules.DEADLINE_RULES, edited and versioned through xinfang.rules). A case
+# binds the RuleSet row compiled from the record that governed it: rows are made once per distinct record (found
+# again by its fingerprint), so the clocks' milestones never change under them.
 
-def default_rule_set(county: Region) -> RuleSet:
-    """The county's default rule set (lineage 1), created from DEFAULT_MILESTONES the first time it is needed."""
-    current = RuleSet.objects.filter(county=county, lineage=1, is_current=True).first()
-    if current is not None:
-        return current
+def rule_set_compiled(county: Region, record: dict) -> RuleSet:
+    """The RuleSet, with its milestones, compiled from one rule set's record: the one made before from the same
+    record, or a new one (the lineage's next number)."""
+    digest = record_digest(record)
+    found = RuleSet.objects.filter(county=county, lineage=record[KEY], digest=digest).first()
+    if found is not None:
+        return found
     with transaction.atomic():
-        Region.objects.select_for_update().filter(pk=county.pk).first()  # one creator at a time per county
-        current = RuleSet.objects.filter(county=county, lineage=1, is_current=True).first()
-        if current is not None:
-            return current
-        # County data, so in the site's language whoever happens to trigger it.
-        with translation.override(settings.LANGUAGE_CODE):
-            rule_set = RuleSet.objects.create(county=county, lineage=1, version=1,
-                                              name=str(DEFAULT_RULE_SET_NAME), priority=1000)
-            _default_milestones(rule_set)
+        Region.objects.select_for_update(no_key=True).filter(pk=county.pk).first()  # one compiler at a time
+        found = RuleSet.objects.filter(county=county, lineage=record[KEY], digest=digest).first()
+        if found is not None:
+            return found
+        version = (RuleSet.objects.filter(county=county, lineage=record[KEY]).order_by("-version")
+                   .values_list("version", flat=True).first() or 0) + 1
+        rule_set = RuleSet.objects.create(
+            county=county, lineage=record[KEY], version=version, digest=digest, name=record["name"],
+            priority=record["priority"], channels=record["channels"], upper_sources=record["upper_sources"],
+            escalate_after_days=record["escalate_after_days"])
+        rule_set.categories.set(Category.objects.filter(county=county, pk__in=[int(c) for c in record["categories"]]))
+        Milestone.objects.bulk_create([Milestone(rule_set=rule_set, **m) for m in record["milestones"]])
     return rule_set
 
 
-def _default_milestones(rule_set: RuleSet) -> None:
-    Milestone.objects.bulk_create([
-            Milestone(rule_set=rule_set, code=code, name=str(name), start_event=start, end_event=end, days=days,
-                      day_kind=kind, applies_to=applies, party=party, extendable=extendable,
-                      restart_on_reassign=restart, sort_order=i * 10)
-            for i, (code, name, start, end, days, kind, applies, party, extendable, restart)
-            in enumerate(DEFAULT_MILESTONES)
-        ])
+def _governs(record: dict, case: Case) -> bool:
+    """Whether a rule set's record governs ``case`` (its channel, source and category or the category's parent)."""
+    if record["channels"] and case.channel not in record["channels"]:
+        return False
+    if record["upper_sources"] and case.upper_source not in record["upper_sources"]:
+        return False
+    mine = set(record["categories"])
+    return not mine or bool(mine & ({str(case.category_id), str(case.category.parent_id)} - {"None"}))
+
+
+def _record_for(case: Case, rules) -> dict:
+    """The record of the rule set that governs ``case`` under ``rules``: the first by priority whose conditions
+    match, else the default rule set."""
+    records = sorted(rules.rule_sets, key=lambda r: (r["priority"], r[KEY]))
+    return next((r for r in records if _governs(r, case)),
+                next(r for r in records if r[KEY] == DEFAULT_LINEAGE))
+
+
+def default_rule_set(county: Region) -> RuleSet:
+    """The county's default rule set as in force today (compiled the first time it is needed)."""
+    rules = rules_for(county, DEADLINE_RULES.key)
+    return rule_set_compiled(county, next(r for r in rules.rule_sets if r[KEY] == DEFAULT_LINEAGE))
 
 
 def rule_set_for(case: Case) -> RuleSet:
-    """The current rule set that governs a new case: the first by priority whose conditions match."""
-    default_rule_set(case.county)
-    category_ids = {case.category_id, case.category.parent_id} - {None}
-    candidates = (RuleSet.objects.filter(county=case.county_id, is_current=True)
-                  .prefetch_related("categories").order_by("priority", "lineage"))
-    for rule_set in candidates:
-        if rule_set.governs(channel=case.channel, upper_source=case.upper_source, category_ids=category_ids):
-            return rule_set
-    return default_rule_set(case.county)
+    """The rule set that governs a new case under the county's deadline rules in force today."""
+    return rule_set_compiled(case.county, _record_for(case, rules_for(case.county, DEADLINE_RULES.key)))
 
 
 def rule_set_bind(case: Case) -> RuleSet:
@@ -139,121 +119,6 @@ def rule_set_bind(case: Case) -> RuleSet:
     case.rule_set = rule_set_for(case)
     Case.objects.filter(pk=case.pk).update(rule_set=case.rule_set)
     return case.rule_set
-
-
-def _own_county(actor: User, county: Region, permission: str = "deadlines.change_ruleset") -> None:
-    require_own_county(actor=actor, county=county, permission=permission)
-
-
-def _editable_version(actor: User, rule_set: RuleSet) -> RuleSet:
-    """The version to edit: ``rule_set`` itself while no case uses it, else a new version copied from it (the
-    cases keep the old one)."""
-    _own_county(actor, rule_set.county)
-    rule_set = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
-    if not rule_set.is_current:
-        raise Conflict(_("这是历史版本，不能修改；请修改现行版本。"), code="rule_set_retired")
-    if not Case.objects.filter(rule_set=rule_set).exists():
-        return rule_set
-    milestones = list(rule_set.milestones.all())
-    categories = list(rule_set.categories.all())
-    RuleSet.objects.filter(pk=rule_set.pk).update(is_current=False)
-    new = RuleSet.objects.create(
-        county=rule_set.county, lineage=rule_set.lineage, version=rule_set.version + 1, name=rule_set.name,
-        priority=rule_set.priority, channels=rule_set.channels, upper_sources=rule_set.upper_sources,
-        escalate_after_days=rule_set.escalate_after_days, created_by=actor)
-    new.categories.set(categories)
-    for m in milestones:
-        m.pk, m.rule_set = None, new
-    Milestone.objects.bulk_create(milestones)
-    audit_record(actor=actor, action="rule_set.publish", obj=new, region=new.county,
-                 changes={"from_version": rule_set.version, "version": new.version})
-    return new
-
-
-@dataclass
-class RuleSetInput:
-    name: str
-    priority: int = 100
-    channels: list | None = None
-    upper_sources: list | None = None
-    categories: list | None = None
-    escalate_after_days: int = 3
-
-
-@transaction.atomic
-def rule_set_create(*, actor: User, county: Region, data: RuleSetInput) -> RuleSet:
-    """A new rule set for some cases (say 中央交办 or 领导接访), starting with a copy of the default milestones."""
-    _own_county(actor, county, "deadlines.add_ruleset")
-    default = default_rule_set(county)
-    Region.objects.select_for_update().filter(pk=county.pk).first()  # one new lineage number at a time
-    lineage = (RuleSet.objects.filter(county=county).order_by("-lineage").values_list("lineage", flat=True)
-               .first() or 0) + 1
-    rule_set = RuleSet(county=county, lineage=lineage, version=1, created_by=actor)
-    _apply_rule_set(rule_set, data)
-    milestones = list(default.milestones.all())
-    for m in milestones:
-        m.pk, m.rule_set = None, rule_set
-    Milestone.objects.bulk_create(milestones)
-    audit_record(actor=actor, action="rule_set.create", obj=rule_set, region=county, changes={"name": rule_set.name})
-    return rule_set
-
-
-def _apply_rule_set(rule_set: RuleSet, data: RuleSetInput) -> None:
-    name = (data.name or "").strip()
-    if not name:
-        raise ValidationFailed(_("请填写规则名称。"), code="required", detail={"name": [_("请填写规则名称。")]})
-    channels = list(data.channels or [])
-    sources = list(data.upper_sources or [])
-    if set(channels) - set(Channel.values) or set(sources) - set(UpperSource.values):
-        raise ValidationFailed(_("未知的信访形式或交办来源。"), code="invalid")
-    categories = list(data.categories or [])
-    if any(c.county_id != rule_set.county_id for c in categories):
-        raise ValidationFailed(_("请选择本县的信访类别。"), code="unknown_category")
-    rule_set.name, rule_set.priority = name[:60], data.priority
-    rule_set.channels, rule_set.upper_sources = channels, sources
-    rule_set.escalate_after_days = data.escalate_after_days
-    full_clean_or_fail(rule_set)
-    rule_set.save()
-    rule_set.categories.set(categories)
-
-
-@transaction.atomic
-def rule_set_update(*, actor: User, rule_set: RuleSet, data: RuleSetInput) -> RuleSet:
-    """Change which cases a rule set governs; a version in use is kept and a new version published."""
-    target = _editable_version(actor, rule_set)
-    _apply_rule_set(target, data)
-    audit_record(actor=actor, action="rule_set.update", obj=target, region=target.county,
-                 changes={"name": target.name, "channels": target.channels, "upper_sources": target.upper_sources})
-    return target
-
-
-@transaction.atomic
-def milestone_save(*, actor: User, rule_set: RuleSet, code: str, values: dict) -> Milestone:
-    """Add a milestone or change one (by ``code``) — switch the 3/7/21 rule off, change a number, add a stage —
-    in the current version, or in a new version when cases already run under it."""
-    code = (code or "").strip()
-    if not code:
-        raise ValidationFailed(_("请填写节点代码。"), code="required", detail={"code": [_("请填写节点代码。")]})
-    target = _editable_version(actor, rule_set)
-    milestone = target.milestones.filter(code=code).first() or Milestone(rule_set=target, code=code)
-    before = {name: getattr(milestone, name) for name in MILESTONE_FIELDS} if milestone.pk else {}
-    for name in MILESTONE_FIELDS:
-        if name in values:
-            setattr(milestone, name, values[name])
-    missing = [name for name in ("name", "start_event", "end_event", "days") if not getattr(milestone, name)]
-    if missing:
-        raise ValidationFailed(_("请填写节点名称、起算事件、完成事件和时限。"), code="required",
-                               detail={name: [_("该字段不能为空。")] for name in missing})
-    if milestone.start_event == milestone.end_event:
-        raise ValidationFailed(_("起算事件和完成事件不能相同。"), code="invalid",
-                               detail={"end_event": [_("起算事件和完成事件不能相同。")]})
-    full_clean_or_fail(milestone)
-    milestone.save()
-    after = {name: getattr(milestone, name) for name in MILESTONE_FIELDS}
-    audit_record(actor=actor, action="milestone.save", obj=milestone, region=target.county,
-                 changes={k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
-                 | {"rule_set": str(target)})
-    return milestone
 
 
 # Clocks ---------------------------------------------------------------------------------------------------
@@ -414,17 +279,13 @@ def clock_start_granted(*, case: Case, code: str, days: int, unit: Unit | None, 
     """Start one clock of milestone ``code`` granted its own ``days`` (a backlog measure: owner, action, deadline),
     for ``unit``. The milestone is added to the case's rule set if it predates it. It raises cards like any clock."""
     # The county admin's current thresholds, not the version the case started under: a measure is set today.
-    rule_set = (RuleSet.objects.filter(county=case.county, lineage=case.rule_set.lineage, is_current=True).first()
-                if case.rule_set_id else None) or rule_set_for(case)
-    milestone = Milestone.objects.filter(rule_set=rule_set, code=code).first()
-    if milestone is None:
-        spec = next(m for m in DEFAULT_MILESTONES if m[0] == code)
-        _code, name, start, end, default_days, kind, applies, party, extendable, restart = spec
-        with translation.override(settings.LANGUAGE_CODE):
-            milestone = Milestone.objects.create(
-                rule_set=rule_set, code=code, name=str(name), start_event=start, end_event=end, days=default_days,
-                day_kind=kind, applies_to=applies, party=party, extendable=extendable, restart_on_reassign=restart,
-                sort_order=len(DEFAULT_MILESTONES) * 10)
+    rules = rules_for(case.county, DEADLINE_RULES.key)
+    lineage = case.rule_set.lineage if case.rule_set_id else None
+    record = next((r for r in rules.rule_sets if r[KEY] == lineage), None) or _record_for(case, rules)
+    if not any(m["code"] == code for m in record["milestones"]):  # a rule set without the measure milestone
+        record = {**record, "milestones": [*record["milestones"], default_milestone(code)]}
+    rule_set = rule_set_compiled(case.county, record)
+    milestone = rule_set.milestones.get(code=code)
     deadline = Deadline(case=case, milestone=milestone, unit=unit, started_at=at, started_on=_local(at),
                         granted_days=days)
     compute_dates(deadline, milestone, rule_set, calendar_for(case.county_id))

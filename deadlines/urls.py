@@ -1,10 +1,13 @@
-"""Pages of the deadlines app (views/cards.py) and the county admin's configuration pages (views/config.py)."""
+"""Pages of the deadlines app (views/cards.py) and the county admin's working-day calendar (views/config.py)."""
 
-from django.urls import path
+from django.urls import path, re_path, reverse_lazy
+from django.views.generic import RedirectView
 
 from .views import cards, config
 
 app_name = "deadlines"
+
+_TO_SETTINGS = RedirectView.as_view(url=reverse_lazy("rules:group", kwargs={"key": "deadlines"}))
 
 urlpatterns = [
     # Pages for everyone who works cases: the overdue board, red/yellow lists, notifications, suspensions,
@@ -19,13 +22,10 @@ urlpatterns = [
     path("supervisions/<int:pk>/respond/", cards.supervision_respond, name="supervision_respond"),
     path("notifications/", cards.notification_list, name="notifications"),
     path("notifications/read/", cards.notifications_read, name="notifications_read"),
-    # The county admin's configuration: rule sets and milestones, the working-day calendar (views/config.py).
-    path("rules/", config.rules, name="rules"),
-    path("rules/new/", config.rule_set_new, name="rule_set_new"),
-    path("rules/<int:pk>/edit/", config.rule_set_edit, name="rule_set_edit"),
-    path("rules/<int:pk>/add-milestone/", config.milestone_edit, name="milestone_new"),
-    path("rules/<int:pk>/milestones/<slug:code>/", config.milestone_edit, name="milestone_edit"),
-    path("rules/<int:pk>/milestones/<slug:code>/toggle/", config.milestone_toggle, name="milestone_toggle"),
+    # The deadline rules are county settings (/settings/deadlines/); their old addresses lead there.
+    path("rules/", _TO_SETTINGS, name="rules"),
+    re_path(r"^rules/.+$", _TO_SETTINGS),
+    # The county admin's working-day calendar (views/config.py).
     path("calendar/", config.calendar, name="calendar"),
     path("calendar/days/", config.calendar_day_add, name="calendar_day_add"),
     path("calendar/days/<int:pk>/delete/", config.calendar_day_delete, name="calendar_day_delete"),

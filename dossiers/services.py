@@ -19,6 +19,7 @@ from cases import services as case_services
 from cases.choices import OPEN_STATUSES, BacklogSource, Satisfaction, UpperSource
 from cases.models import Case, TimelineEvent
 from deadlines import services as clocks
+from deadlines.rules import MEASURE
 from visits.rules import VISIT_RULES
 from xinfang.dates import refuse_future
 from xinfang.errors import (
@@ -302,7 +303,7 @@ def measure_add(*, actor: User, dossier: Dossier, owner: User, action: str, due_
         raise invalid("due_on", _("完成时限应在今天之后一年以内。"))
     measure = Measure.objects.create(dossier=dossier, owner=owner, action=action[:300], due_on=due_on,
                                      created_by=actor)
-    deadline = clocks.clock_start_granted(case=dossier.case, code=clocks.MEASURE, days=(due_on - today).days,
+    deadline = clocks.clock_start_granted(case=dossier.case, code=MEASURE, days=(due_on - today).days,
                                           unit=owner.unit, at=timezone.now(), actor=actor, what=action)
     Measure.objects.filter(pk=measure.pk).update(deadline=deadline)
     measure.deadline = deadline

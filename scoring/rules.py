@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cases.choices import UpperSource
-from cases.models import Category
+from cases.rules import category_options
 from xinfang.rules.registry import (
     CHOICE,
     CHOICES,
@@ -31,19 +31,6 @@ MAX_BANDS = 10
 COLOUR = re.compile(r"#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?")
 
 
-def _categories(county_id: int | None, *, top_level: bool = False) -> list[tuple[str, str]]:
-    """The county's own categories (a sub-category named with its parent); a retired one is marked, so a version
-    naming it still reads and can be restored."""
-    if county_id is None:
-        return []
-    rows = Category.objects.filter(county_id=county_id).select_related("parent").order_by(
-        "parent__sort_order", "parent_id", "sort_order", "id")
-    if top_level:
-        rows = rows.filter(parent__isnull=True)
-    return [(str(c.pk), (f"{c.parent.name} / {c.name}" if c.parent_id else c.name)
-             + ("" if c.is_active else _("（停用）"))) for c in rows]
-
-
 def _difficulties(county_id=None):
     return [("backlog", _("信访积案")), ("collective", _("集体访"))]
 
@@ -59,7 +46,7 @@ POINT_RULES = register(Group(
               kind=MAPPING, of="int", complete=True, min=-1000, max=1000, unit=pgettext_lazy("unit", "分"),
               choices=lambda county_id: PointEvent.choices, help=gettext_lazy("扣分填负数。")),
         Field("category_factors", gettext_lazy("类别系数"), {}, kind=MAPPING, of=DECIMAL, min=0, max=10,
-              choices=lambda county_id: _categories(county_id, top_level=True),
+              choices=lambda county_id: category_options(county_id, top_level=True),
               help=gettext_lazy("按信访事项的一级类别；不填为1。")),
         Field("difficulty_factors", gettext_lazy("难度系数"), {"backlog": 1.5, "collective": 1.2}, kind=MAPPING,
               of=DECIMAL, min=0, max=10, choices=_difficulties, help=gettext_lazy("不填为1。")),
@@ -145,7 +132,7 @@ INDEX_RULES = register(Group(
               kind=CUSTOM, clean=_clean_bands, show=_show_bands,
               formfield="scoring.bands",
               help=gettext_lazy("从好到差排列。按排名比例：填各色档所占单位的百分比（合计100）；按分数线：填该色档的最低指数。")),
-        Field("main_categories", gettext_lazy("三大领域类别"), [], kind=CHOICES, choices=_categories,
+        Field("main_categories", gettext_lazy("三大领域类别"), [], kind=CHOICES, choices=category_options,
               help=gettext_lazy("“三大领域信访”模块统计的类别（含其下级类别）。")),
         Field("no_data_rule", gettext_lazy("无数据模块"), NoDataRule.EXCLUDE.value, kind=CHOICE,
               choices=lambda county_id: NoDataRule.choices,

@@ -58,3 +58,27 @@ def make_person(username, unit, roles, *, name="", leader_level=None, password=P
     roles_sync()
     return user_create(username=username, name=name or username, unit=unit, roles=roles, password=password,
                        leader_level=leader_level)
+
+
+def set_milestone(actor, county: Region, code: str, values: dict, rule_set: int = 1):
+    """The county admin changes (or adds) one milestone of a rule set of the deadline rules: the next version of the
+    county's settings, as the settings page saves it."""
+    from xinfang.rules.registry import group
+    from xinfang.rules.selectors import rules_for
+    from xinfang.rules.services import rules_save_record, walk
+
+    rules = rules_for(county, "deadlines")
+    _field, milestones, _record = walk(group("deadlines"), rules.values, f"rule_sets/{rule_set}/milestones")
+    known = any(m["code"] == code for m in milestones)
+    path = f"rule_sets/{rule_set}/milestones" + (f"/{code}" if known else "")
+    return rules_save_record(actor=actor, county=county, key="deadlines", path=path,
+                             record=values if known else {"code": code, **values}, reason="县信访联席会议决定")
+
+
+def add_rule_set(actor, county: Region, record: dict):
+    """The county admin adds a rule set (its milestones the statutory ones unless given); returns its key."""
+    from xinfang.rules.services import rules_save_record
+
+    saved = rules_save_record(actor=actor, county=county, key="deadlines", path="rule_sets", record=record,
+                              reason="县信访联席会议决定")
+    return saved.values["rule_sets"][-1]["key"]

@@ -7,13 +7,10 @@ from drf_spectacular.plumbing import ResolvedComponent, build_choice_description
 from rest_framework import serializers
 
 from cases.choices import Channel, UpperSource
-from cases.models import Category
-from xinfang.org.scoping import scoped
 
-from ..choices import AppliesTo, ClockEvent, DayKind, Party
+from ..choices import ClockEvent
 from ..models import Card, Deadline, Milestone, Notification, RuleSet, Supervision, Suspension
 from ..selectors import deadline_state, notification_text
-from ..services import MILESTONE_FIELDS, RuleSetInput
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
@@ -124,12 +121,15 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Milestone
-        fields = ["id", "code", *MILESTONE_FIELDS]
+        fields = ["id", "code", "name", "start_event", "end_event", "days", "day_kind", "applies_to", "party",
+                  "extendable", "restart_on_reassign", "warn_days", "warn_percent", "second_red", "is_active",
+                  "sort_order"]
         read_only_fields = fields
 
 
 class RuleSetSerializer(serializers.ModelSerializer):
-    """A rule-set version with its milestones (prefetched by ``selectors.rule_set_list``)."""
+    """A rule set as cases run under it, with its milestones (prefetched by ``selectors.rule_set_list``); the
+    county's rules themselves are read and saved at /api/v1/rules/deadlines/."""
 
     channels = serializers.ListField(child=NamedChoiceField(Channel), read_only=True)
     upper_sources = serializers.ListField(child=NamedChoiceField(UpperSource), read_only=True)
@@ -138,62 +138,9 @@ class RuleSetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RuleSet
-        fields = ["id", "county", "lineage", "version", "is_current", "name", "priority", "channels",
+        fields = ["id", "county", "lineage", "version", "name", "priority", "channels",
                   "upper_sources", "categories", "escalate_after_days", "created_by", "created_at", "milestones"]
         read_only_fields = fields
-
-
-class ScopedCategoriesField(serializers.PrimaryKeyRelatedField):
-    """Categories the caller may see (another county's read as 'does not exist')."""
-
-    def get_queryset(self):
-        return scoped(super().get_queryset(), self.context["request"].user)
-
-
-class RuleSetWriteSerializer(serializers.Serializer):
-    """Which cases a rule set governs; empty lists mean all."""
-
-    name = serializers.CharField(label=_("规则名称"), max_length=60)
-    priority = serializers.IntegerField(label=_("优先级"), min_value=0, max_value=32767, default=100,
-                                        help_text=_("数字小的先匹配；都不匹配时用默认规则。"))
-    channels = serializers.ListField(label=_("适用信访形式"), child=NamedChoiceField(Channel), default=list)
-    upper_sources = serializers.ListField(label=_("适用交办来源"), child=NamedChoiceField(UpperSource),
-                                          default=list)
-    categories = ScopedCategoriesField(label=_("适用类别"), queryset=Category.objects.all(), many=True,
-                                       default=list)
-    escalate_after_days = serializers.IntegerField(label=_("红牌升级（工作日）"), min_value=1, max_value=365,
-                                                   default=3)
-
-
-def rule_set_input_from(data: dict, *, instance: RuleSet | None = None) -> RuleSetInput:
-    """The service's input from validated (possibly partial) data; on a PATCH, what is left out stays as it is."""
-    if instance is None:
-        return RuleSetInput(**data)
-    current = {"name": instance.name, "priority": instance.priority, "channels": instance.channels,
-               "upper_sources": instance.upper_sources, "categories": list(instance.categories.all()),
-               "escalate_after_days": instance.escalate_after_days}
-    return RuleSetInput(**{**current, **data})
-
-
-class MilestoneSaveSerializer(serializers.Serializer):
-    """A milestone to add or change, by ``code``; fields left out keep their value (or the model's default)."""
-
-    code = serializers.SlugField(label=_("代码"), max_length=30)
-    name = serializers.CharField(label=_("节点名称"), max_length=40, required=False)
-    start_event = NamedChoiceField(ClockEvent, label=_("起算事件"), required=False)
-    end_event = NamedChoiceField(ClockEvent, label=_("完成事件"), required=False)
-    days = serializers.IntegerField(label=_("时限（天）"), min_value=1, max_value=365, required=False)
-    day_kind = serializers.ChoiceField(label=_("计算方式"), choices=DayKind.choices, required=False)
-    applies_to = serializers.ChoiceField(label=_("适用范围"), choices=AppliesTo.choices, required=False)
-    party = serializers.ChoiceField(label=_("责任方"), choices=Party.choices, required=False)
-    extendable = serializers.BooleanField(label=_("可延期"), required=False)
-    restart_on_reassign = serializers.BooleanField(label=_("重新交办后重新计时"), required=False)
-    warn_days = serializers.IntegerField(label=_("黄牌提前（工作日）"), min_value=0, max_value=365, required=False)
-    warn_percent = serializers.IntegerField(label=_("黄牌：已用时限比例（%）"), min_value=1, max_value=99,
-                                            allow_null=True, required=False)
-    second_red = serializers.BooleanField(label=_("严重超期红牌"), required=False)
-    is_active = serializers.BooleanField(label=_("启用"), required=False)
-    sort_order = serializers.IntegerField(label=_("排序"), min_value=0, max_value=32767, required=False)
 
 
 # Suspensions, supervision, notifications -----------------------------------------------------------------------

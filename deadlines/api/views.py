@@ -7,14 +7,13 @@ a case (request a suspension, issue a supervision document) live on /api/v1/case
 """
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, parsers, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xinfang.api.schema import ERROR_RESPONSES
 from xinfang.errors import NotPermitted
-from xinfang.workdays.api.views import caller_county
 
 from .. import selectors, services
 from ..filtersets import CardFilterSet, NotificationFilterSet, SupervisionFilterSet
@@ -23,17 +22,14 @@ from .serializers import (
     CardSerializer,
     MarkedSerializer,
     MarkReadSerializer,
-    MilestoneSaveSerializer,
     NotificationSerializer,
     OverdueBoardSerializer,
     RuleSetSerializer,
-    RuleSetWriteSerializer,
     SupervisionRespondSerializer,
     SupervisionSerializer,
     SuspensionDecideSerializer,
     SuspensionSerializer,
     UnreadCountSerializer,
-    rule_set_input_from,
 )
 
 
@@ -71,17 +67,15 @@ class OverdueBoardView(APIView):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="时限规则列表（含各版本及节点）",
+    list=extend_schema(summary="事项所按的时限规则（含节点；本县规则的修改见 /api/v1/rules/deadlines/）",
                        responses={200: RuleSetSerializer(many=True), **ERROR_RESPONSES}),
     retrieve=extend_schema(summary="时限规则详情", responses={200: RuleSetSerializer, **ERROR_RESPONSES}),
 )
 class RuleSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The county's deadline rule sets, every version. Editing a version that cases already run under publishes a
-    new version: the response is then that new version (another ``id``, ``version`` + 1)."""
+    """The rule sets the county's cases run under, as compiled from its deadline rules (a case's ``rule_set``), with
+    their milestones. Read only: the rules are the county's settings, read and saved at /api/v1/rules/deadlines/."""
 
     serializer_class = RuleSetSerializer
-    # JSON only: in a form-encoded body an absent checkbox reads as false and would switch a milestone off.
-    parser_classes = [parsers.JSONParser]
 
     def get_queryset(self):
         return selectors.rule_set_list(user=self.request.user)
@@ -93,41 +87,6 @@ class RuleSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def retrieve(self, request, *args, **kwargs):
         _require(request.user, "deadlines.view_ruleset")
         return super().retrieve(request, *args, **kwargs)
-
-    def _respond(self, rule_set_id: int, status_code: int = status.HTTP_200_OK) -> Response:
-        rule_set = selectors.rule_set_list(user=self.request.user).get(pk=rule_set_id)
-        return Response(RuleSetSerializer(rule_set).data, status=status_code)
-
-    @extend_schema(summary="新建时限规则（节点从默认规则复制）", request=RuleSetWriteSerializer,
-                   responses={201: RuleSetSerializer, **ERROR_RESPONSES})
-    def create(self, request, *args, **kwargs):
-        serializer = RuleSetWriteSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        rule_set = services.rule_set_create(actor=request.user, county=caller_county(request.user),
-                                            data=rule_set_input_from(serializer.validated_data))
-        return self._respond(rule_set.pk, status.HTTP_201_CREATED)
-
-    @extend_schema(summary="修改时限规则的适用范围（已有事项使用的版本将发布新版本）", request=RuleSetWriteSerializer,
-                   responses={200: RuleSetSerializer, **ERROR_RESPONSES})
-    def partial_update(self, request, *args, **kwargs):
-        rule_set = self.get_object()
-        serializer = RuleSetWriteSerializer(data=request.data, partial=True, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        target = services.rule_set_update(actor=request.user, rule_set=rule_set,
-                                          data=rule_set_input_from(serializer.validated_data, instance=rule_set))
-        return self._respond(target.pk)
-
-    @extend_schema(summary="新增或修改时限节点（按代码；已有事项使用的版本将发布新版本）",
-                   request=MilestoneSaveSerializer, responses={200: RuleSetSerializer, **ERROR_RESPONSES})
-    @action(detail=True, methods=["post"])
-    def milestones(self, request, pk=None):
-        rule_set = self.get_object()
-        serializer = MilestoneSaveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        milestone = services.milestone_save(actor=request.user, rule_set=rule_set, code=values.pop("code"),
-                                            values=values)
-        return self._respond(milestone.rule_set_id)
 
 
 @extend_schema_view(

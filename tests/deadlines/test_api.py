@@ -9,9 +9,10 @@ from django.utils import timezone
 
 import workflow
 from deadlines import services as ds
-from deadlines.api.serializers import MilestoneSaveSerializer
-from deadlines.models import Milestone, Notification, RuleSet, Supervision, Suspension
+from deadlines.models import Milestone, Notification, Supervision, Suspension
+from deadlines.rules import DEFAULT_MILESTONES
 from tests.factories import make_person
+from xinfang.rules.models import RulesVersion
 from xinfang.workdays.calendar import package_years
 from xinfang.workdays.models import CalendarDay
 
@@ -96,106 +97,125 @@ def test_the_overdue_board_is_refused_to_a_unit_officer(api_as, unit_officer):
 
 # Rule sets -----------------------------------------------------------------------------------------------------
 
-def milestones_url(rule_set_id: int) -> str:
-    return f"/api/v1/rule-sets/{rule_set_id}/milestones/"
+def save_rules(api, change):
+    """The deadline rules are county settings: read them, ``change`` the values, save them as the next version."""
+    values = api.get("/api/v1/rules/deadlines/").json()["values"]
+    change(values["rule_sets"])
+    return api.post("/api/v1/rules/deadlines/", {"values": values, "reason": "联席会议决定"}, format="json")
 
 
-def test_switching_the_3_7_21_rule_off_publishes_version_2_once_a_case_runs_under_version_1(api_as, county_admin,
-                                                                                             case):
-    api = api_as(county_admin)
-    v1 = case.rule_set
-
-    response = api.post(milestones_url(v1.pk), {"code": "meet", "is_active": False}, format="json")
-    assert response.status_code == 200, response.json()
-    v2 = response.json()
-    assert (v2["lineage"], v2["version"], v2["is_current"]) == (v1.lineage, 2, True)
-    assert v2["id"] != v1.pk
-    for code in ("feedback", "close21"):
-        v2 = api.post(milestones_url(v2["id"]), {"code": code, "is_active": False}, format="json").json()
-
-    assert v2["version"] == 2  # version 2 is not used by any case yet: edited in place
-    assert {m["code"] for m in v2["milestones"] if not m["is_active"]} == {"meet", "feedback", "close21"}
-    assert all(m.is_active for m in Milestone.objects.filter(rule_set=v1))  # the case keeps its rules
+def milestone(rule_sets, code, key=1) -> dict:
+    rule_set = next(r for r in rule_sets if r["key"] == key)
+    return next(m for m in rule_set["milestones"] if m["code"] == code)
 
 
-def test_editing_a_retired_version_is_a_409(api_as, county_admin, case):
-    api = api_as(county_admin)
-    api.post(milestones_url(case.rule_set_id), {"code": "meet", "is_active": False}, format="json")
-
-    response = api.post(milestones_url(case.rule_set_id), {"code": "feedback", "is_active": False}, format="json")
-
-    assert response.status_code == 409
-    assert response.json()["code"] == "rule_set_retired"
+def switch_off(*codes):
+    def change(rule_sets):
+        for code in codes:
+            milestone(rule_sets, code)["is_active"] = False
+    return change
 
 
-@pytest.mark.parametrize("body", [
-    {"code": "handle", "days": 0},
-    {"code": "handle", "start_event": "pigeon_arrived"},
-    {"code": "handle", "warn_percent": 100},
-    {"code": "handle", "start_event": "replied", "end_event": "replied"},  # refused by the service
-    {"code": "new_stage", "days": 5},  # a new milestone needs its events and name
-])
-def test_bad_milestone_input_is_a_400_with_a_code_and_changes_nothing(api_as, county_admin, case, body):
-    response = api_as(county_admin).post(milestones_url(case.rule_set_id), body, format="json")
-
-    assert response.status_code == 400
-    assert response.json()["code"] in ("invalid", "required")
-    assert RuleSet.objects.filter(lineage=case.rule_set.lineage).count() == 1  # no version was published
-    handle = Milestone.objects.get(rule_set=case.rule_set, code="handle")
-    assert (handle.days, handle.start_event, handle.warn_percent) == (60, "accepted", None)
-    assert not Milestone.objects.filter(code="new_stage").exists()
-
-
-def test_the_milestone_input_takes_every_editable_field():
-    assert set(MilestoneSaveSerializer().fields) == {"code", *ds.MILESTONE_FIELDS}
-
-
-def test_a_county_admin_creates_a_rule_set_and_then_narrows_it(api_as, county_admin, county, categories):
+def test_switching_the_3_7_21_rule_off_is_a_new_version_and_the_running_case_keeps_its_rules(
+        api_as, county_admin, caseworker, case, register):
     api = api_as(county_admin)
 
-    created = api.post("/api/v1/rule-sets/", {"name": "领导接访件", "priority": 10, "channels": ["leader_reception"]},
-                       format="json")
-    assert created.status_code == 201, created.json()
-    rule_set = created.json()
-    assert rule_set["county"] == county.region.pk
-    assert {m["code"] for m in rule_set["milestones"]} == {m[0] for m in ds.DEFAULT_MILESTONES}
+    response = save_rules(api, switch_off("meet", "feedback", "close21"))
 
-    patched = api.patch(f"/api/v1/rule-sets/{rule_set['id']}/", {"categories": [categories["land"].pk]},
+    assert response.status_code == 201, response.json()
+    assert response.json()["version"] == 1
+    assert {c["label"] for c in response.json()["changes"]} == {
+        f"时限规则 · 信访工作条例（默认） · 时限节点 · {name} · 启用"
+        for name in ("3日内见面", "7日内反馈", "21日内办结")}
+    assert all(m.is_active for m in Milestone.objects.filter(rule_set=case.rule_set))  # the case keeps its rules
+    later = register(summary="另一件来信")
+    compiled = api_as(caseworker).get(f"/api/v1/rule-sets/{later.rule_set_id}/").json()
+    assert (compiled["lineage"], compiled["version"]) == (1, 2)
+    assert {m["code"] for m in compiled["milestones"] if not m["is_active"]} == {"meet", "feedback", "close21"}
+
+
+def test_a_save_from_a_stale_page_is_a_409(api_as, county_admin):
+    api = api_as(county_admin)
+    save_rules(api, switch_off("meet"))
+
+    response = api.post("/api/v1/rules/deadlines/", {"values": {}, "reason": "旧页面", "base_version": 0},
                         format="json")
 
-    assert patched.status_code == 200, patched.json()
-    assert patched.json()["id"] == rule_set["id"]  # no case runs under it: changed in place
-    assert (patched.json()["name"], patched.json()["channels"], patched.json()["categories"]) == (
-        "领导接访件", ["leader_reception"], [categories["land"].pk])
+    assert (response.status_code, response.json()["code"]) == (409, "stale_version")
 
 
-def test_narrowing_a_version_in_use_answers_with_the_new_version(api_as, county_admin, case):
-    response = api_as(county_admin).patch(f"/api/v1/rule-sets/{case.rule_set_id}/", {"escalate_after_days": 5},
-                                          format="json")
+@pytest.mark.parametrize(("field", "value"), [
+    ("days", 0), ("start_event", "pigeon_arrived"), ("warn_percent", 100), ("end_event", "accepted"),
+])
+def test_bad_milestone_input_is_a_400_naming_the_milestone_and_changes_nothing(api_as, county_admin, case, field,
+                                                                               value):
+    def change(rule_sets):
+        milestone(rule_sets, "handle")[field] = value
 
-    assert response.status_code == 200, response.json()
-    assert (response.json()["version"], response.json()["escalate_after_days"]) == (2, 5)
-    assert RuleSet.objects.get(pk=case.rule_set_id).escalate_after_days == 3  # the case's version is kept
+    response = save_rules(api_as(county_admin), change)
+
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert "第1条（信访工作条例（默认））" in response.json()["detail"]["rule_sets"][0]
+    assert "60日内办结" in response.json()["detail"]["rule_sets"][0]
+    assert not RulesVersion.objects.filter(group="deadlines").exists()
+    handle = Milestone.objects.get(rule_set=case.rule_set, code="handle")
+    assert (handle.days, handle.start_event, handle.warn_percent) == (60, "accepted", None)
+
+
+def test_a_milestone_without_its_events_or_name_is_refused(api_as, county_admin):
+    response = save_rules(api_as(county_admin), lambda rule_sets: rule_sets[0]["milestones"].append(
+        {"code": "new_stage", "days": 5}))
+
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert "节点名称" in response.json()["detail"]["rule_sets"][0]
+
+
+def test_a_county_admin_adds_a_rule_set_and_then_narrows_it(api_as, county_admin, county, categories, register):
+    api = api_as(county_admin)
+
+    created = save_rules(api, lambda rule_sets: rule_sets.append(
+        {"name": "领导接访件", "priority": 10, "channels": ["leader_reception"]}))
+    assert created.status_code == 201, created.json()
+    added = created.json()["values"]["rule_sets"][-1]
+    assert (added["key"], added["categories"]) == (2, [])
+    assert [m["code"] for m in added["milestones"]] == [m[0] for m in DEFAULT_MILESTONES]
+
+    def narrow(rule_sets):
+        rule_sets[-1]["categories"] = [str(categories["land"].pk)]
+
+    narrowed = save_rules(api, narrow)
+    assert narrowed.status_code == 201, narrowed.json()
+    assert narrowed.json()["values"]["rule_sets"][-1]["categories"] == [str(categories["land"].pk)]
+    land = register(channel="leader_reception", category=categories["land"])
+    assert (land.rule_set.lineage, list(land.rule_set.categories.all())) == (2, [categories["land"]])
+
+
+def test_the_default_rule_set_cannot_be_removed(api_as, county_admin):
+    response = save_rules(api_as(county_admin), lambda rule_sets: rule_sets.clear())
+
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert "默认规则" in response.json()["message"]
 
 
 def test_a_rule_set_cannot_take_another_county_s_category_or_an_unknown_channel(api_as, county_admin, county,
                                                                                 other_categories):
     api = api_as(county_admin)
 
-    foreign = api.post("/api/v1/rule-sets/", {"name": "征地件", "categories": [other_categories["land"].pk]},
-                       format="json")
-    pigeon = api.post("/api/v1/rule-sets/", {"name": "飞鸽传书", "channels": ["pigeon"]}, format="json")
+    foreign = save_rules(api, lambda rule_sets: rule_sets.append(
+        {"name": "征地件", "categories": [str(other_categories["land"].pk)]}))
+    pigeon = save_rules(api, lambda rule_sets: rule_sets.append({"name": "飞鸽传书", "channels": ["pigeon"]}))
 
     assert (foreign.status_code, foreign.json()["code"]) == (400, "invalid")
     assert (pigeon.status_code, pigeon.json()["code"]) == (400, "invalid")
-    assert not RuleSet.objects.exists()
+    assert not RulesVersion.objects.filter(group="deadlines").exists()
 
 
 def test_a_caseworker_reads_the_rules_but_may_not_change_them(api_as, caseworker, case):
     api = api_as(caseworker)
 
     assert api.get("/api/v1/rule-sets/").json()["count"] == 1
-    response = api.post(milestones_url(case.rule_set_id), {"code": "meet", "is_active": False}, format="json")
+    assert api.get("/api/v1/rules/deadlines/").json()["values"]["rule_sets"][0]["name"] == "信访工作条例（默认）"
+    response = save_rules(api, switch_off("meet"))
     assert response.status_code == 403
     assert Milestone.objects.get(rule_set=case.rule_set, code="meet").is_active
 
@@ -415,7 +435,7 @@ def test_the_schema_documents_the_deadline_and_calendar_endpoints(client):
     paths = response.json()["paths"]
     assert {
         "/api/v1/cards/", "/api/v1/cards/{id}/", "/api/v1/overdue-board/", "/api/v1/rule-sets/",
-        "/api/v1/rule-sets/{id}/", "/api/v1/rule-sets/{id}/milestones/", "/api/v1/suspensions/{id}/decide/",
+        "/api/v1/rule-sets/{id}/", "/api/v1/rules/{key}/", "/api/v1/suspensions/{id}/decide/",
         "/api/v1/suspensions/{id}/end/", "/api/v1/supervisions/{id}/acknowledge/",
         "/api/v1/supervisions/{id}/respond/", "/api/v1/notifications/", "/api/v1/notifications/unread-count/",
         "/api/v1/notifications/mark-read/", "/api/v1/calendar-days/", "/api/v1/calendar-days/{id}/",

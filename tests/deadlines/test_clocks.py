@@ -12,7 +12,9 @@ from cases.models import Case, TimelineEvent
 from deadlines import services as ds
 from deadlines.models import Deadline, RuleSet
 from deadlines.selectors import deadline_state
+from tests.factories import add_rule_set, set_milestone
 from xinfang.errors import Conflict, NotPermitted
+from xinfang.rules.models import RulesVersion
 
 from .conftest import at
 
@@ -179,54 +181,53 @@ def test_switching_the_3_7_21_rule_off_publishes_a_new_version_and_running_cases
     old = before.rule_set
 
     for code in ("meet", "feedback", "close21"):
-        ds.milestone_save(actor=county_admin, rule_set=RuleSet.objects.get(county=county.region, lineage=1,
-                                                                           is_current=True),
-                          code=code, values={"is_active": False})
+        set_milestone(county_admin, county.region, code, {"is_active": False})
     after = walk_to_assigned(register(summary="另一件来信"), caseworker, county.housing)
 
-    new = RuleSet.objects.get(county=county.region, lineage=1, is_current=True)
-    assert (old.version, new.version) == (1, 2)
+    new = Case.objects.get(pk=after.pk).rule_set
+    assert (old.lineage, new.lineage, old.version, new.version) == (1, 1, 1, 2)
     assert Case.objects.get(pk=before.pk).rule_set_id == old.pk
     assert set(clocks(before)) == {"decide", "meet", "feedback", "close21", "handle"}
     assert set(clocks(after)) == {"decide", "handle"}
+    assert RulesVersion.objects.filter(county=county.region, group="deadlines").count() == 3
 
 
-def test_an_unused_version_is_edited_in_place(county_admin, county):
-    rule_set = ds.default_rule_set(county.region)
+def test_cases_registered_under_unchanged_rules_share_one_rule_set(register, county_admin, county):
+    first = register()
+    set_milestone(county_admin, county.region, "handle", {"days": 45})
+    set_milestone(county_admin, county.region, "handle", {"days": 60})  # back as it was
+    second = register(summary="另一件来信")
 
-    ds.milestone_save(actor=county_admin, rule_set=rule_set, code="handle", values={"days": 45})
-
+    assert second.rule_set_id == first.rule_set_id
     assert RuleSet.objects.filter(county=county.region, lineage=1).count() == 1
-    assert rule_set.milestones.get(code="handle").days == 45
 
 
 def test_a_stricter_rule_set_governs_leader_received_cases(register, county_admin, county):
-    strict = ds.rule_set_create(actor=county_admin, county=county.region, data=ds.RuleSetInput(
-        name="领导接访件", priority=10, channels=["leader_reception"]))
-    ds.milestone_save(actor=county_admin, rule_set=strict, code="decide", values={"days": 3})
+    strict = add_rule_set(county_admin, county.region, {"name": "领导接访件", "priority": 10,
+                                                         "channels": ["leader_reception"]})
+    set_milestone(county_admin, county.region, "decide", {"days": 3}, rule_set=strict)
 
     case = register(channel="leader_reception")
     letter = register(summary="普通来信")
 
-    assert case.rule_set_id == strict.pk
+    assert (case.rule_set.lineage, case.rule_set.name) == (strict, "领导接访件")
     assert clocks(case)["decide"].milestone.days == 3
-    assert letter.rule_set.lineage == 1
+    assert letter.rule_set.lineage == 1 and clocks(letter)["decide"].milestone.days == 15
 
 
 def test_a_county_admin_may_not_edit_another_county_s_rules(other_county, county_admin):
-    other = ds.default_rule_set(other_county.region)
-
     with pytest.raises(NotPermitted):
-        ds.milestone_save(actor=county_admin, rule_set=other, code="handle", values={"days": 10})
+        set_milestone(county_admin, other_county.region, "handle", {"days": 10})
 
 
 def test_a_milestone_with_bad_numbers_is_refused_and_nothing_changes(county_admin, county):
     from xinfang.errors import ValidationFailed
 
-    rule_set = ds.default_rule_set(county.region)
-    with pytest.raises(ValidationFailed):
-        ds.milestone_save(actor=county_admin, rule_set=rule_set, code="handle", values={"days": 0})
-    assert rule_set.milestones.get(code="handle").days == 60
+    with pytest.raises(ValidationFailed) as refused:
+        set_milestone(county_admin, county.region, "handle", {"days": 0})
+    assert set(refused.value.detail) == {"days"}
+    assert not RulesVersion.objects.filter(group="deadlines").exists()
+    assert ds.default_rule_set(county.region).milestones.get(code="handle").days == 60
 
 
 # The calendar is a fact: open cases follow it ----------------------------------------------------------------
@@ -251,9 +252,8 @@ def test_a_holiday_added_later_moves_running_due_dates(register, caseworker, cou
 
 
 def test_a_yellow_threshold_as_a_share_of_the_time_elapsed(register, caseworker, county_admin, county):
-    ds.milestone_save(actor=county_admin, rule_set=ds.default_rule_set(county.region), code="handle",
-                      values={"warn_percent": 80})
     with time_machine.travel(at("2026-11-16"), tick=False):
+        set_milestone(county_admin, county.region, "handle", {"warn_percent": 80})
         case = walk_to_assigned(register(), caseworker, county.housing)
 
     handle = clocks(case)["handle"]

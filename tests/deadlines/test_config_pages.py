@@ -1,6 +1,7 @@
-"""A county admin sets the deadline rules and the working-day calendar in the product: the rules page shows what
-governs which cases and how days are counted; edits go through the services, so a version in use is kept and a
-new one published; the calendar shows each day and why, takes the county's own days and the years still to enter.
+"""A county admin sets the deadline rules and the working-day calendar in the product: the rules pages (county
+settings) show what governs which cases and how days are counted; every save is the next version, and a case keeps
+the rule set it was registered under; the calendar shows each day and why, takes the county's own days and the
+years still to enter.
 """
 
 import re
@@ -11,15 +12,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
-from deadlines.models import Milestone, RuleSet
-from deadlines.services import default_rule_set
+from tests.factories import add_rule_set, set_milestone
+from tests.rules.pages import form_data
+from xinfang.rules.models import RulesVersion
+from xinfang.rules.selectors import rules_for
 from xinfang.workdays.models import CalendarDay, CalendarYear
 
 from .conftest import at
 
 pytestmark = pytest.mark.django_db
 
-RULES = "/deadlines/rules/"
+RULES = "/settings/deadlines/"
 CALENDAR = "/deadlines/calendar/"
 
 
@@ -34,22 +37,10 @@ def html(response) -> str:
     return response.content.decode()
 
 
-def milestone_url(rule_set, code, action=""):
-    return f"/deadlines/rules/{rule_set.pk}/milestones/{code}/{action}"
-
-
-def milestone_form(milestone: Milestone, **changes) -> dict:
-    """The edit form as the page fills it for ``milestone``, with ``changes``."""
-    form = {
-        "name": milestone.name, "start_event": milestone.start_event, "end_event": milestone.end_event,
-        "days": milestone.days, "day_kind": milestone.day_kind, "applies_to": milestone.applies_to,
-        "party": milestone.party, "warn_days": milestone.warn_days, "warn_percent": milestone.warn_percent or "",
-        "sort_order": milestone.sort_order,
-        **{name: "on" for name in ("extendable", "restart_on_reassign", "second_red", "is_active")
-           if getattr(milestone, name)},
-    }
-    form.update(changes)
-    return {k: v for k, v in form.items() if v is not None}
+def milestone_values(county, code="meet", rule_set=1) -> dict:
+    """A milestone as the county's deadline rules in force have it."""
+    values = rules_for(county.region, "deadlines").rule_sets
+    return next(m for m in next(r for r in values if r["key"] == rule_set)["milestones"] if m["code"] == code)
 
 
 def cell(page: str, day: str) -> tuple[bool, str, str]:
@@ -59,44 +50,66 @@ def cell(page: str, day: str) -> tuple[bool, str, str]:
     return match[1] == "1", match[2], " ".join(re.sub(r"<[^>]+>", " ", match[3]).split())
 
 
-# The rules page -------------------------------------------------------------------------------------------
+# The rules pages (county settings, /settings/deadlines/) -------------------------------------------------------
+
+def record_url(path: str) -> str:
+    return f"{RULES}records/{path}/"
+
+
+def post_form(client, url: str, testid: str = "record-form", **changes):
+    """Post the form of ``url`` as the page fills it, with ``changes`` (None unticks a box or empties a field)."""
+    form = form_data(html(client.get(url)), testid)
+    form.update({"reason": "县信访联席会议决定"}, **{k: v for k, v in changes.items() if v is not None})
+    for name in [k for k, v in changes.items() if v is None]:
+        form.pop(name, None)
+    return client.post(url, form, follow=True)
+
 
 def test_the_admin_sees_the_default_milestones_and_how_days_are_counted(client_as, county_admin):
-    page = html(client_as(county_admin).get(RULES))
+    client = client_as(county_admin)
+    page = html(client.get(RULES))
+    assert "信访工作条例（默认）" in page and "适用：其他规则都不适用的事项" in page
 
+    rule_set = html(client.get(record_url("rule_sets/1")))
     for name in ("决定是否受理", "3日内见面", "7日内反馈", "21日内办结", "60日内办结"):
-        assert name in page
-    assert "交办 → 见面" in page and "3 自然日" in page
-    assert "民法典》第二百零一条、第二百零三条" in page
-    assert "次日为第1天" in page and "调休" in page
-    assert "正在办理的事项继续按原版本计时" in page
-    assert "修改适用条件" in page
+        assert name in rule_set
+    assert "交办 → 见面 · 3 自然日" in rule_set
+    assert "民法典》第二百零一条、第二百零三条" in rule_set
+    assert "次日为第1天" in rule_set and "调休" in rule_set
+    assert "正在办理的事项继续按登记时的版本计时" in rule_set
+
+
+def test_the_old_addresses_lead_to_the_settings(client_as, county_admin):
+    client = client_as(county_admin)
+
+    assert client.get("/deadlines/rules/").url == RULES
+    assert client.get("/deadlines/rules/7/milestones/meet/").url == RULES
 
 
 def test_the_rules_page_reads_as_many_queries_for_four_rule_sets_and_their_history_as_for_one(
-        client_as, county_admin, county, case, django_assert_num_queries):
+        client_as, county_admin, county, django_assert_num_queries):
     client = client_as(county_admin)
+    add_rule_set(county_admin, county.region, {"name": "领导接访事项", "priority": 10})
     with CaptureQueriesContext(connection) as captured:
         client.get(RULES)
-    one = len(captured)  # now: the log is reset by the next request
-    for name in ("领导接访事项", "中央交办事项", "征地拆迁"):
-        client.post("/deadlines/rules/new/", {"name": name, "priority": "10", "escalate_after_days": "3"})
-    client.post(milestone_url(case.rule_set, "meet", "toggle/"))  # publishes version 2 of the default
+    one = len(captured)
+    for name in ("中央交办事项", "征地拆迁"):
+        add_rule_set(county_admin, county.region, {"name": name, "priority": 10})
+    set_milestone(county_admin, county.region, "meet", {"is_active": False})
 
     with django_assert_num_queries(one):
         page = html(client.get(RULES))
-    assert page.count('data-testid="rule-set"') == 4 and "历史版本（1个）" in page
+    assert page.count('data-testid="record"') == 4
 
 
 def test_a_caseworker_reads_the_rules_without_edit_buttons(client_as, caseworker, county):
     client = client_as(caseworker)
     page = html(client.get(RULES))
-    rule_set = default_rule_set(county.region)
+    rule_set = html(client.get(record_url("rule_sets/1")))
 
-    assert "3日内见面" in page
-    assert "修改适用条件" not in page and "/toggle/" not in page
-    assert client.get(milestone_url(rule_set, "meet")).status_code == 403
-    assert client.post(milestone_url(rule_set, "meet", "toggle/")).status_code == 403
+    assert "信访工作条例（默认）" in page and "3日内见面" in rule_set
+    assert 'data-testid="record-form"' not in rule_set and 'data-testid="add-rule_sets"' not in page
+    assert client.post(record_url("rule_sets/1/milestones/meet"), {"reason": "x"}).status_code == 403
     assert client.get(CALENDAR).status_code == 403
 
 
@@ -107,149 +120,134 @@ def test_a_unit_officer_may_see_neither_page(client_as, unit_officer):
     assert client.get(CALENDAR).status_code == 403
 
 
-def test_another_county_s_rule_set_is_not_found(client_as, county_admin, other_county):
-    theirs = default_rule_set(other_county.region)
+def test_a_rule_set_or_milestone_that_does_not_exist_is_not_found(client_as, county_admin):
     client = client_as(county_admin)
 
-    assert client.get(f"/deadlines/rules/{theirs.pk}/edit/").status_code == 404
-    assert client.get(milestone_url(theirs, "meet")).status_code == 404
-    assert client.post(milestone_url(theirs, "meet", "toggle/")).status_code == 404
-    assert Milestone.objects.get(rule_set=theirs, code="meet").is_active
+    assert client.get(record_url("rule_sets/9")).status_code == 404
+    assert client.get(record_url("rule_sets/1/milestones/nothing")).status_code == 404
+    assert client.get(record_url("no_such_list")).status_code == 404
 
 
 # Milestones -----------------------------------------------------------------------------------------------
 
-def test_the_admin_switches_the_3_7_21_rule_off_in_the_version_no_case_uses_yet(client_as, county_admin, county):
-    client = client_as(county_admin)
-    rule_set = default_rule_set(county.region)
-
-    for code in ("meet", "feedback", "close21"):
-        response = client.post(milestone_url(rule_set, code, "toggle/"), follow=True)
-
-    assert "已停用节点“21日内办结”" in html(response)
-    assert "已发布" not in html(response)
-    assert RuleSet.objects.filter(county=county.region).count() == 1
-    assert set(Milestone.objects.filter(rule_set=rule_set, is_active=False).values_list("code", flat=True)) == {
-        "meet", "feedback", "close21"}
-
-
-def test_switching_off_a_rule_a_case_runs_under_publishes_version_2_and_the_case_keeps_version_1(
-        client_as, county_admin, county, case):
+def test_switching_off_a_rule_a_case_runs_under_is_a_new_version_and_the_case_keeps_its_own(
+        client_as, county_admin, county, case, register):
     version_1 = case.rule_set
 
-    response = client_as(county_admin).post(milestone_url(version_1, "meet", "toggle/"), follow=True)
+    response = post_form(client_as(county_admin), record_url("rule_sets/1/milestones/meet"), is_active=None)
 
-    version_2 = RuleSet.objects.get(county=county.region, is_current=True)
-    assert version_2.version == 2 and version_2.lineage == version_1.lineage
-    assert "已发布第2版，正在办理的事项继续按原版本计时" in html(response)
-    assert not version_2.milestones.get(code="meet").is_active
+    assert "已保存时限规则第1版" in html(response)
+    assert "3日内见面" in html(response) and "停用" in html(response)
     assert version_1.milestones.get(code="meet").is_active
     assert Case.objects.get(pk=case.pk).rule_set == version_1
-    assert "历史版本（1个）" in html(response) and "1件事项仍按此版本计时" in html(response)
+    later = register(summary="另一件来信")
+    assert later.rule_set.version == 2 and not later.rule_set.milestones.get(code="meet").is_active
 
 
 def test_the_admin_changes_a_milestone_to_working_days_with_a_percentage_warning(client_as, county_admin, county):
     client = client_as(county_admin)
-    rule_set = default_rule_set(county.region)
-    meet = rule_set.milestones.get(code="meet")
 
-    assert "3日内见面" in html(client.get(milestone_url(rule_set, "meet")))
-    response = client.post(milestone_url(rule_set, "meet"), milestone_form(
-        meet, name="2个工作日内见面", days=2, day_kind="working", warn_percent=50), follow=True)
+    response = post_form(client, record_url("rule_sets/1/milestones/meet"), name="2个工作日内见面", days="2",
+                         day_kind="working", warn_percent="50")
 
-    meet.refresh_from_db()
-    assert (meet.name, meet.days, meet.day_kind, meet.warn_percent) == ("2个工作日内见面", 2, "working", 50)
-    assert "已保存节点“2个工作日内见面”" in html(response)
-    assert "2 工作日" in html(response) and "已用50%" in html(response)
+    meet = milestone_values(county)
+    assert (meet["name"], meet["days"], meet["day_kind"], meet["warn_percent"]) == ("2个工作日内见面", 2, "working", 50)
+    assert "2个工作日内见面" in html(response) and "2 工作日" in html(response) and "已用50%" in html(response)
+    history = html(client.get(RULES))
+    assert "时限节点 · 2个工作日内见面 · 时限" in history and "3天 → <strong>2天</strong>" in history
 
 
 @pytest.mark.parametrize(("changes", "message"), [
-    ({"days": 0}, "时限应在1至365天之间"),
+    ({"days": "0"}, "时限应在1至365之间"),
     ({"end_event": "assigned"}, "起算事件和完成事件不能相同"),
-    ({"warn_percent": 120}, "黄牌比例应在1%至99%之间"),
+    ({"warn_percent": "120"}, "黄牌：已用时限比例应在1至99之间"),
 ])
 def test_bad_milestone_input_shows_a_chinese_error_and_changes_nothing(client_as, county_admin, county, case,
                                                                        changes, message):
-    rule_set = case.rule_set  # in use: a save that went through would publish version 2
-    meet = rule_set.milestones.get(code="meet")
-
-    response = client_as(county_admin).post(milestone_url(rule_set, "meet"), milestone_form(meet, **changes))
+    response = post_form(client_as(county_admin), record_url("rule_sets/1/milestones/meet"), **changes)
 
     assert response.status_code == 400
     assert message in html(response)
-    assert RuleSet.objects.filter(county=county.region).count() == 1
-    meet.refresh_from_db()
-    assert (meet.days, meet.end_event, meet.warn_percent) == (3, "met", None)
+    assert not RulesVersion.objects.filter(group="deadlines").exists()
+    assert case.rule_set.milestones.get(code="meet").days == 3
 
 
 def test_the_admin_adds_a_milestone_with_a_code_of_its_own(client_as, county_admin, county):
     client = client_as(county_admin)
-    rule_set = default_rule_set(county.region)
-    form = {"code": "visit_back", "name": "答复后回访", "start_event": "replied", "end_event": "closed", "days": "10",
-            "day_kind": "working", "applies_to": "all", "party": "office", "warn_days": "2", "sort_order": "90",
-            "is_active": "on"}
+    form = {"code": "visit_back", "name": "答复后上门回访", "start_event": "replied", "end_event": "closed",
+            "days": "10", "day_kind": "working", "applies_to": "all", "party": "office", "warn_days": "2",
+            "sort_order": "90", "is_active": "on", "restart_on_reassign": "on", "reason": "联席会议决定",
+            "base_version": "0"}
 
-    response = client.post(f"/deadlines/rules/{rule_set.pk}/add-milestone/", form, follow=True)
+    response = client.post(record_url("rule_sets/1/milestones"), form, follow=True)
 
-    added = rule_set.milestones.get(code="visit_back")
-    assert (added.days, added.day_kind, added.party) == (10, "working", "office")
-    assert "已添加节点“答复后回访”" in html(response) and "答复 → 办结" in html(response)
-    taken = client.post(f"/deadlines/rules/{rule_set.pk}/add-milestone/", {**form, "code": "meet"})
-    assert taken.status_code == 400 and "同一规则中节点代码不能重复" in html(taken)
+    added = milestone_values(county, "visit_back")
+    assert (added["days"], added["day_kind"], added["party"]) == (10, "working", "office")
+    assert "答复后上门回访" in html(response) and "答复 → 办结" in html(response)
+    taken = client.post(record_url("rule_sets/1/milestones"), {**form, "code": "meet", "base_version": "1"})
+    assert taken.status_code == 400 and "已有这个代码" in html(taken)
 
 
 # Rule sets ------------------------------------------------------------------------------------------------
 
 def test_the_admin_creates_a_stricter_rule_set_for_leader_receptions(client_as, county_admin, county, register):
     client = client_as(county_admin)
-    client.get(RULES)
 
-    response = client.post("/deadlines/rules/new/", {
-        "name": "领导接访事项", "priority": "10", "channels": ["leader_reception"], "escalate_after_days": "1"},
-        follow=True)
-    strict = RuleSet.objects.get(county=county.region, name="领导接访事项")
-    handle = strict.milestones.get(code="handle")
-    client.post(milestone_url(strict, "handle"), milestone_form(handle, name="30日内办结", days=30))
+    response = client.post(record_url("rule_sets"), {
+        "name": "领导接访事项", "priority": "10", "channels": ["leader_reception"], "escalate_after_days": "1",
+        "reason": "领导接访件从严", "base_version": "0"}, follow=True)
+    post_form(client, record_url("rule_sets/2/milestones/handle"), name="30日内办结", days="30")
 
-    assert "已新建规则“领导接访事项”" in html(response)
-    assert (strict.channels, strict.escalate_after_days, strict.version) == (["leader_reception"], 1, 1)
+    assert "已保存时限规则第1版" in html(response)
     page = html(client.get(RULES))
-    assert "领导接访事项" in page and "30日内办结" in page and "红牌超过1个工作日仍未办理" in page
-    assert register(channel="leader_reception").rule_set == strict
-    assert register(channel="letter").rule_set == default_rule_set(county.region)
+    assert "领导接访事项" in page and "适用：领导接访" in page and "红牌1个工作日未办理升级督办" in page
+    assert "30日内办结" in html(client.get(record_url("rule_sets/2")))
+    strict = register(channel="leader_reception").rule_set
+    assert (strict.lineage, strict.name, strict.escalate_after_days) == (2, "领导接访事项", 1)
+    assert strict.milestones.get(code="handle").days == 30
+    assert register(channel="letter").rule_set.lineage == 1
 
 
 def test_a_rule_set_without_a_name_is_refused(client_as, county_admin, county):
-    response = client_as(county_admin).post("/deadlines/rules/new/", {"name": " ", "priority": "10",
-                                                                      "escalate_after_days": "3"})
+    response = client_as(county_admin).post(record_url("rule_sets"), {
+        "name": " ", "priority": "10", "escalate_after_days": "3", "reason": "新规则", "base_version": "0"})
 
     assert response.status_code == 400
-    assert "该字段是必填项" in html(response)
-    assert not RuleSet.objects.filter(county=county.region).exclude(lineage=1).exists()
+    assert "请填写规则名称" in html(response)
+    assert not RulesVersion.objects.filter(group="deadlines").exists()
 
 
-def test_narrowing_a_rule_set_in_use_publishes_a_new_version(client_as, county_admin, county, case, categories):
+def test_narrowing_the_default_rule_set_leaves_the_case_under_it_alone(client_as, county_admin, county, case,
+                                                                        categories):
     version_1 = case.rule_set
 
-    response = client_as(county_admin).post(f"/deadlines/rules/{version_1.pk}/edit/", {
-        "name": version_1.name, "priority": "1000", "categories": [categories["land"].pk],
-        "escalate_after_days": "5"}, follow=True)
+    response = post_form(client_as(county_admin), record_url("rule_sets/1"), categories=[categories["land"].pk],
+                         escalate_after_days="5")
 
-    version_2 = RuleSet.objects.get(county=county.region, is_current=True)
-    assert "已发布第2版" in html(response)
-    assert list(version_2.categories.all()) == [categories["land"]] and version_2.escalate_after_days == 5
-    assert list(version_1.categories.all()) == []
+    assert "已保存时限规则第1版" in html(response)
+    (rule_set,) = RulesVersion.objects.get(group="deadlines").values["rule_sets"]
+    assert (rule_set["categories"], rule_set["escalate_after_days"]) == ([str(categories["land"].pk)], 5)
+    assert list(version_1.categories.all()) == [] and version_1.escalate_after_days == 3
 
 
-def test_an_older_version_s_edit_page_leads_to_the_current_version(client_as, county_admin, county, case):
-    client = client_as(county_admin)
-    version_1 = case.rule_set
-    client.post(milestone_url(version_1, "meet", "toggle/"))
-    version_2 = RuleSet.objects.get(county=county.region, is_current=True)
+def test_the_default_rule_set_cannot_be_removed(client_as, county_admin):
+    response = client_as(county_admin).post(f"{RULES}remove/rule_sets/1/", {"reason": "试试"}, follow=True)
 
-    response = client.get(milestone_url(version_1, "meet"))
+    assert "默认规则" in html(response) and "不能删除" in html(response)
+    assert not RulesVersion.objects.filter(group="deadlines").exists()
 
-    assert response.status_code == 302 and response.url == milestone_url(version_2, "meet")
+
+def test_removing_a_rule_set_is_a_new_version_and_its_cases_keep_it(client_as, county_admin, county, register):
+    key = add_rule_set(county_admin, county.region, {"name": "领导接访事项", "priority": 10,
+                                                      "channels": ["leader_reception"]})
+    strict_case = register(channel="leader_reception")
+
+    response = client_as(county_admin).post(f"{RULES}remove/rule_sets/{key}/", {"reason": "并入默认规则"},
+                                            follow=True)
+
+    assert "已删除，保存为时限规则第2版" in html(response)
+    assert Case.objects.get(pk=strict_case.pk).rule_set.lineage == key
+    assert register(channel="leader_reception", summary="又一件").rule_set.lineage == 1
 
 
 # The calendar ---------------------------------------------------------------------------------------------

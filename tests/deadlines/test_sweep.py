@@ -19,7 +19,7 @@ import workflow
 from cases import services as cs
 from deadlines import services as ds
 from deadlines.models import Card, Notification
-from tests.factories import make_person
+from tests.factories import make_person, set_milestone
 
 from .conftest import at
 
@@ -104,8 +104,8 @@ def test_an_approved_extension_clears_a_red_card_whose_due_date_moved(register, 
 
 
 def test_a_second_red_tier_when_late_by_the_limit_again(register, caseworker, county_admin, county):
-    ds.milestone_save(actor=county_admin, rule_set=ds.default_rule_set(county.region), code="meet",
-                      values={"second_red": True})
+    with time_machine.travel(at("2026-11-16", 8), tick=False):  # the rule in force when the case comes in
+        set_milestone(county_admin, county.region, "meet", {"second_red": True})
     case = assigned(register, caseworker, county.housing, "2026-11-16")  # due 19th; red2 after 3 more: 22nd → 23rd
 
     sweep_on("2026-11-23")

@@ -14,7 +14,7 @@ from dossiers import services as ds
 from dossiers.models import Claim, Listing
 from scoring.models import PointEntry
 from scoring.services import points_award
-from tests.factories import make_person
+from tests.factories import make_person, set_milestone
 from xinfang.errors import Conflict, NotFound
 
 from .conftest import ready
@@ -76,8 +76,7 @@ def test_a_resolved_case_leaves_the_board_and_takes_no_more_claims(dossier, case
 
 def test_the_county_admins_measure_thresholds_apply_to_measures_set_today(dossier, caseworker, leader, unit_officer,
                                                                          county_admin, county):
-    clocks.milestone_save(actor=county_admin, rule_set=clocks.default_rule_set(county.region), code="measure",
-                          values={"warn_days": 5})
+    set_milestone(county_admin, county.region, "measure", {"warn_days": 5})
     measure = ready(dossier, caseworker, leader, unit_officer, timezone.localdate() + timedelta(days=30))
     assert running(measure).milestone.warn_days == 5
 

@@ -144,7 +144,8 @@ def test_a_caseworker_reads_the_index_rules_but_may_not_change_them(api_as, case
     api = api_as(caseworker)
 
     assert api.get("/api/v1/rules/index/").status_code == 200
-    assert [g["group"] for g in api.get("/api/v1/rules/").json()] == ["index"]
+    # Besides the index rules, a caseworker reads the deadline rules and the duty rules they work under.
+    assert [g["group"] for g in api.get("/api/v1/rules/").json()] == ["deadlines", "duty", "index"]
     assert api.get("/api/v1/rules/points/").status_code == 403
     assert api.post("/api/v1/rules/index/", {"values": {"rank_scores": [100]}, "reason": "试"},
                     format="json").status_code == 403

@@ -91,6 +91,10 @@ def form_field(f: Field, value, county_id: int | None):
     """The page's field for one setting, with the value in force as its initial value."""
     label = f"{f.label}（{f.unit}）" if f.unit and f.kind in (INT, DECIMAL, MAPPING) else f.label
     common = {"label": label, "help_text": f.help}
+    # Plain Chinese beside the field, in the service's words, not the framework's.
+    required = {"required": _("请填写%(label)s。") % {"label": f.label}}
+    bounds = {key: _("%(label)s应在%(min)s至%(max)s之间。") % {"label": f.label, "min": f.min, "max": f.max}
+              for key in ("min_value", "max_value")} if f.min is not None and f.max is not None else {}
     if f.kind == CUSTOM:
         return _FORM_FIELDS[f.formfield](initial=value, **common)
     if f.kind == CHOICES:
@@ -105,7 +109,8 @@ def form_field(f: Field, value, county_id: int | None):
         return forms.ChoiceField(choices=options, initial=value,
                                  widget=forms.RadioSelect(attrs={"class": "form-check-input"}), **common)
     if f.kind == TEXT:
-        return forms.CharField(max_length=f.max, required=f.required, initial=value, **common)
+        return forms.CharField(max_length=f.max, required=f.required, initial=value, error_messages={
+            **required, "max_length": _("%(label)s最多%(n)s个字。") % {"label": f.label, "n": f.max}}, **common)
     if f.kind == BOOL:
         return forms.BooleanField(required=False, initial=value, **common)
     if f.kind == MAPPING:
@@ -114,8 +119,9 @@ def form_field(f: Field, value, county_id: int | None):
         return NumbersField(initial=value, **common)
     if f.kind == DECIMAL:
         return forms.DecimalField(min_value=f.min, max_value=f.max, decimal_places=f.places, initial=value,
-                                  **common)
-    return forms.IntegerField(min_value=f.min, max_value=f.max, initial=value, required=f.required, **common)
+                                  error_messages={**required, **bounds, "invalid": _("请填写数字。")}, **common)
+    return forms.IntegerField(min_value=f.min, max_value=f.max, initial=value, required=f.required,
+                              error_messages={**required, **bounds, "invalid": _("请填写整数。")}, **common)
 
 
 class RulesForm(forms.Form):

@@ -70,6 +70,7 @@ class Field:
     key_field: str = ""  # RECORDS: the row field that is a record's key (else the numbered KEY)
     title_field: str = "name"  # RECORDS: the row field that names a record
     row_check: Callable[[dict], dict] | None = None  # RECORDS: a record's errors across its fields
+    summary: Callable[[dict], str] | None = None  # RECORDS: a record in a line, where its fields one by one are long
 
     def default_value(self):
         """The default, fresh: a callable default is called (records named in the site's language)."""
@@ -131,6 +132,8 @@ class Field:
 
     def record_text(self, record: dict, county_id: int | None = None, labels: dict | None = None) -> str:
         """A record as a person reads it: each of its fields but the title, "label：value"; nested records by name."""
+        if self.summary is not None:
+            return self.summary(record)
         labels = {} if labels is None else labels
         return "；".join(f"{f.label}：{f.display(record[f.name], county_id, f.cached_labels(labels, county_id))}"
                         for f in self.row if f.name != self.title_field and f.name in record)
