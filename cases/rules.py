@@ -1,8 +1,7 @@
 """The case workflow's county settings, versioned through xinfang.rules (the deadlines are the deadline rule sets)."""
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from xinfang.rules.registry import Field, Group, register
 
