@@ -43,6 +43,19 @@ def _duty_check(record: dict) -> dict:
     return {}
 
 
+def _duty_summary(r: dict) -> str:
+    """信访专员/网格员 · 每周至少2次 下访走访（次） · 周期结束前2天提醒."""
+    role = str(dict(Role.choices).get(r["role"], r["role"]))
+    if r.get("leader_level"):
+        role += _("（%(level)s级）") % {"level": dict(RegionLevel.choices).get(int(r["leader_level"]), "")}
+    activity = str(dict(DutyActivity.choices).get(r["activity"], r["activity"]))
+    if r.get("meeting_kind"):
+        activity += _("（%(kind)s）") % {"kind": dict(MeetingKind.choices).get(r["meeting_kind"], r["meeting_kind"])}
+    return " · ".join([role, _("%(period)s至少%(n)s次") % {
+        "period": dict(Period.choices).get(r["period"], r["period"]), "n": r["minimum"]}, activity,
+        _("周期结束前%(n)s天提醒") % {"n": r["remind_days_before_end"]}])
+
+
 def _options(choices):
     return lambda county_id: [(str(value), label) for value, label in choices]
 
@@ -52,7 +65,8 @@ DUTY_RULES = register(Group(
     help=_("如“信访专员每周至少下访走访2次”：按周期统计每人完成情况，周期结束前提醒未达标的人员。"
            "每个周期按当时施行的版本考核。"),
     fields=(
-        Field("rules", _("工作制度"), [], kind=RECORDS, max_items=100, row_check=_duty_check, row=(
+        Field("rules", _("工作制度"), [], kind=RECORDS, max_items=100, row_check=_duty_check,
+              summary=_duty_summary, row=(
             Field("name", _("制度名称"), "", kind=TEXT, max=100),
             Field("role", _("适用角色"), Role.FIELD_CADRE.value, kind=CHOICE, choices=_options(Role.choices)),
             Field("leader_level", _("适用领导层级"), None, kind=CHOICE, required=False,

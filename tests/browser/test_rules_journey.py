@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.test_case_journey import login
+from tests.cases.conftest import register  # noqa: F401 - registers a letter as the caseworker
 from xinfang.rules.models import RulesVersion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -104,3 +105,58 @@ def test_a_county_admin_changes_the_colour_bands_and_weights_of_the_index(page, 
     assert page.get_by_test_id("rules-form").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=SCREENSHOTS / "index_rules_phone.png", full_page=True)
+
+
+def test_a_county_admin_shortens_a_milestone_and_adds_a_rule_set_one_record_at_a_time(
+        page, county_admin, caseworker, county, register):  # noqa: F811 - the fixture imported above
+    running = register()  # a case already running under the statutory rules keeps them
+    login(page, "zhao.admin")
+    page.goto(page.base_url + "/settings/")
+    page.get_by_test_id("rules-summary-deadlines").get_by_role("link", name="修改规则、查看历史版本").click()
+    page.get_by_role("link", name="信访工作条例（默认）").click()
+    page.get_by_role("link", name="3日内见面").click()
+
+    form = page.get_by_test_id("record-form")
+    form.get_by_label("时限（天）").fill("2")
+    form.get_by_label("工作日", exact=True).check()
+    form.locator("[name=reason]").fill("县联席会议：2个工作日内见面")
+    form.get_by_role("button", name="保存新版本").click()
+    assert "已保存时限规则第1版" in page.locator(".alert").first.inner_text()
+    assert "交办 → 见面 · 2 工作日" in page.get_by_test_id("records-milestones").inner_text()
+
+    # A bad number is refused beside the field, and nothing is saved.
+    page.get_by_role("link", name="3日内见面").click()
+    form = page.get_by_test_id("record-form")
+    form.get_by_label("时限（天）").fill("400")
+    form.locator("[name=reason]").fill("试试")
+    form.get_by_role("button", name="保存新版本").click()
+    assert "时限应在1至365之间" in form.inner_text()
+    assert RulesVersion.objects.filter(county=county.region, group="deadlines").count() == 1
+
+    # A stricter rule set for leader receptions, added from the list.
+    page.goto(page.base_url + "/settings/deadlines/")
+    page.get_by_test_id("add-rule_sets").click()
+    form = page.get_by_test_id("record-form")
+    form.get_by_label("规则名称").fill("领导接访事项")
+    form.get_by_label("优先级").fill("10")
+    form.get_by_label("领导接访", exact=True).check()
+    form.locator("[name=reason]").fill("领导接访件从严")
+    form.get_by_role("button", name="保存新版本").click()
+    records = page.get_by_test_id("records-rule_sets").inner_text()
+    assert "领导接访事项" in records and "适用：领导接访" in records
+    history = page.get_by_test_id("history").inner_text()
+    assert "第2版" in history and "时限规则 · 信访工作条例（默认） · 时限节点 · 3日内见面 · 时限：3天 → 2天" in history
+    page.screenshot(path=SCREENSHOTS / "deadline_rules_desktop.png", full_page=True)
+
+    assert register(channel="leader_reception", summary="领导接访件").rule_set.name == "领导接访事项"
+    assert running.rule_set.milestones.get(code="meet").days == 3
+
+    # A caseworker reads the rules on a phone and cannot change them.
+    page.context.clear_cookies()
+    login(page, "zhang.caseworker")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(page.base_url + "/settings/deadlines/records/rule_sets/1/")
+    assert "交办 → 见面 · 2 工作日" in page.content()
+    assert page.get_by_test_id("record-form").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=SCREENSHOTS / "deadline_rules_phone.png", full_page=True)

@@ -136,7 +136,8 @@ class Field:
             return self.summary(record)
         labels = {} if labels is None else labels
         return "；".join(f"{f.label}：{f.display(record[f.name], county_id, f.cached_labels(labels, county_id))}"
-                        for f in self.row if f.name != self.title_field and f.name in record)
+                        for f in self.row if f.name != self.title_field and f.name in record
+                        and (f.required or record[f.name] not in (None, "", [])))  # an optional one left empty
 
 
 @dataclass(frozen=True)
