@@ -109,6 +109,10 @@ def test_a_caseworker_reads_the_rules_without_edit_buttons(client_as, caseworker
 
     assert "信访工作条例（默认）" in page and "3日内见面" in rule_set
     assert 'data-testid="record-form"' not in rule_set and 'data-testid="add-rule_sets"' not in page
+    meet = html(client.get(record_url("rule_sets/1/milestones/meet")))
+    shown = re.search(r'data-testid="record-shown">(.*?)</dl>', meet, re.S)[1]
+    assert "起算事件</dt><dd class=\"col-7\">交办" in shown and "计算方式</dt><dd class=\"col-7\">自然日" in shown
+    assert client.get(record_url("rule_sets/1/milestones")).status_code == 403  # nothing to read on an add page
     assert client.post(record_url("rule_sets/1/milestones/meet"), {"reason": "x"}).status_code == 403
     assert client.get(CALENDAR).status_code == 403
 

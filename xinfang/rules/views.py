@@ -112,6 +112,8 @@ def record_page(request, key, path):
     except ApplicationError as exc:
         raise Http404 from exc
     adding = record is None
+    if adding and not request.user.has_perm(services.PERMISSION):
+        raise PermissionDenied  # nothing to read on a page that adds a record
     form = RulesForm(request.POST or None, group=g, values=record or {}, county_id=county.pk, fields=f.row,
                      initial={"base_version": latest.version if latest else 0})
     if not adding and f.key_field:
@@ -142,6 +144,9 @@ def record_page(request, key, path):
     return render(request, "rules/record.html", {
         "county": county, "group": g, "rules": rules, "field": f, "record": record, "adding": adding,
         "path": path, "form": form, "nested": nested,
+        # The record as read, for those who may read but not change it.
+        "shown": [(rf.label, rf.display(record.get(rf.name), county.pk)) for rf in f.row if rf.kind != RECORDS]
+        if record is not None else [],
         "title": f.record_title(record) if record else _("新增%(what)s") % {"what": f.label},
         "trail": _trail(g, rules.values, path),
         "error_text": form_error_text(form) if form.errors else ""}, status=400 if form.errors else 200)
