@@ -205,7 +205,7 @@ class Case(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["external_system", "external_id"], condition=~Q(external_id=""),
+                fields=["county", "external_system", "external_id"], condition=~Q(external_id=""),
                 name="cases_case_unique_external_id",
                 violation_error_message=_("该来源系统编号已登记过信访事项。"),
             ),

@@ -8,6 +8,7 @@ a stale version or a status the action is not allowed from changes nothing and r
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import filetype
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -79,9 +80,15 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "supervise": (set(OPEN_STATUSES), gettext_lazy("督办")),
 }
 
+# What an attachment may be, as its content shows it (filetype reads the first bytes; the name and the browser's
+# declared type prove nothing): the declared type, and what the content of such a file is recognised as.
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ATTACHMENT_TYPES = {
-    "application/pdf", "image/jpeg", "image/png", "application/msword",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/pdf": {"application/pdf"},
+    "image/jpeg": {"image/jpeg"},
+    "image/png": {"image/png"},
+    "application/msword": {"application/msword", "application/x-ole-storage"},
+    DOCX: {DOCX, "application/zip"},
 }
 
 
@@ -192,8 +199,12 @@ def petitioner_upsert(*, actor: User, county: Region, data: PetitionerInput) -> 
         full_clean_or_fail(petitioner)
         petitioner.save()
         return petitioner
+    if existing.name != name:
+        # One ID number, two names: a typo in one of them, or someone else's number. Never a silent rename.
+        raise Conflict(_("身份证号码 %(id)s 已登记为另一姓名的信访人，请核对姓名和身份证号码。") % {
+            "id": personal_data.mask_id_number(id_number)}, code="petitioner_name_mismatch",
+            detail={"name": [_("与该身份证号码已登记的姓名不一致。")]})
     before = {"name": existing.name, "phone": existing.phone_masked, "address": existing.address}
-    existing.name = name
     if phone:
         _set_personal(existing, id_number, phone)
     if data.address:
@@ -282,7 +293,9 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
     if data.repeat_of is not None and not scoped(Case.objects.filter(pk=data.repeat_of.pk), actor).exists():
         raise NotFound(_("未找到被重复的信访事项。"), code="case_not_found")
     if data.external_id:
-        duplicate = Case.objects.filter(external_system=data.external_system, external_id=data.external_id).first()
+        # Per county: the same work-order number in another county is another county's, and says nothing of it.
+        duplicate = Case.objects.filter(county=county, external_system=data.external_system,
+                                        external_id=data.external_id).first()
         if duplicate is not None:
             raise Conflict(_("该来源系统编号已登记为信访事项 %(number)s。") % {"number": duplicate.number},
                            code="duplicate_external_id", detail={"case_number": duplicate.number})
@@ -305,11 +318,15 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
         upper_batch=data.upper_batch, external_system=data.external_system, external_id=data.external_id,
         is_repeat=data.repeat_of is not None, repeat_of=data.repeat_of, registered_by=actor,
     )
-    full_clean_or_fail(case)
+    # The work-order number's uniqueness is the database's to enforce (a concurrent push passes the check above):
+    # its refusal is the same 409, not a 400 from the model's own check.
+    full_clean_or_fail(case, validate_constraints=False)
     try:
         with transaction.atomic():
             case.save()
-    except IntegrityError as exc:  # a concurrent push of the same external id
+    except IntegrityError as exc:
+        if "external_id" not in str(exc):
+            raise
         raise Conflict(_("该来源系统编号已登记过信访事项。"), code="duplicate_external_id") from exc
     CasePetitioner.objects.create(case=case, petitioner=lead, is_lead=True)
     CasePetitioner.objects.bulk_create(
@@ -331,7 +348,9 @@ def _check_upload(upload) -> None:
         raise ValidationFailed(
             _("文件“%(name)s”超过 %(limit)s 的大小限制。") % {"name": upload.name, "limit": filesizeformat(limit)},
             code="file_too_large", detail={"files": [upload.name]})
-    if (upload.content_type or "") not in ATTACHMENT_TYPES:
+    head = upload.read(2048)
+    upload.seek(0)
+    if filetype.guess_mime(head) not in ATTACHMENT_TYPES.get(upload.content_type or "", ()):
         raise ValidationFailed(
             _("文件“%(name)s”的类型不支持，请上传 PDF、JPG、PNG 或 Word 文件。") % {"name": upload.name},
             code="file_type_not_allowed", detail={"files": [upload.name]})

@@ -21,6 +21,7 @@ from cases.models import Assignment, Case, Category, TimelineEvent
 from cases.services import is_lead_officer, timeline_event
 from cases.signals import announce_cases_changed, case_changed
 from xinfang.clocks import CARD_STATES, COUNTING_STATES, RUNNING_STATES, state_q, state_sql
+from xinfang.dates import LATEST
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from xinfang.org.choices import RegionLevel, UnitKind
 from xinfang.org.models import COUNTY_PATH_LENGTH, Region, Unit, User
@@ -687,6 +688,9 @@ def supervision_issue(*, actor: User, case: Case, kind: str, content: str, respo
     today = timezone.localdate()
     if respond_by < today:
         message = _("回复期限不能早于今天。")
+        raise ValidationFailed(message, code="invalid", detail={"respond_by": [message]})
+    if respond_by > LATEST:
+        message = _("日期不能晚于2099年12月31日。")
         raise ValidationFailed(message, code="invalid", detail={"respond_by": [message]})
     supervision = Supervision.objects.create(
         case=case, kind=kind, number=_next_supervision_number(case.county, kind, today.year), unit=unit,

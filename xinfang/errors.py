@@ -47,10 +47,11 @@ class Conflict(ApplicationError):
     default_message = _("当前状态不允许此操作。")
 
 
-def full_clean_or_fail(obj) -> None:
-    """Run a model's own validation; its errors become one ValidationFailed (400) naming the fields."""
+def full_clean_or_fail(obj, *, validate_constraints: bool = True) -> None:
+    """Run a model's own validation; its errors become one ValidationFailed (400) naming the fields. A caller that
+    turns a constraint's refusal from the database into its own answer passes ``validate_constraints=False``."""
     try:
-        obj.full_clean()
+        obj.full_clean(validate_constraints=validate_constraints)
     except ValidationError as exc:
         raise ValidationFailed(_("提交的数据有误。"), code="invalid", detail=exc.message_dict) from exc
 

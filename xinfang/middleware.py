@@ -1,10 +1,16 @@
-"""Chinese first: the interface language is the one the user chose (the language cookie set by the
+"""The edges of every request: Chinese first, and bad requests refused in the product's words.
+
+Chinese first: the interface language is the one the user chose (the language cookie set by the
 language switcher), else zh-hans. The browser's Accept-Language is ignored on purpose: intranet PCs often
 run English-language systems, and a Chinese office expects a Chinese product unless someone asks otherwise."""
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -14,3 +20,39 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception=None, *, message=None, code="invalid"):
+    """The 400 of every page and API call, in the product's words: JSON in the API's one error shape under /api/, a
+    Chinese page elsewhere (Django's handler400, and the refusals of RefuseNulBytesMiddleware). A body over the
+    limit (RequestDataTooBig) is a 413 ``request_too_large``."""
+    status = 400
+    if isinstance(exception, RequestDataTooBig):
+        status, code, message = 413, "request_too_large", _("提交的内容过大。")
+    message = message or _("请求有误，请检查后重试。")
+    if _is_api(request):
+        return JsonResponse({"code": code, "message": str(message), "detail": {}}, status=status,
+                            json_dumps_params={"ensure_ascii": False})
+    return render(request, "400.html", {"message": message}, status=status)
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL character in the address, the query or a form field is refused before any view runs: PostgreSQL cannot
+    store or compare it, and a look-up would end in a 500. (JSON bodies: xinfang.api.parsers.SafeJSONParser.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.GET.items()) or (
+                request.method == "POST" and request.content_type in _FORM_TYPES
+                and any("\x00" in k or "\x00" in v for k, v in request.POST.items())):
+            return bad_request(request, message=_("请求中不能含有空字符。"))
+        return self.get_response(request)
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

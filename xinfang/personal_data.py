@@ -9,11 +9,13 @@ so one secret guards both. Rotating it means re-encrypting: keep the old key unt
 import hashlib
 import hmac
 import re
+from datetime import date
 from functools import lru_cache
 
 import phonenumbers
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
@@ -66,6 +68,10 @@ def normalize_id_number(value: str) -> str:
     if not ric.is_valid(value):
         raise ValidationFailed(_("身份证号码校验位不正确，请核对。"), code="invalid_id_number",
                                detail={"id_number": [_("身份证号码校验位不正确，请核对。")]})
+    born = ric.get_birth_date(value)
+    if not date(1900, 1, 1) <= born <= timezone.localdate():  # the checksum alone lets a birth in 2099 through
+        raise ValidationFailed(_("身份证号码中的出生日期不正确，请核对。"), code="invalid_id_number",
+                               detail={"id_number": [_("身份证号码中的出生日期不正确，请核对。")]})
     return value
 
 

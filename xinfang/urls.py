@@ -41,3 +41,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 # Media (case attachments) is never served directly: cases.views.attachment_download checks jurisdiction.
+
+handler400 = "xinfang.middleware.bad_request"

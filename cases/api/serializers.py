@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from deadlines.api.serializers import CardSerializer, DeadlineSerializer, SupervisionSerializer, SuspensionSerializer
 from deadlines.choices import SupervisionKind
+from xinfang.api.fields import MomentField
 from xinfang.errors import NotFound
 from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import scoped
@@ -143,7 +144,7 @@ class PetitionerInputSerializer(serializers.Serializer):
 
 class CaseCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(label=_("信访形式"), choices=Channel.choices)
-    received_at = serializers.DateTimeField(label=_("收到时间"))
+    received_at = MomentField(label=_("收到时间"))
     petitioner = PetitionerInputSerializer(label=_("信访人"))
     co_petitioners = PetitionerInputSerializer(label=_("其他信访人"), many=True, required=False)
     head_count = serializers.IntegerField(label=_("人数"), min_value=1, default=1)
@@ -185,7 +186,7 @@ class AssignSerializer(VersionSerializer):
 
 
 class MeetSerializer(VersionSerializer):
-    met_at = serializers.DateTimeField(label=_("见面时间"), required=False, allow_null=True, default=None)
+    met_at = MomentField(label=_("见面时间"), required=False, allow_null=True, default=None)
     note = serializers.CharField(label=_("见面情况"), required=False, allow_blank=True, default="")
 
 

@@ -18,6 +18,7 @@ from scoring.models import PointEntry
 from visits.api.serializers import PersonRefSerializer
 from visits.choices import MeetingKind, ReturnVisitStatus, VisitKind
 from visits.models import FieldVisit, Meeting, Reception, ReturnVisit
+from xinfang.api.fields import MomentField
 from xinfang.dates import MOMENT_VALIDATORS
 from xinfang.org.models import Unit, User
 
@@ -304,7 +305,7 @@ class EscalateSerializer(serializers.Serializer):
 
 class EscalationRecordSerializer(serializers.Serializer):
     outcome = serializers.CharField(label=_("会审意见"))
-    held_at = serializers.DateTimeField(label=_("会审时间"), required=False, allow_null=True, default=None,
+    held_at = MomentField(label=_("会审时间"), required=False, allow_null=True, default=None,
                                         validators=MOMENT_VALIDATORS, help_text=_("不填为现在。"))
 
 

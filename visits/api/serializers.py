@@ -12,6 +12,7 @@ from cases.choices import EvaluationMethod, Satisfaction
 from cases.models import Case, Category, Petitioner
 from cases.services import PetitionerInput
 from deadlines.api.serializers import NamedChoiceField, NamedChoiceFieldExtension
+from xinfang.api.fields import MomentField
 from xinfang.dates import DATE_VALIDATORS, MOMENT_VALIDATORS
 from xinfang.org.choices import RegionLevel, Role
 from xinfang.org.models import Region, Unit, User
@@ -133,8 +134,8 @@ class CampaignWriteSerializer(serializers.Serializer):
                                    help_text=_("县级或以上；其下每个县各生成一个接访时段。"))
     title = serializers.CharField(label=_("主题"), max_length=100)
     topic = serializers.CharField(label=_("接访重点"), required=False, allow_blank=True, default="")
-    starts_at = serializers.DateTimeField(validators=MOMENT_VALIDATORS, label=_("开始时间"))
-    ends_at = serializers.DateTimeField(validators=MOMENT_VALIDATORS, label=_("结束时间"))
+    starts_at = MomentField(label=_("开始时间"))
+    ends_at = MomentField(label=_("结束时间"))
     place = serializers.CharField(label=_("接访地点"), max_length=100, required=False, allow_blank=True, default="")
     capacity = serializers.IntegerField(label=_("每县可预约批次"), min_value=1, max_value=32767, default=20)
 
@@ -163,8 +164,8 @@ class SlotSerializer(serializers.ModelSerializer):
 
 
 class SlotWriteSerializer(_PlaceInputSerializer):
-    starts_at = serializers.DateTimeField(validators=MOMENT_VALIDATORS, label=_("开始时间"))
-    ends_at = serializers.DateTimeField(validators=MOMENT_VALIDATORS, label=_("结束时间"))
+    starts_at = MomentField(label=_("开始时间"))
+    ends_at = MomentField(label=_("结束时间"))
 
 
 class SlotCancelSerializer(serializers.Serializer):
@@ -244,7 +245,7 @@ class ReceptionWriteSerializer(serializers.Serializer):
     # Not limited to the jurisdiction here: a city leader receiving at a county slot is known through the slot,
     # and services.reception_record decides who may be named.
     leader = serializers.PrimaryKeyRelatedField(label=_("接访领导"), queryset=User.objects.filter(is_active=True))
-    received_at = serializers.DateTimeField(validators=MOMENT_VALIDATORS, label=_("接访时间"))
+    received_at = MomentField(label=_("接访时间"))
     raised = serializers.CharField(label=_("反映问题"))
     decided = serializers.CharField(label=_("处理意见"))
     place = serializers.CharField(label=_("接访地点"), max_length=100, required=False, allow_blank=True, default="")
@@ -288,7 +289,7 @@ class FieldVisitSerializer(serializers.ModelSerializer):
 class FieldVisitWriteSerializer(serializers.Serializer):
     kind = NamedChoiceField(VisitKind, label=_("走访类型"))
     region = ScopedPrimaryKeyField(Region, label=_("走访地点（区划）"))
-    visited_at = serializers.DateTimeField(validators=MOMENT_VALIDATORS, label=_("走访时间"))
+    visited_at = MomentField(label=_("走访时间"))
     summary = serializers.CharField(label=_("走访情况"))
     cadres = ScopedPrimaryKeyField(User, label=_("走访干部"), many=True, required=False, default=list,
                                    help_text=_("不填则为记录人本人。"))
@@ -318,7 +319,7 @@ class MeetingWriteSerializer(serializers.Serializer):
     region = ScopedPrimaryKeyField(Region, label=_("区划"))
     kind = NamedChoiceField(MeetingKind, label=_("会议类型"))
     title = serializers.CharField(label=_("会议名称"), max_length=100)
-    held_at = serializers.DateTimeField(validators=MOMENT_VALIDATORS, label=_("召开时间"))
+    held_at = MomentField(label=_("召开时间"))
     decisions = serializers.CharField(label=_("会议决定"))
     attendees = ScopedPrimaryKeyField(User, label=_("参会人员"), many=True)
     place = serializers.CharField(label=_("地点"), max_length=100, required=False, allow_blank=True, default="")
@@ -356,7 +357,7 @@ class ReturnVisitRecordSerializer(serializers.Serializer):
                                      help_text=_("上门回访（visit）或电话回访（phone）。"))
     note = serializers.CharField(label=_("回访情况"), required=False, allow_blank=True, default="",
                                  help_text=_("不满意的须记录信访人的意见。"))
-    visited_at = serializers.DateTimeField(label=_("回访时间"), required=False, allow_null=True, default=None,
+    visited_at = MomentField(label=_("回访时间"), required=False, allow_null=True, default=None,
                                            validators=MOMENT_VALIDATORS)
 
 

@@ -1,6 +1,7 @@
 """One exception handler gives every API error the shape ``{"code": ..., "message": ..., "detail": {...}}``."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -33,6 +34,9 @@ def exception_handler(exc, context):
     """Map every known exception to the one error shape; unknown ones propagate (and are logged as 500s)."""
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.detail), status=exc.status)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(error_body("request_too_large", _("提交的内容过大。")),
+                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(error_body("invalid", _("提交的数据有误。"), detail), status=status.HTTP_400_BAD_REQUEST)
