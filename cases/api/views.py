@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 import workflow
+from xinfang.api.permissions import SERVICE
 from xinfang.api.schema import ERROR_RESPONSES
 from xinfang.http import client_ip
 
@@ -35,6 +36,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
                   viewsets.GenericViewSet):
     """Petition cases in the caller's jurisdiction. Each workflow step is a POST action carrying the version
     the caller read; a stale version or a step not allowed now answers 409 with a code."""
+    write_permissions = {"create": "cases.register_case", "*": SERVICE}  # each step: its service's permission
 
     filterset_class = CaseFilterSet
 
@@ -110,6 +112,8 @@ for _name, _case_action in ACTIONS.items():
 
 class PetitionerViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Petitioners, masked. ``reveal`` returns the full ID number and phone to those allowed, and logs it."""
+    view_permission = "cases.view_case"
+    write_permissions = {"reveal": "cases.view_personal_data"}
 
     serializer_class = PetitionerSerializer
 
@@ -129,6 +133,7 @@ class PetitionerViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 class ExtensionViewSet(viewsets.GenericViewSet):
     """Extension requests; ``decide`` approves or rejects a pending one."""
+    write_permissions = {"decide": "cases.approve_extension"}
 
     serializer_class = ExtensionSerializer
 

@@ -26,6 +26,7 @@ def _answer(request, *, kpis_only: bool = False) -> dict:
 class DashboardView(APIView):
     """Everything on the dashboard: KPIs with 同比/环比, counts, trends, breakdowns, cards, backlog, receptions and
     the latest five-colour ranking."""
+    view_permission = "dashboards.view_dashboard"
 
     @extend_schema(summary="领导驾驶舱（全部数据）", parameters=[DashboardQuerySerializer],
                    responses={200: DashboardSerializer, **ERROR_RESPONSES})
@@ -35,6 +36,7 @@ class DashboardView(APIView):
 
 class DashboardKpisView(APIView):
     """The KPIs alone (with their definitions, numerators, denominators, 同比 and 环比)."""
+    view_permission = "dashboards.view_dashboard"
 
     @extend_schema(summary="领导驾驶舱：核心指标", parameters=[DashboardQuerySerializer],
                    responses={200: KpisAnswerSerializer, **ERROR_RESPONSES})

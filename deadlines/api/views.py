@@ -9,9 +9,11 @@ a case (request a suspension, issue a supervision document) live on /api/v1/case
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xinfang.api.permissions import SERVICE
 from xinfang.api.schema import ERROR_RESPONSES
 from xinfang.errors import NotPermitted
 
@@ -59,6 +61,7 @@ class CardViewSet(viewsets.ReadOnlyModelViewSet):
 
 class OverdueBoardView(APIView):
     """Current cards of the jurisdiction counted by responsible unit and by township."""
+    view_permission = "deadlines.view_deadline_board"
 
     @extend_schema(summary="超期督办看板", responses={200: OverdueBoardSerializer, **ERROR_RESPONSES})
     def get(self, request):
@@ -95,6 +98,8 @@ class RuleSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 )
 class SuspensionViewSet(viewsets.ReadOnlyModelViewSet):
     """Requests to stop a case's clocks (made on the case: POST /api/v1/cases/{id}/request-suspension/)."""
+    view_permission = "cases.view_case"  # on the cases the caller may see
+    write_permissions = {"*": SERVICE}
 
     serializer_class = SuspensionSerializer
 
@@ -127,6 +132,8 @@ class SuspensionViewSet(viewsets.ReadOnlyModelViewSet):
 class SupervisionViewSet(viewsets.ReadOnlyModelViewSet):
     """Reminders and supervision letters (issued on the case: POST /api/v1/cases/{id}/supervise/); the supervised
     unit signs for them and answers."""
+    view_permission = "cases.view_case"  # on the cases the caller may see
+    write_permissions = {"*": SERVICE}
 
     serializer_class = SupervisionSerializer
     filterset_class = SupervisionFilterSet
@@ -157,6 +164,7 @@ class SupervisionViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The caller's own notifications, newest first, each with its text in the caller's language."""
+    permission_classes = [IsAuthenticated]  # each person's own notifications
 
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilterSet

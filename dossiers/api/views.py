@@ -67,7 +67,6 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     serializer_class = DossierSerializer
     filterset_class = DossierFilterSet
     view_permission = "dossiers.view_dossier"
-    read_actions = ("list", "retrieve", "file")
 
     def get_queryset(self):
         # Grouped by the measure counts: restate the order, which a paginator needs to be stable.
@@ -312,6 +311,7 @@ class ClaimViewSet(ScopedViewSet):
 
 class CadreRecordView(APIView):
     """A cadre of the caller's jurisdiction: their points ledger, its total and their 揭榜 claims."""
+    view_permission = "scoring.view_pointentry"
 
     @extend_schema(summary="干部积分与揭榜记录", responses={200: CadreRecordSerializer, **ERROR_RESPONSES})
     def get(self, request, user_id: int):

@@ -52,7 +52,7 @@ class RankingSnapshotViewSet(mixins.ListModelMixin, ScopedViewSet):
     serializer_class = RankingSnapshotSerializer
     filterset_class = RankingSnapshotFilterSet
     view_permission = "scoring.view_rankingsnapshot"
-    read_actions = ("list", "retrieve", "rows")
+    write_permissions = {"generate": "scoring.add_rankingsnapshot"}
 
     def get_queryset(self):
         return selectors.snapshot_list(user=self.request.user).order_by("-period_start", "kind", "-pk")
@@ -95,6 +95,7 @@ class RankingSnapshotViewSet(mixins.ListModelMixin, ScopedViewSet):
 
 class CadreRankingView(APIView):
     """The cadres of the caller's jurisdiction by their points in a period (this year by default), top 50."""
+    view_permission = "scoring.view_pointentry"
 
     @extend_schema(summary="干部积分排行", parameters=[CadreRankingQuerySerializer],
                    responses={200: CadreRankingSerializer(many=True), **ERROR_RESPONSES})

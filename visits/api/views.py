@@ -325,6 +325,7 @@ class ReturnVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
 
 class DutyComplianceView(APIView):
     """The caller's county: for each duty rule in force on ``day``, its period and each person against it."""
+    view_permission = "visits.view_compliance"
 
     @extend_schema(summary="工作制度落实情况", parameters=[ComplianceQuerySerializer],
                    responses={200: ComplianceSerializer(many=True), **ERROR_RESPONSES})
@@ -339,6 +340,7 @@ class DutyComplianceView(APIView):
 class VisitStatsView(APIView):
     """Receptions, field and night visits, return visits and skip-level petitions of a period (default: this
     month) in the caller's jurisdiction."""
+    view_permission = "visits.view_visit_stats"
 
     @extend_schema(summary="接访走访统计", parameters=[StatsQuerySerializer],
                    responses={200: VisitStatsSerializer, **ERROR_RESPONSES})

@@ -3,7 +3,7 @@
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
-from xinfang.errors import require_perm
+from .permissions import SERVICE
 
 
 def validated(serializer_class, data, request, **kwargs) -> dict:
@@ -14,18 +14,13 @@ def validated(serializer_class, data, request, **kwargs) -> dict:
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
-    """Reading (the actions in ``read_actions``) asks for ``view_permission``, as the matching page does; writes are
-    checked by the services. ``get_queryset`` returns a selector's scoped queryset, so another county's row is 404.
+    """Reading asks for ``view_permission``, as the matching page does; its writes are its services' to check
+    (xinfang.api.permissions). ``get_queryset`` returns a selector's scoped queryset, so another county's row is 404.
     Ids are numbers: anything else is a 404, not a database error."""
 
     view_permission: str = ""
-    read_actions = ("list", "retrieve")
+    write_permissions = {"*": SERVICE}
     lookup_value_regex = r"\d+"
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if self.action in self.read_actions:
-            require_perm(request.user, self.view_permission)
 
     def _one(self, pk, status_code=status.HTTP_200_OK) -> Response:
         """The object as the list reads it (annotations and all), freshly from its selector."""

@@ -268,7 +268,9 @@ REST_FRAMEWORK = {
         "xinfang.org.authentication.ApiClientTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Refuse by default: every action needs the permission its view names (xinfang/api/permissions.py).
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated",
+                                   "xinfang.api.permissions.ActionPermission"],
     "DEFAULT_PARSER_CLASSES": [
         "xinfang.api.parsers.SafeJSONParser",
         "rest_framework.parsers.FormParser",

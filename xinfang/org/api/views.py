@@ -2,7 +2,8 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from .. import selectors
@@ -43,6 +44,7 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema(responses=UserSerializer)
 @api_view(["GET"])
+@permission_classes([IsAuthenticated])  # every signed-in person reads who they are
 def me(request):
     """The caller: a person (session) or an API client's service account (token)."""
     return Response(UserSerializer(request.user).data)

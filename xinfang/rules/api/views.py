@@ -4,6 +4,7 @@ version saved (values, reason, valid_from), the versions with what each changed,
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -42,6 +43,7 @@ def _readable(request, key):
 
 
 class RulesListView(APIView):
+    permission_classes = [IsAuthenticated]  # each group says who reads it; the services, who saves
     @extend_schema(summary="本县各组规则（现行版本）", responses={200: RulesGroupSerializer(many=True),
                                                                **ERROR_RESPONSES})
     def get(self, request):
@@ -54,6 +56,7 @@ class RulesListView(APIView):
 
 
 class RulesGroupView(APIView):
+    permission_classes = [IsAuthenticated]  # each group says who reads it; the services, who saves
     @extend_schema(summary="本县一组规则（某日施行的版本）", parameters=[KEY, InForceQuerySerializer],
                    responses={200: RulesGroupSerializer, **ERROR_RESPONSES})
     def get(self, request, key):
@@ -75,6 +78,7 @@ class RulesGroupView(APIView):
 
 
 class RulesVersionListView(APIView):
+    permission_classes = [IsAuthenticated]  # each group says who reads it; the services, who saves
     @extend_schema(summary="本县一组规则的历史版本", parameters=[KEY],
                    responses={200: RulesVersionSerializer(many=True), **ERROR_RESPONSES})
     def get(self, request, key):
@@ -84,6 +88,7 @@ class RulesVersionListView(APIView):
 
 
 class RulesDiffView(APIView):
+    permission_classes = [IsAuthenticated]  # each group says who reads it; the services, who saves
     @extend_schema(summary="比较本县一组规则的两个版本", parameters=[KEY, DiffQuerySerializer],
                    responses={200: ChangeSerializer(many=True), **ERROR_RESPONSES})
     def get(self, request, key):
@@ -101,6 +106,7 @@ class RulesDiffView(APIView):
 
 
 class RulesRollbackView(APIView):
+    permission_classes = [IsAuthenticated]  # each group says who reads it; the services, who saves
     @extend_schema(summary="恢复本县一组规则的旧版本（保存为新版本）", parameters=[KEY], request=RollbackSerializer,
                    responses={201: RulesVersionSerializer, **ERROR_RESPONSES})
     def post(self, request, key, version):
@@ -112,6 +118,7 @@ class RulesRollbackView(APIView):
 
 
 class RulesWithdrawView(APIView):
+    permission_classes = [IsAuthenticated]  # each group says who reads it; the services, who saves
     @extend_schema(summary="撤回本县一组规则尚未施行的版本", parameters=[KEY], request=RollbackSerializer,
                    responses={200: RulesVersionSerializer, **ERROR_RESPONSES})
     def post(self, request, key, version):

@@ -40,6 +40,8 @@ def caller_county(user) -> Region:
 class CalendarDayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The county's own rest days and working days on top of the national calendar. A change moves the due dates
     of running deadlines (after commit, in the background)."""
+    read_permissions = {"check": "cases.view_case"}  # whoever works cases may ask whether a day is worked
+    write_permissions = {"create": "workdays.add_calendarday", "destroy": "workdays.delete_calendarday"}
 
     serializer_class = CalendarDaySerializer
 
@@ -82,6 +84,7 @@ class CalendarDayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 class CalendarYearViewSet(viewsets.GenericViewSet):
     """Years the county admin has entered by hand (years the national calendar package does not cover yet)."""
+    write_permissions = {"create": "workdays.add_calendaryear"}
 
     serializer_class = CalendarYearSerializer
 
