@@ -5,6 +5,7 @@ audit trail) in that same transaction. A transition is a conditional UPDATE on (
 a stale version or a status the action is not allowed from changes nothing and raises ``Conflict`` (409).
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -79,6 +80,8 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
                            gettext_lazy("申请中止计时")),
     "supervise": (set(OPEN_STATUSES), gettext_lazy("督办")),
 }
+
+logger = logging.getLogger(__name__)
 
 # What an attachment may be, as its content shows it (filetype reads the first bytes; the name and the browser's
 # declared type prove nothing): the declared type, and what the content of such a file is recognised as.
@@ -228,6 +231,39 @@ def _set_personal(petitioner: Petitioner, id_number: str, phone: str) -> None:
         petitioner.phone = personal_data.encrypt(phone)
         petitioner.phone_hash = personal_data.lookup_hash(phone)
         petitioner.phone_masked = personal_data.mask_phone(phone)
+
+
+def personal_data_rotate(*, batch_size: int = 1000) -> dict[str, int]:
+    """Encrypt every petitioner's ID number and phone again with the current key, and compute their look-up hashes
+    again with the current LOOKUP_HASH_KEY (after a new key is put first in FIELD_ENCRYPTION_KEYS, or the hash key
+    changes). Batch by batch, each batch in its own transaction: stopped half-way, it is run again. A value no key
+    opens is logged with its petitioner and left as it is."""
+    rotated = failed = 0
+    last = 0
+    while True:
+        with transaction.atomic():
+            batch = list(Petitioner.objects.select_for_update().filter(pk__gt=last).order_by("pk")
+                         .only("pk", "id_number", "phone", "id_hash", "phone_hash")[:batch_size])
+            if not batch:
+                break
+            changed = []
+            for petitioner in batch:
+                try:
+                    id_number, phone = (personal_data.decrypt_strict(petitioner.id_number),
+                                        personal_data.decrypt_strict(petitioner.phone))
+                    petitioner.id_number = personal_data.rotate(petitioner.id_number)
+                    petitioner.phone = personal_data.rotate(petitioner.phone)
+                except personal_data.UnreadableValue:
+                    logger.error("rotate_keys: no key opens the personal data of petitioner %s", petitioner.pk)
+                    failed += 1
+                    continue
+                petitioner.id_hash = personal_data.lookup_hash(id_number)
+                petitioner.phone_hash = personal_data.lookup_hash(phone)
+                changed.append(petitioner)
+            Petitioner.objects.bulk_update(changed, ["id_number", "phone", "id_hash", "phone_hash"])
+            rotated += len(changed)
+            last = batch[-1].pk
+    return {"rotated": rotated, "failed": failed}
 
 
 def personal_data_reveal(*, actor: User, petitioner: Petitioner, channel: str, ip_address: str | None = None

@@ -15,7 +15,8 @@ def run_settings(module: str, **env) -> subprocess.CompletedProcess:
     )
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL",
                                                                "SECRET_KEY", "DEBUG",
-                                                               "FIELD_ENCRYPTION_KEY"}}
+                                                               "FIELD_ENCRYPTION_KEY", "FIELD_ENCRYPTION_KEYS",
+                                                               "LOOKUP_HASH_KEY"}}
     return subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
         env={**clean, "DJANGO_SETTINGS_MODULE": module, **env}, timeout=60,
@@ -48,12 +49,20 @@ def test_production_refuses_to_start_without_a_field_encryption_key():
     result = run_settings("xinfang.settings.production", SECRET_KEY="k" * 50)
 
     assert result.returncode != 0
-    assert "FIELD_ENCRYPTION_KEY must be set" in result.stderr
+    assert "FIELD_ENCRYPTION_KEYS must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_lookup_hash_key_of_its_own():
+    result = run_settings("xinfang.settings.production", SECRET_KEY="k" * 50,
+                          FIELD_ENCRYPTION_KEYS="DBR7gGmMwc0w8b7f7x8iHn3u5bC1mX2N3zqF3ntZr1I=")
+
+    assert result.returncode != 0
+    assert "LOOKUP_HASH_KEY must be set" in result.stderr
 
 
 def test_production_refuses_to_start_without_the_public_address_of_answer_links():
     result = run_settings("xinfang.settings.production", SECRET_KEY="k" * 50,
-                          FIELD_ENCRYPTION_KEY="DBR7gGmMwc0w8b7f7x8iHn3u5bC1mX2N3zqF3ntZr1I=")
+                          FIELD_ENCRYPTION_KEY="DBR7gGmMwc0w8b7f7x8iHn3u5bC1mX2N3zqF3ntZr1I=", LOOKUP_HASH_KEY="h" * 40)
 
     assert result.returncode != 0
     assert "PUBLIC_BASE_URL must be set" in result.stderr
@@ -61,7 +70,7 @@ def test_production_refuses_to_start_without_the_public_address_of_answer_links(
 
 def test_production_starts_with_a_real_secret_key():
     result = run_settings("xinfang.settings.production", SECRET_KEY="k" * 50,
-                          FIELD_ENCRYPTION_KEY="DBR7gGmMwc0w8b7f7x8iHn3u5bC1mX2N3zqF3ntZr1I=",
+                          FIELD_ENCRYPTION_KEY="DBR7gGmMwc0w8b7f7x8iHn3u5bC1mX2N3zqF3ntZr1I=", LOOKUP_HASH_KEY="h" * 40,
                           PUBLIC_BASE_URL="https://xinfang.example.gov.cn")
 
     assert result.returncode == 0, result.stderr

@@ -2,18 +2,20 @@
 HMAC-SHA256), looked up through a keyed hash (HMAC-SHA256) stored beside them, and masked on screen unless the
 viewer holds ``cases.view_personal_data`` (every unmasked view is logged by the caller, see cases.services).
 
-Keys: ``FIELD_ENCRYPTION_KEY`` (a Fernet key; production requires it). The lookup-hash key is derived from it,
-so one secret guards both. Rotating it means re-encrypting: keep the old key until that is done.
+Keys: ``FIELD_ENCRYPTION_KEYS``, Fernet keys, the current one first (MultiFernet: every key decrypts, the first
+encrypts), and ``LOOKUP_HASH_KEY``, the lookup hashes' own secret. Rotating: put a new key first, keep the old ones,
+run ``manage.py rotate_keys`` (re-encrypts in batches and computes the hashes again), then drop the old keys.
 """
 
 import hashlib
 import hmac
+import logging
 import re
 from datetime import date
 from functools import lru_cache
 
 import phonenumbers
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,37 +23,62 @@ from stdnum.cn import ric
 
 from xinfang.errors import ValidationFailed
 
+logger = logging.getLogger(__name__)
+
 
 @lru_cache(maxsize=4)
-def _fernet(key: str) -> Fernet:
-    return Fernet(key.encode())
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in keys])
 
 
-def _key() -> str:
-    return settings.FIELD_ENCRYPTION_KEY
+def _keys() -> tuple[str, ...]:
+    return tuple(settings.FIELD_ENCRYPTION_KEYS)
 
 
 def encrypt(value: str) -> str:
-    """Encrypt ``value``; the empty string stays empty (nothing to protect, and it keeps "not given" visible)."""
+    """Encrypt ``value`` with the current key; the empty string stays empty (nothing to protect, and it keeps "not
+    given" visible)."""
     if not value:
         return ""
-    return _fernet(_key()).encrypt(value.encode()).decode()
+    return _fernet(_keys()).encrypt(value.encode()).decode()
+
+
+class UnreadableValue(Exception):
+    """No key of FIELD_ENCRYPTION_KEYS opens the value."""
+
+
+def decrypt_strict(token: str) -> str:
+    """``token`` decrypted with any of the keys; UnreadableValue when none opens it."""
+    try:
+        return _fernet(_keys()).decrypt(token.encode()).decode() if token else ""
+    except InvalidToken as exc:
+        raise UnreadableValue from exc
 
 
 def decrypt(token: str) -> str:
-    if not token:
-        return ""
+    """For pages: a value no key opens shows as "?" (the masked form still shows) and is logged as an error, so a
+    missing key is noticed, not silently shown as a question mark."""
     try:
-        return _fernet(_key()).decrypt(token.encode()).decode()
-    except InvalidToken:
-        return "?"  # a key mismatch must not take a page down; the masked form still shows
+        return decrypt_strict(token)
+    except UnreadableValue:
+        logger.error("personal data: no encryption key opens a value (token %s…); check FIELD_ENCRYPTION_KEYS",
+                     token[:16])
+        return "?"
+
+
+def rotate(token: str) -> str:
+    """``token`` encrypted again with the current key (UnreadableValue when no key opens it)."""
+    try:
+        return _fernet(_keys()).rotate(token.encode()).decode() if token else ""
+    except InvalidToken as exc:
+        raise UnreadableValue from exc
 
 
 def lookup_hash(value: str) -> str:
-    """The keyed hash used to find a person by ID number or phone without decrypting anything."""
+    """The keyed hash used to find a person by ID number or phone without decrypting anything (LOOKUP_HASH_KEY)."""
     if not value:
         return ""
-    key = hashlib.sha256(b"lookup-hash:" + _key().encode()).digest()
+    key = hashlib.sha256(b"lookup-hash:" + settings.LOOKUP_HASH_KEY.encode()).digest()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 

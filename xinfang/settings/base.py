@@ -27,12 +27,20 @@ SECRET_KEY = env("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# PERSONAL DATA: ID numbers and phones are encrypted with this Fernet key (xinfang/personal_data.py).
-# Development derives one from SECRET_KEY; production.py requires its own.
-FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
-if not FIELD_ENCRYPTION_KEY:
+# PERSONAL DATA (xinfang/personal_data.py): ID numbers and phones are encrypted with the first of these Fernet keys;
+# the others (older keys) still decrypt, until `manage.py rotate_keys` has re-encrypted everything with the first.
+# FIELD_ENCRYPTION_KEY (one key) is still read. Development derives a key from SECRET_KEY; production.py requires one.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or [
+    k for k in [env("FIELD_ENCRYPTION_KEY", default="")] if k]
+if not FIELD_ENCRYPTION_KEYS:
     _digest = hashlib.sha256(b"field-encryption:" + SECRET_KEY.encode()).digest()
-    FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(_digest).decode()
+    FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(_digest).decode()]
+FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEYS[0]
+# The lookup hashes' own secret (HMAC-SHA256 of ID numbers and phones), apart from the encryption keys, so rotating
+# those leaves every look-up working. Unset (development), it is the first encryption key, as before it had its own;
+# an installation upgrading sets it to its FIELD_ENCRYPTION_KEY to keep its hashes, or to a new secret and runs
+# `manage.py rotate_keys`, which computes the hashes again.
+LOOKUP_HASH_KEY = env("LOOKUP_HASH_KEY", default="") or FIELD_ENCRYPTION_KEYS[0]
 
 # I18N: Chinese first, English second. Source strings are Chinese; locale/en holds the English catalogue.
 # https://docs.djangoproject.com/en/5.2/topics/i18n/

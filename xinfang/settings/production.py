@@ -12,10 +12,15 @@ if not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 
         "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
 
-if not env("FIELD_ENCRYPTION_KEY", default=""):
+if not (env("FIELD_ENCRYPTION_KEYS", default="") or env("FIELD_ENCRYPTION_KEY", default="")):
     raise ImproperlyConfigured(
-        "FIELD_ENCRYPTION_KEY must be set in production: it encrypts ID numbers and phones "
-        "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
+        "FIELD_ENCRYPTION_KEYS must be set in production: the Fernet keys that encrypt ID numbers and phones, the "
+        "current one first (python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
+    )
+if not env("LOOKUP_HASH_KEY", default=""):
+    raise ImproperlyConfigured(
+        "LOOKUP_HASH_KEY must be set in production: the secret of the ID-number and phone look-up hashes, apart from "
+        "the encryption keys (an installation upgrading sets it to its FIELD_ENCRYPTION_KEY, see docs/security.md)."
     )
 
 if not env("PUBLIC_BASE_URL", default=""):
