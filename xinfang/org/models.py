@@ -1,5 +1,9 @@
 """The organisation: where things are (regions), who does the work (units, users) and who may see what."""
 
+import hashlib
+import json
+from datetime import UTC
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
@@ -231,7 +235,9 @@ class ApiClient(models.Model):
 class AuditEvent(models.Model):
     """An append-only record of who did what to which object, written by services in the same transaction.
 
-    Never edited or deleted through the product (the admin is read-only; services only insert).
+    Never edited or deleted: the admin is read-only, services only insert, and the database refuses an UPDATE (and,
+    on PostgreSQL, a DELETE) of a row (migration 0003). Tamper-evident: each row carries ``hash``, the SHA-256 of its
+    content and of the row before it (``services.audit_verify`` names the first row that does not match).
     """
 
     scoping = Scoping(region="region")
@@ -249,6 +255,7 @@ class AuditEvent(models.Model):
     )
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    hash = models.CharField(_("校验值"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("审计记录")
@@ -261,6 +268,18 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def chained_hash(self, previous: str) -> str:
+        return audit_hash(self, previous)
+
+
+def audit_hash(event, previous: str) -> str:
+    """The SHA-256 of an audit row's content (in one canonical text) after the hash of the row before it; a
+    function of the row's fields, so the migration that chained the rows already there computes it the same way."""
+    content = json.dumps([event.at.astimezone(UTC).isoformat(), event.actor_id, event.action, event.object_type,
+                          event.object_id, event.object_repr, event.region_id, event.changes, event.ip_address],
+                         ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256((previous + content).encode()).hexdigest()
 
 
 class Heartbeat(models.Model):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.models import Group, Permission
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,17 +38,39 @@ def require_visible(actor, obj, message=None, code: str = "not_found") -> None:
 
 def audit_record(*, actor, action: str, obj, region: Region | None = None, changes: dict | None = None,
                  ip_address: str | None = None) -> AuditEvent:
-    """Append one audit row; call it inside the transaction of the change it records."""
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        region=region,
-        changes=changes or {},
-        ip_address=ip_address,
-    )
+    """Append one audit row; call it inside the transaction of the change it records. The row is chained to the one
+    before it (its hash covers the previous row's hash), one writer at a time."""
+    return audit_append(
+        actor=actor if actor is not None and actor.is_authenticated else None, action=action,
+        object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj)[:200], region=region,
+        changes=changes or {}, ip_address=ip_address)
+
+
+_CHAIN_LOCK = 7_401_001  # the advisory lock that lets one writer at a time extend the audit chain (PostgreSQL)
+
+
+@transaction.atomic
+def audit_append(**fields) -> AuditEvent:
+    """The next row of the audit trail, its hash chained to the last row's."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+    previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+    event = AuditEvent(at=timezone.now(), **fields)
+    event.hash = event.chained_hash(previous)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_verify(*, chunk_size: int = 5000) -> AuditEvent | None:
+    """The first audit row whose hash does not match its content and the row before it (edited, or a row before
+    it removed or changed), or None when the whole chain holds."""
+    previous = ""
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
+        if event.hash != event.chained_hash(previous):
+            return event
+        previous = event.hash
+    return None
 
 
 # Regions -------------------------------------------------------------------------------------------------
