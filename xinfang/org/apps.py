@@ -12,5 +12,6 @@ class OrgConfig(AppConfig):
 
     def ready(self):
         # The health check's boot time (selectors.BOOTED_AT) is the process's start, not its first request: a
-        # WSGI server imports the views only when the first request comes, which may be long after boot.
-        from . import selectors  # noqa: F401
+        # WSGI server imports the views only when the first request comes, which may be long after boot. And the
+        # receivers that put logins, logouts, failed logins and lockouts into the audit trail connect on import.
+        from . import selectors, signals  # noqa: F401
