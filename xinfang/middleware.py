@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from xinfang.api.errors import error_body
+
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request):
@@ -35,8 +37,7 @@ def bad_request(request, exception=None, *, message=None, code="invalid"):
         status, code, message = 413, "request_too_large", _("提交的内容过大。")
     message = message or _("请求有误，请检查后重试。")
     if _is_api(request):
-        return JsonResponse({"code": code, "message": str(message), "detail": {}}, status=status,
-                            json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(error_body(code, message), status=status, json_dumps_params={"ensure_ascii": False})
     return render(request, "400.html", {"message": message}, status=status)
 
 

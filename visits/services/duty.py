@@ -10,9 +10,10 @@ from deadlines.choices import NotificationKind
 from deadlines.models import Notification
 from xinfang.org.models import Region
 from xinfang.rules.models import RulesVersion
+from xinfang.rules.selectors import rules_for_counties
 
 from ..rules import DUTY_RULES
-from ..selectors import duties_in_force, duty_compliance_rows, period_bounds
+from ..selectors import Duty, duty_compliance_rows, period_bounds
 
 
 def duty_reminders(*, today: date | None = None) -> int:
@@ -21,9 +22,11 @@ def duty_reminders(*, today: date | None = None) -> int:
 
     today = today or timezone.localdate()
     notes = []
-    counties = Region.objects.filter(pk__in=RulesVersion.objects.filter(group=DUTY_RULES.key).values("county_id"))
-    for county in counties:
-        for rule in duties_in_force(county, today):
+    counties = Region.objects.in_bulk(RulesVersion.objects.filter(group=DUTY_RULES.key).values_list(
+        "county_id", flat=True).distinct())
+    in_force = rules_for_counties(counties, DUTY_RULES.key, today)  # one query for every county's rules
+    for county_id, rules in in_force.items():
+        for rule in (Duty.of(counties[county_id], record) for record in rules.rules):
             start, end = period_bounds(rule.period, today)
             if (end - today).days > rule.remind_days_before_end:
                 continue

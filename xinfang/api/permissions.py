@@ -11,6 +11,7 @@ it (DEFAULT_PERMISSION_CLASSES, after IsAuthenticated).
   each group) says so by setting its own ``permission_classes``.
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 SERVICE = "checked by the service"
@@ -40,7 +41,7 @@ def required_permission(view, request) -> str | None:
 
 
 class ActionPermission(BasePermission):
-    message = "您没有执行该操作的权限。"
+    message = _("您没有执行该操作的权限。")
 
     def has_permission(self, request, view):
         if getattr(view, "_ignore_model_permissions", False):

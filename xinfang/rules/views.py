@@ -47,6 +47,22 @@ def _int(value) -> int | None:
     return int(value) if value and str(value).isascii() and str(value).isdigit() and len(str(value)) < 10 else None
 
 
+def _saved(request, g: Group, form, save, **what) -> bool:
+    """Save the next version of ``g`` from a valid form (the group's settings, or one record): the why, the when and
+    the version the editor saw from the form. True with the success message; False with the service's refusal on
+    the form."""
+    try:
+        row = save(actor=request.user, county=user_county_or_404(request.user), key=g.key,
+                   reason=form.cleaned_data["reason"], valid_from=form.cleaned_data["valid_from"],
+                   base_version=form.cleaned_data["base_version"], **what)
+    except ApplicationError as exc:
+        form_service_error(form, exc)
+        return False
+    messages.success(request, _("已保存%(group)s第%(n)s版，%(day)s起施行。") % {
+        "group": g.label, "n": row.version, "day": row.valid_from.isoformat()})
+    return True
+
+
 @login_required
 def group_page(request, key):
     g = _readable_or_403(request, key)
@@ -60,18 +76,8 @@ def group_page(request, key):
     if request.method == "POST" and form is not None:
         if not request.user.has_perm(services.PERMISSION):
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                row = services.rules_save(actor=request.user, county=county, key=g.key, values=form.rule_values(),
-                                          reason=form.cleaned_data["reason"],
-                                          valid_from=form.cleaned_data["valid_from"],
-                                          base_version=form.cleaned_data["base_version"])
-            except ApplicationError as exc:
-                form_service_error(form, exc)
-            else:
-                messages.success(request, _("已保存%(group)s第%(n)s版，%(day)s起施行。") % {
-                    "group": g.label, "n": row.version, "day": row.valid_from.isoformat()})
-                return redirect("rules:group", key=g.key)
+        if form.is_valid() and _saved(request, g, form, services.rules_save, values=form.rule_values()):
+            return redirect("rules:group", key=g.key)
     versions = list(selectors.version_list(user=request.user, county=county, key=g.key))
     a, b = _int(request.GET.get("a")), _int(request.GET.get("b"))
     by_number = {v.version: v for v in versions}
@@ -125,16 +131,7 @@ def record_page(request, key, path):
             values = form.rule_values()
             if not adding and f.key_field:
                 values.pop(f.key_field)
-            try:
-                row = services.rules_save_record(
-                    actor=request.user, county=county, key=g.key, path=path, record=values,
-                    reason=form.cleaned_data["reason"], valid_from=form.cleaned_data["valid_from"],
-                    base_version=form.cleaned_data["base_version"])
-            except ApplicationError as exc:
-                form_service_error(form, exc)
-            else:
-                messages.success(request, _("已保存%(group)s第%(n)s版，%(day)s起施行。") % {
-                    "group": g.label, "n": row.version, "day": row.valid_from.isoformat()})
+            if _saved(request, g, form, services.rules_save_record, path=path, record=values):
                 return _back(g, path)
     nested = []
     if record is not None:
