@@ -31,7 +31,8 @@ run: seed
 	@echo
 	@echo "信访通 demo: http://$(HOST):$(PORT)/   (API docs: http://$(HOST):$(PORT)/api/docs/, health: /healthz)"
 	@echo "Logins (password xinfang-demo): caseworker 信访干部 · officer 承办单位 · leader 县领导 · cadre 信访专员"
-	@echo "                                admin 县级管理员 · auditor 审计员 · cityleader 市领导 · root 超级用户"
+	@echo "                                admin 县级管理员 · auditor 审计员 · cityleader 市领导 · root 超级用户（仅安装用）"
+	@echo "  三员分立（首次登录绑定手机验证器）: sysadmin 系统管理员 · secadmin 安全管理员 · auditadmin 审计管理员"
 	@echo
 	@trap 'kill 0' INT TERM EXIT; \
 	$(VENV)/bin/celery -A xinfang worker --loglevel=INFO --concurrency=2 & \

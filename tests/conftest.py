@@ -109,6 +109,22 @@ def county_admin(county):
 
 
 @pytest.fixture
+def system_admin(county):
+    """三员分立: the county's system administrator (units, users, API clients)."""
+    return make_person("sun.sysadmin", county.bureau, ["system_admin"], name="孙系统")
+
+
+@pytest.fixture
+def security_admin(county):
+    return make_person("qian.secadmin", county.bureau, ["security_admin"], name="钱安全")
+
+
+@pytest.fixture
+def audit_admin(county):
+    return make_person("zhou.auditadmin", county.bureau, ["audit_admin"], name="周审计")
+
+
+@pytest.fixture
 def other_caseworker(other_county):
     """A caseworker of county B."""
     return make_person("chen.other", other_county.bureau, ["caseworker"], name="陈外县")
@@ -120,9 +136,26 @@ def client_as(client):
 
     def login(user):
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        second_factor_given(client, user)
         return client
 
     return login
+
+
+def second_factor_given(client, user) -> None:
+    """A person the county asks for two factors is signed in as after giving one (an authenticator bound and its
+    code accepted); the two-factor tests themselves go through the pages."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from xinfang.accounts.services import TWO_FACTOR
+
+    session = client.session
+    if session.get(TWO_FACTOR):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="test", confirmed=True)
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
 
 
 @pytest.fixture

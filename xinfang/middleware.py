@@ -13,6 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from xinfang.api.errors import error_body
+from xinfang.http import client_ip
+from xinfang.org.services import audit_append
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -57,3 +59,36 @@ class RefuseNulBytesMiddleware:
 
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class AuditWritesMiddleware:
+    """Every write that reaches the product — a page's form, an API call, signed in or not — leaves a row in the one
+    audit trail with who, from which address, what (the view and the object's id from the address) and the result
+    (the status). The services' own rows say what changed; this one says that it was asked and how it ended, refusals
+    included. Logins and logouts have their own rows (xinfang.org.signals); the idle warning's keep-alive is not a
+    write."""
+
+    SKIP = ("/login/", "/logout/", "/account/keepalive/", "/i18n/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or request.path.startswith(self.SKIP):
+            return response
+        match = getattr(request, "resolver_match", None)
+        user = getattr(request, "user", None)  # DRF sets the token's user on the request it wraps
+        actor = user if user is not None and user.is_authenticated else None
+        name = match.view_name if match is not None else "unknown"
+        ids = [str(v) for k, v in (match.kwargs.items() if match is not None else []) if k in _ID_KWARGS]
+        audit_append(actor=actor, action=f"{'api' if _is_api(request) else 'web'}.{name}"[:50],
+                     object_type="request", object_id=(ids[0] if ids else "")[:40],
+                     object_repr=request.path[:200],
+                     region_id=actor.unit.region_id if actor is not None and actor.unit_id else None,
+                     changes={"method": request.method, "status": response.status_code},
+                     ip_address=client_ip(request))
+        return response
+
+
+_ID_KWARGS = ("pk", "number", "key", "code", "version", "token_id")

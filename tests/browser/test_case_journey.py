@@ -59,7 +59,8 @@ def test_a_letter_goes_from_the_reception_desk_to_closure(page, caseworker, unit
     actions = page.locator("section", has_text="可办理的操作")
     actions.locator("summary", has_text="交办").first.click()
     page.get_by_label("搜索主办单位").fill("住房")
-    page.wait_for_function("document.querySelectorAll('#assign-lead_unit option').length === 2")
+    # A function, not a bare expression: Playwright evals an expression in the page, which the CSP refuses.
+    page.wait_for_function("() => document.querySelectorAll('#assign-lead_unit option').length === 2")
     assert page.locator("#assign-lead_unit option").nth(1).inner_text().startswith(county.housing.name)
     actions.locator("summary", has_text="交办").first.click()  # closed again; act() opens it afresh
     act(page, "交办", {"lead_unit": county.housing.name, "tasks": "三日内与信访人见面"})

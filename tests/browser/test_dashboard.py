@@ -44,7 +44,7 @@ def test_the_county_head_checks_the_resolution_rate_behind_the_dashboard(page, n
 
     # Back on the dashboard, the 征地拆迁 bar of the category chart opens its one case.
     page.go_back()
-    page.wait_for_function("document.querySelector('#chart-categories canvas') !== null")
+    page.wait_for_function("() => document.querySelector('#chart-categories canvas') !== null")
     page.locator("#chart-categories").scroll_into_view_if_needed()
     box = page.locator("#chart-categories").bounding_box()
     bar = page.evaluate("""() => {

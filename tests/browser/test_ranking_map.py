@@ -17,7 +17,7 @@ def test_the_five_colour_map_drills_into_a_township(page, arranged, county):  # 
     snapshot = ss.snapshot_generate(county=county.region, kind="month", day=date(2026, 11, 15))
     login(page, "zhang.caseworker")
     page.goto(page.base_url + f"/scoring/map/?snapshot={snapshot.pk}")
-    page.wait_for_function("document.querySelector('#chart-grid canvas') !== null")
+    page.wait_for_function("() => document.querySelector('#chart-grid canvas') !== null")
 
     # Where ECharts drew 河口镇's tile, clicked like a person would.
     box = page.locator("#chart-grid").bounding_box()
@@ -45,7 +45,7 @@ def test_tied_townships_are_drawn_in_one_colour_with_the_rule_beneath(page, arra
     snapshot = ss.snapshot_generate(county=county.region, kind="month", day=date(2026, 10, 15))
     login(page, "zhang.caseworker")
     page.goto(page.base_url + f"/scoring/map/?snapshot={snapshot.pk}")
-    page.wait_for_function("document.querySelector('#chart-grid canvas') !== null")
+    page.wait_for_function("() => document.querySelector('#chart-grid canvas') !== null")
 
     drawn = page.evaluate("""() => {
         const chart = echarts.getInstanceByDom(document.getElementById('chart-grid'));

@@ -279,7 +279,7 @@ def test_a_unit_officer_acknowledges_and_responds_to_a_letter_and_the_printable_
     letter.refresh_from_db()
     assert letter.acknowledged_by == unit_officer and letter.response == "已与信访人见面，正在协调施工方"
     assert letter.number in sheet and "督办函" in sheet and case.number in sheet and "2026年11月25日" in sheet
-    assert "已与信访人见面" in sheet and "window.print()" in sheet
+    assert "已与信访人见面" in sheet and "data-print" in sheet
 
 
 def test_an_empty_response_shows_a_chinese_error_and_changes_nothing(client_as, register, caseworker, unit_officer,

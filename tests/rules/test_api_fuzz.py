@@ -37,7 +37,7 @@ def admin_token(county_admin):
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     ApiClient.objects.create(name="fuzz", unit=county_admin.unit, user=county_admin, token_prefix=TOKEN[:8],
-                             token_hash=hash_api_token(TOKEN), created_by=county_admin)
+                             token_hash=hash_api_token(TOKEN), created_by=county_admin, scope="write")
     # A few versions of each group, one of them waiting for its day, for the history, diff and rollback to find.
     later = timezone.localdate() + timedelta(days=30)
     rules_save(actor=county_admin, county=county_admin.unit.region, key="cases", values={"max_extensions": 2},

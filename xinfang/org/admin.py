@@ -2,9 +2,16 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.accounts.selectors import security_rules
+from xinfang.errors import ApplicationError
+from xinfang.http import client_ip
+
 from .models import ApiClient, AuditEvent, Heartbeat, Region, Unit, User
+from .services import audit_record, roles_check
 
 
 @admin.register(Region)
@@ -26,13 +33,49 @@ class UnitAdmin(admin.ModelAdmin):
     raw_id_fields = ["region", "parent"]
 
 
+class UserForm(UserChangeForm):
+    def clean_groups(self):
+        groups = self.cleaned_data.get("groups")
+        if groups is not None:
+            try:
+                roles_check([g.name for g in groups])
+            except ApplicationError as exc:
+                raise ValidationError(exc.message, code=exc.code) from exc
+        return groups
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """三员分立 in the admin: the system administrator keeps accounts (names, units, active or not, a new password that
+    must be changed at the next login); roles are the security administrator's (``org.assign_role``); a superuser flag
+    or a permission one by one only the installer's superuser sets."""
+
+    form = UserForm
     list_display = ["username", "name", "unit", "title", "is_active"]
     list_select_related = ["unit"]
     search_fields = ["username", "name"]
     raw_id_fields = ["unit"]
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("单位与职务"), {"fields": ["name", "unit", "title", "leader_level"]}))
+    fieldsets = (*DjangoUserAdmin.fieldsets, (_("单位与职务"), {"fields": ["name", "unit", "title", "leader_level"]}),
+                 (_("密码规则"), {"fields": ["must_change_password"]}))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        hidden = {"is_superuser", "user_permissions"}
+        if not request.user.has_perm("org.assign_role"):
+            hidden |= {"groups"}
+        return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in fieldsets]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A password an administrator gives is changed by its holder at the first login (the county's rule).
+        given = not change or "password" in form.changed_data
+        if given and obj.pk != request.user.pk and security_rules(obj).change_on_first_login:
+            User.objects.filter(pk=obj.pk).update(must_change_password=True)
+        audit_record(actor=request.user, action="user.create" if not change else "user.change", obj=obj,
+                     region=obj.region, changes={"fields": sorted(form.changed_data)},
+                     ip_address=client_ip(request))
 
 
 @admin.register(ApiClient)

@@ -38,6 +38,13 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class TokenScope(models.TextChoices):
+    """What an API client's token may do."""
+
+    READ = "read", _("只读")
+    WRITE = "write", _("读写")
+
+
 class Role(models.TextChoices):
     """Roles are Django groups of these names; a user may hold several. See org/roles.py for permissions."""
 
@@ -47,3 +54,13 @@ class Role(models.TextChoices):
     FIELD_CADRE = "field_cadre", _("信访专员/网格员")
     COUNTY_ADMIN = "county_admin", _("县级管理员")
     AUDITOR = "auditor", _("审计员")
+    # 三员分立: three administrators, never one account (ADMINISTRATORS).
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+# 三员分立 (GB/T 22239 三级): the system administrator manages units, users and API clients; the security administrator
+# the roles and the password and login rules; the audit administrator reads and checks the audit trail and nothing
+# else. No account holds two of them, and the audit administrator holds no other role at all.
+ADMINISTRATORS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)

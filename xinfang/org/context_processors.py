@@ -59,6 +59,7 @@ NAV_ITEMS = [
     NavItem(_("工作日历"), "deadlines:calendar", "workdays.view_calendarday", _("设置")),
     NavItem(_("接访日程规则"), "visits:schedule_rules", "visits.manage_schedule", _("设置")),
     NavItem(_("县级规则"), "rules:index", "rules.view_rulesversion", _("设置")),
+    NavItem(_("密码与登录规则"), "accounts:security_rules", "accounts.manage_security", _("设置")),
     NavItem(_("审计记录"), "org:audit_list", "org.view_auditevent", _("设置")),
 ]
 

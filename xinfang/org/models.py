@@ -9,9 +9,10 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import RegionLevel, UnitKind
+from .choices import RegionLevel, TokenScope, UnitKind
 from .scoping import Scoping
 
 PATH_SEPARATOR = "/"
@@ -155,11 +156,16 @@ class User(AbstractUser):
         help_text=_("仅领导填写：省、市、县、乡镇、村居五级。"),
     )
     is_service_account = models.BooleanField(_("接口服务账号"), default=False, editable=False)
+    # The county's password rules (xinfang.accounts): when the password was last set, and whether it must be changed
+    # at the next login (a password an administrator gave, under the county's "change on first login").
+    password_changed_at = models.DateTimeField(_("密码设置时间"), null=True, blank=True, editable=False)
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         ordering = ["username"]
+        permissions = [("assign_role", _("可分配角色"))]
         indexes = [
             # The user list and people autocomplete within a unit (UserFilterSet).
             models.Index(fields=["unit", "is_active"], name="org_user_unit_active"),
@@ -211,6 +217,11 @@ class ApiClient(models.Model):
         related_name="+",
     )
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    # The token's limits: until when, whether it may write, and which resources it may reach (empty: all the roles
+    # of its service account allow).
+    expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
+    scope = models.CharField(_("权限范围"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    endpoints = models.JSONField(_("可访问的接口"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("接口客户端")
@@ -230,6 +241,13 @@ class ApiClient(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def reaches(self, resource: str) -> bool:
+        """Whether the token may call the API's resource (the first segment after /api/v1/)."""
+        return not self.endpoints or resource in self.endpoints
 
 
 class AuditEvent(models.Model):
@@ -261,9 +279,15 @@ class AuditEvent(models.Model):
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
         ordering = ["-at", "-id"]
+        permissions = [("verify_auditevent", _("可校验审计链")), ("export_auditevent", _("可导出审计记录"))]
         indexes = [
             # An object's history (the timeline of a case, an API client's page).
             models.Index(fields=["object_type", "object_id"], name="org_audit_object"),
+            # The audit administrator's search (AuditEventFilterSet): by person, by action, by address, newest first.
+            models.Index(fields=["actor", "-at"], name="org_audit_actor_at"),
+            models.Index(fields=["action", "-at"], name="org_audit_action_at",
+                         opclasses=["varchar_pattern_ops", "timestamptz_ops"]),
+            models.Index(fields=["ip_address", "-at"], name="org_audit_ip_at"),
         ]
 
     def __str__(self):

@@ -39,7 +39,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "visits.add_appointment", "visits.record_field_visit", "visits.change_returnvisit", "visits.add_meeting",
     ] + _VIEW_DOSSIERS + ["dossiers.claim_listing"],
     Role.COUNTY_ADMIN: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + [
-        "org.view_apiclient", "org.add_apiclient", "org.change_apiclient", "org.view_auditevent",
         "cases.add_category", "cases.change_category", "rules.view_rulesversion", "rules.add_rulesversion",
         "deadlines.view_ruleset", "deadlines.add_ruleset", "deadlines.change_ruleset",
         "workdays.view_calendarday", "workdays.add_calendarday", "workdays.delete_calendarday",
@@ -49,6 +48,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "scoring.add_rankingsnapshot", "scoring.add_pointentry",
     ] + _BOARD + _VIEW_VISITS + _VISIT_REPORTS + _VIEW_DOSSIERS + _DASHBOARD,
     Role.AUDITOR: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + _BOARD + [
-        "org.view_auditevent", "cases.view_personaldataaccess", "rules.view_rulesversion",
+        "cases.view_personaldataaccess", "rules.view_rulesversion",
     ] + _VIEW_VISITS + _VISIT_REPORTS + _VIEW_DOSSIERS + _DASHBOARD,
+    # 三员分立 (choices.ADMINISTRATORS).
+    Role.SYSTEM_ADMIN: _REGION_WIDE + _VIEW_ORG + [
+        "org.add_unit", "org.change_unit", "org.add_user", "org.change_user",
+        "org.view_apiclient", "org.add_apiclient", "org.change_apiclient",
+    ],
+    Role.SECURITY_ADMIN: _REGION_WIDE + _VIEW_ORG + ["org.assign_role", "accounts.manage_security"],
+    Role.AUDIT_ADMIN: _REGION_WIDE + ["org.view_auditevent", "org.verify_auditevent", "org.export_auditevent"],
 }

@@ -2,6 +2,7 @@
 row in the same transaction. Keyword-only arguments; the acting user is named ``actor``."""
 
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
 
-from .choices import CODE_PREFIX_LENGTH, RegionLevel, Role, UnitKind
+from .choices import ADMINISTRATORS, CODE_PREFIX_LENGTH, RegionLevel, Role, TokenScope, UnitKind
 from .models import PATH_SEPARATOR, ApiClient, AuditEvent, Heartbeat, Region, Unit, User
 from .roles import ROLE_PERMISSIONS
 from .scoping import scoped
@@ -71,6 +72,43 @@ def audit_verify(*, chunk_size: int = 5000) -> AuditEvent | None:
             return event
         previous = event.hash
     return None
+
+
+def audit_lines(queryset, *, chunk_size: int = 5000):
+    """The audit rows of ``queryset`` as JSON lines for the archive, oldest first, each with its hash and the hash it
+    is chained to, so an archived file can be checked against the chain (services.audit_verify) without the
+    database."""
+    previous = None
+    for event in queryset.order_by("id").select_related("actor").iterator(chunk_size=chunk_size):
+        if previous is None:
+            previous = AuditEvent.objects.filter(id__lt=event.id).order_by("-id").values_list("hash", flat=True).first()
+        yield json.dumps({
+            "id": event.id, "at": event.at.isoformat(), "actor": event.actor.username if event.actor else None,
+            "actor_id": event.actor_id, "action": event.action, "object_type": event.object_type,
+            "object_id": event.object_id, "object_repr": event.object_repr, "region_id": event.region_id,
+            "changes": event.changes, "ip_address": event.ip_address, "previous_hash": previous or "",
+            "hash": event.hash}, ensure_ascii=False, default=str) + "\n"
+        previous = event.hash
+
+
+def audit_export_record(*, actor, count: int, filters: dict, ip_address: str | None = None) -> None:
+    """An export of the trail is itself in the trail: who took which rows."""
+    if not actor.has_perm("org.export_auditevent"):
+        raise NotPermitted()
+    audit_append(actor=actor, action="audit.export", object_type="org.auditevent", object_id="",
+                 object_repr=_("审计记录导出")[:200], region=actor.region, changes={"rows": count, "filters": filters},
+                 ip_address=ip_address)
+
+
+def audit_verify_record(*, actor, ip_address: str | None = None) -> AuditEvent | None:
+    """The audit administrator checks the chain from the page: the result (the first broken row) is recorded."""
+    if not actor.has_perm("org.verify_auditevent"):
+        raise NotPermitted()
+    broken = audit_verify()
+    audit_append(actor=actor, action="audit.verify", object_type="org.auditevent",
+                 object_id=str(broken.pk) if broken else "", object_repr=str(_("审计链校验"))[:200],
+                 region=actor.region, changes={"intact": broken is None}, ip_address=ip_address)
+    return broken
 
 
 # Regions -------------------------------------------------------------------------------------------------
@@ -137,9 +175,7 @@ def user_create(*, username: str, name: str, unit: Unit | None, roles: list[str]
                 title: str = "", leader_level: int | None = None, email: str = "",
                 is_service_account: bool = False) -> User:
     """Create a user of ``unit`` holding ``roles``. Without a password the account cannot log in."""
-    unknown = set(roles) - set(Role.values)
-    if unknown:
-        raise ValidationFailed(_("未知角色：%(roles)s") % {"roles": _("、").join(sorted(unknown))}, code="unknown_role")
+    roles_check(roles)
     if Role.LEADER in roles and leader_level is None:
         raise ValidationFailed(_("领导必须填写领导层级。"), code="leader_level_required")
     user = User(username=username, name=name, unit=unit, title=title, leader_level=leader_level, email=email,
@@ -151,6 +187,35 @@ def user_create(*, username: str, name: str, unit: Unit | None, roles: list[str]
     full_clean_or_fail(user)
     user.save()
     user.groups.set(Group.objects.filter(name__in=roles))
+    return user
+
+
+def roles_check(roles) -> None:
+    """Known roles, and 三员分立: no two of the three administrators, and the audit administrator nothing else."""
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise ValidationFailed(_("未知角色：%(roles)s") % {"roles": _("、").join(sorted(unknown))}, code="unknown_role")
+    held = [r for r in ADMINISTRATORS if r in roles]
+    if len(held) > 1 or (Role.AUDIT_ADMIN in held and len(set(roles)) > 1):
+        raise ValidationFailed(
+            _("三员分立：系统管理员、安全管理员、审计管理员须由不同账号担任，审计管理员不兼任其他角色。"),
+            code="separation_of_duties")
+
+
+@transaction.atomic
+def user_roles_set(*, actor: User, user: User, roles: list[str], ip_address: str | None = None) -> User:
+    """The security administrator gives a person their roles (三员分立 holds), audited with before and after."""
+    if not actor.has_perm("org.assign_role"):
+        raise NotPermitted()
+    require_visible(actor, user)
+    if user.pk == actor.pk:
+        raise NotPermitted(_("不能修改自己的角色。"), code="own_roles")
+    roles_check(roles)
+    before = sorted(user.groups.values_list("name", flat=True))
+    user.groups.set(Group.objects.filter(name__in=roles))
+    user.__dict__.pop("_role_codes", None)
+    audit_record(actor=actor, action="user.roles", obj=user, region=user.region,
+                 changes={"before": before, "after": sorted(set(roles))}, ip_address=ip_address)
     return user
 
 
@@ -168,10 +233,13 @@ class IssuedApiClient:
 
 @transaction.atomic
 def api_client_create(*, actor: User, name: str, unit: Unit, roles: list[str], note: str = "",
+                      expires_at=None, scope: str = TokenScope.READ, endpoints: list[str] | None = None,
                       ip_address: str | None = None) -> IssuedApiClient:
-    """A county admin creates a named API client bound to ``unit`` (and so to its jurisdiction).
+    """A system administrator creates a named API client bound to ``unit`` (and so to its jurisdiction).
 
-    The client's service account holds ``roles``; the token is returned once and stored only as a hash.
+    The client's service account holds ``roles``; the token is returned once and stored only as a hash. It lasts
+    until ``expires_at`` (xinfang.accounts.services.api_client_issue holds it to the county's longest), may write
+    only with ``scope`` "write", and reaches only ``endpoints`` (the API's resources; none named: all).
     """
     if not actor.has_perm("org.add_apiclient"):
         raise NotPermitted()
@@ -179,8 +247,10 @@ def api_client_create(*, actor: User, name: str, unit: Unit, roles: list[str], n
         raise NotPermitted(_("只能为本辖区内的单位创建接口客户端。"), code="unit_out_of_jurisdiction")
     if not roles:
         raise ValidationFailed(_("请至少选择一个角色。"), code="roles_required")
-    if Role.COUNTY_ADMIN in roles:
+    if {Role.COUNTY_ADMIN, *ADMINISTRATORS} & set(roles):
         raise ValidationFailed(_("接口客户端不能拥有管理员角色。"), code="role_not_allowed")
+    if scope not in TokenScope.values:
+        raise ValidationFailed(_("权限范围只能是只读或读写。"), code="invalid_scope")
     if ApiClient.objects.filter(unit=unit, name=name).exists():
         raise Conflict(_("本单位已有同名的接口客户端。"), code="duplicate_name")
     token = secrets.token_urlsafe(API_TOKEN_BYTES)
@@ -189,14 +259,17 @@ def api_client_create(*, actor: User, name: str, unit: Unit, roles: list[str], n
         leader_level=RegionLevel(unit.region.level) if Role.LEADER in roles else None,
     )
     client = ApiClient(name=name, unit=unit, user=user, token_prefix=token[:8], token_hash=hash_api_token(token),
-                       note=note, created_by=actor)
+                       note=note, created_by=actor, expires_at=expires_at, scope=scope,
+                       endpoints=sorted(set(endpoints or [])))
     full_clean_or_fail(client)
     try:
         client.save()
     except IntegrityError as exc:  # a concurrent create with the same name
         raise Conflict(_("本单位已有同名的接口客户端。"), code="duplicate_name") from exc
     audit_record(actor=actor, action="api_client.create", obj=client, region=unit.region,
-                 changes={"name": name, "unit": unit.name, "roles": sorted(roles)}, ip_address=ip_address)
+                 changes={"name": name, "unit": unit.name, "roles": sorted(roles), "scope": scope,
+                          "endpoints": client.endpoints,
+                          "expires_at": expires_at.isoformat() if expires_at else None}, ip_address=ip_address)
     return IssuedApiClient(client=client, token=token)
 
 

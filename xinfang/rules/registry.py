@@ -35,6 +35,7 @@ INT, DECIMAL, CHOICE, CHOICES, MAPPING, NUMBERS, CUSTOM, TEXT, BOOL, RECORDS = (
     "int", "decimal", "choice", "choices", "mapping", "numbers", "custom", "text", "bool", "records")
 KINDS = (INT, DECIMAL, CHOICE, CHOICES, MAPPING, NUMBERS, CUSTOM, TEXT, BOOL, RECORDS)
 KEY = "key"  # a record's own number, when its row has no key field
+EDIT = "rules.add_rulesversion"  # who changes a group's settings, unless the group names its own permission
 
 
 def plain_number(value) -> int | float:
@@ -145,7 +146,8 @@ class Group:
     """A group of settings one app owns (the case workflow's, the visits', …). ``check`` returns the errors of a
     whole set of values ({field: message}) for rules across fields; ``prepare`` brings a whole set of values into
     its stored shape before the check (for fields whose shape depends on another's value); ``view_permission``
-    lets more than the county's rule keepers read the group (the index rules behind a ranking everyone sees)."""
+    lets more than the county's rule keepers read the group (the index rules behind a ranking everyone sees);
+    whoever may change a group may read it."""
 
     key: str
     label: str
@@ -155,6 +157,9 @@ class Group:
     check: Callable[[dict], dict] | None = None
     prepare: Callable[[dict], dict] | None = None
     view_permission: str = ""
+    # Who saves a new version: the county's rule keepers, unless the group is another administrator's (the password
+    # and login rules are the security administrator's, 三员分立).
+    edit_permission: str = EDIT
     owner: str = ""  # the app, for the page's "see also"
     extra: dict = field(default_factory=dict)
 

@@ -77,7 +77,12 @@ VIEW = "rules.view_rulesversion"
 
 def may_view(user, g: Group) -> bool:
     """The county's rule keepers and auditors read every group; a group may open itself to more readers."""
-    return user.has_perm(VIEW) or bool(g.view_permission and user.has_perm(g.view_permission))
+    return (user.has_perm(VIEW) or bool(g.view_permission and user.has_perm(g.view_permission))
+            or user.has_perm(g.edit_permission))
+
+
+def may_edit(user, g: Group) -> bool:
+    return user.has_perm(g.edit_permission)
 
 
 def viewable_groups(user) -> list[Group]:

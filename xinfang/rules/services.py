@@ -22,6 +22,7 @@ from .registry import (
     CHOICES,
     CUSTOM,
     DECIMAL,
+    EDIT,
     INT,
     KEY,
     NUMBERS,
@@ -34,7 +35,7 @@ from .registry import (
 )
 from .selectors import in_force_row, latest_version, pending_version, rules_diff, values_over_defaults
 
-PERMISSION = "rules.add_rulesversion"
+PERMISSION = EDIT  # the county rule keepers' (a group may name another: Group.edit_permission)
 
 
 def group_or_404(key: str) -> Group:
@@ -205,7 +206,7 @@ def rules_save(*, actor: User, county: Region, key: str, values: dict, reason: s
     fields) over the version in force on ``valid_from`` (today unless later). ``base_version`` is the version the
     editor saw: if another save came in between, nothing is saved (409). Audited with what changed."""
     g = group_or_404(key)
-    require_own_county(actor=actor, county=county, permission=PERMISSION)
+    require_own_county(actor=actor, county=county, permission=g.edit_permission)
     reason = required_text(reason, "reason", _("请填写修改理由。"))[:300]
     today = timezone.localdate()
     valid_from = valid_from or today
@@ -252,7 +253,7 @@ def rules_save(*, actor: User, county: Region, key: str, values: dict, reason: s
 def rules_rollback(*, actor: User, county: Region, key: str, version: int, reason: str) -> RulesVersion:
     """Restore an earlier version's values, from today, as the next version (the history keeps every step)."""
     g = group_or_404(key)
-    require_own_county(actor=actor, county=county, permission=PERMISSION)
+    require_own_county(actor=actor, county=county, permission=g.edit_permission)
     old = RulesVersion.objects.filter(county=county, group=g.key, version=version).first()
     if old is None:
         raise NotFound(_("没有第%(n)s版。") % {"n": version}, code="rules_version_not_found")
@@ -266,7 +267,7 @@ def rules_withdraw(*, actor: User, county: Region, key: str, version: int, reaso
     """Withdraw a version saved to take effect later, before its day: it never governs anything. A version already
     in force stays (a change is the next version)."""
     g = group_or_404(key)
-    require_own_county(actor=actor, county=county, permission=PERMISSION)
+    require_own_county(actor=actor, county=county, permission=g.edit_permission)
     reason = required_text(reason, "reason", _("请填写撤回理由。"))[:300]
     row = RulesVersion.objects.select_for_update().filter(county=county, group=g.key, version=version).first()
     if row is None:
@@ -313,7 +314,7 @@ def rules_save_record(*, actor: User, county: Region, key: str, path: str, recor
     change with ``record``'s fields, or to remove when ``record`` is None ("rule_sets/2/milestones/meet"). The record
     is checked alone first, so its errors name its own fields; then the whole group is saved as by rules_save."""
     g = group_or_404(key)
-    require_own_county(actor=actor, county=county, permission=PERMISSION)
+    require_own_county(actor=actor, county=county, permission=g.edit_permission)
     on = max(valid_from or timezone.localdate(), timezone.localdate())
     values = copy.deepcopy(values_over_defaults(g, in_force_row(county.pk, g, on)))
     f, records, existing = walk(g, values, path)

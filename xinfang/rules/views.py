@@ -2,7 +2,7 @@
 the next version, and the history (each version's changes, a comparison of any two, a rollback)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -28,6 +28,13 @@ def _group_or_404(key: str) -> Group:
 def _readable_or_403(request, key: str) -> Group:
     g = _group_or_404(key)
     if not selectors.may_view(request.user, g):
+        raise PermissionDenied
+    return g
+
+
+def _editable_or_403(request, key: str) -> Group:
+    g = _group_or_404(key)
+    if not selectors.may_edit(request.user, g):
         raise PermissionDenied
     return g
 
@@ -74,7 +81,7 @@ def group_page(request, key):
     if not form.rule_fields:  # a group of records only: they are edited one at a time (record_page)
         form = None
     if request.method == "POST" and form is not None:
-        if not request.user.has_perm(services.PERMISSION):
+        if not selectors.may_edit(request.user, g):
             raise PermissionDenied
         if form.is_valid() and _saved(request, g, form, services.rules_save, values=form.rule_values()):
             return redirect("rules:group", key=g.key)
@@ -118,14 +125,14 @@ def record_page(request, key, path):
     except ApplicationError as exc:
         raise Http404 from exc
     adding = record is None
-    if adding and not request.user.has_perm(services.PERMISSION):
+    if adding and not selectors.may_edit(request.user, g):
         raise PermissionDenied  # nothing to read on a page that adds a record
     form = RulesForm(request.POST or None, group=g, values=record or {}, county_id=county.pk, fields=f.row,
                      initial={"base_version": latest.version if latest else 0})
     if not adding and f.key_field:
         form.fields[f.key_field].disabled = True  # a record's key never changes
     if request.method == "POST":
-        if not request.user.has_perm(services.PERMISSION):
+        if not selectors.may_edit(request.user, g):
             raise PermissionDenied
         if form.is_valid():
             values = form.rule_values()
@@ -161,9 +168,8 @@ def _trail(g: Group, values: dict, path: str) -> list[tuple[str, str]]:
 
 @login_required
 @require_POST
-@permission_required(services.PERMISSION, raise_exception=True)
 def record_remove(request, key, path):
-    g = _group_or_404(key)
+    g = _editable_or_403(request, key)
     county = user_county_or_404(request.user)
     form = ReasonForm(request.POST)
     back = redirect("rules:record", key=g.key, path=path)
@@ -185,7 +191,7 @@ def record_remove(request, key, path):
 def _on_a_version(request, key, version, step, no_reason: str, done):
     """A step on one saved version (restore, withdraw), with its reason from the form: the service's refusal is the
     page's message, an unknown version a 404; back to the group's page either way."""
-    g = _group_or_404(key)
+    g = _editable_or_403(request, key)
     county = user_county_or_404(request.user)
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -204,7 +210,6 @@ def _on_a_version(request, key, version, step, no_reason: str, done):
 
 @login_required
 @require_POST
-@permission_required(services.PERMISSION, raise_exception=True)
 def rollback(request, key, version):
     return _on_a_version(request, key, version, services.rules_rollback, _("恢复旧版本须写明理由。"),
                          lambda row: _("已恢复第%(old)s版的规则，保存为第%(n)s版。") % {
@@ -213,7 +218,6 @@ def rollback(request, key, version):
 
 @login_required
 @require_POST
-@permission_required(services.PERMISSION, raise_exception=True)
 def withdraw(request, key, version):
     return _on_a_version(request, key, version, services.rules_withdraw, _("撤回版本须写明理由。"),
                          lambda row: _("已撤回第%(n)s版，它不会施行。") % {"n": version})

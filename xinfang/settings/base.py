@@ -96,11 +96,16 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
 ]
 LOCAL_APPS = [
     "xinfang.org",
     "xinfang.workdays",
     "xinfang.rules",
+    "xinfang.accounts",
     "cases",
     "deadlines",
     "visits",
@@ -120,12 +125,25 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Length, character classes and no reuse are the county's rules (xinfang.accounts.validators: the "security" settings
+# group, kept by the security administrator); Django's own refuse a password like the user name or a common one.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "xinfang.accounts.validators.CountyPasswordValidator"},
 ]
+# A superuser is the installer's account: in production it cannot sign in to the product (production.py), only to
+# run the management commands; the three administrators (三员分立) run the county.
+SUPERUSER_LOGIN = env.bool("SUPERUSER_LOGIN", default=True)
+# The audit trail is kept at least this long (网络安全法: six months of logs; 等保 assessors ask for 180 days and
+# more). The product never deletes a row (the database refuses it); archiving older rows is `manage.py audit_export`,
+# and removing archived rows is the database owner's step (docs/security.md).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+# /api/schema/ and /api/docs/ without signing in: on a developer's machine and in the demo; production.py says no.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=True)
+# Two factors (django-otp): the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "信访通"
 # Login lockout (django-axes): five failures lock the username from that address for 30 minutes.
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -144,10 +162,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The county's login rules: idle timeout, lifetime, the second factor, a password to change (xinfang.accounts).
+    "xinfang.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Every write, with its result, in the audit trail (after the view: the API token's user is known by then).
+    "xinfang.middleware.AuditWritesMiddleware",
 ]
 
 # STATIC AND MEDIA: static files are served by WhiteNoise when DEBUG is off (no CDN: intranets).
@@ -180,6 +204,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "xinfang.org.context_processors.navigation",
                 "deadlines.context_processors.notifications",
+                "xinfang.accounts.context_processors.session_limits",
             ],
         },
     }
@@ -188,7 +213,29 @@ TEMPLATES = [
 # SECURITY
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts only from our own static files — the pages carry no inline script and
+# no on…= handler (tests/security/test_csp.py) — and nothing from another origin (no CDN: the product runs on
+# intranets). Inline styles stay allowed: ECharts writes its tooltips' styles inline. The API's Swagger page, which
+# drf-spectacular draws with an inline script, has its own policy (xinfang/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# The cookie's own age is only the outer bound: the county's idle timeout and login lifetime (xinfang.accounts, at most
+# 24 hours) end a session sooner.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=24 * 3600)
 
 # CACHE: Redis when REDIS_URL is set (shared by web and workers), else a file cache under var/.
 REDIS_URL = env("REDIS_URL", default="")

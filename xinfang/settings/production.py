@@ -33,6 +33,17 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS: redirect plain HTTP and tell browsers to keep to HTTPS (HSTS). Behind a TLS proxy on an intranet that already
+# redirects, SECURE_SSL_REDIRECT=false; SECURE_HSTS_SECONDS=0 where the office's certificate is not yet settled.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain HTTP inside
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = False
+# The installer's superuser runs the management commands; it does not sign in to the product (三员分立).
+SUPERUSER_LOGIN = env.bool("SUPERUSER_LOGIN", default=False)
+# The API's schema and its Swagger page: for signed-in people and API clients only (xinfang/urls.py).
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 
 # SMS: none unless a gateway is named (the console backend would write live answer links into the log). Without one,
 # return visits are answered through the QR code on the reply letter.

@@ -94,24 +94,29 @@ class Command(BaseCommand):
         # One hash for every demo login: hashing 86 passwords one by one takes most of a minute.
         demo_hash = make_password(DEMO_PASSWORD)
 
-        def person(username, unit, roles, title="", leader_level=None, superuser=False):
+        def person(username, unit, roles, title="", leader_level=None, superuser=False, staff=False):
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = user_create(username=username, name=fake.name(), unit=unit, roles=roles, title=title,
                                    leader_level=leader_level)
                 User.objects.filter(pk=user.pk).update(password=demo_hash)
-                if superuser:
-                    User.objects.filter(pk=user.pk).update(is_superuser=True, is_staff=True)
+                if superuser or staff:
+                    User.objects.filter(pk=user.pk).update(is_superuser=superuser, is_staff=True)
             return user
 
         bureau = departments["县信访局"]
-        person("root", bureau, [], title="系统管理员", superuser=True)
+        person("root", bureau, [], title="安装用超级用户", superuser=True)
         person("admin", bureau, [Role.COUNTY_ADMIN], title="县级管理员")
         person("caseworker", bureau, [Role.CASEWORKER], title="接待科科员")
         person("leader", departments["县政府办公室"], [Role.LEADER], title="副县长", leader_level=RegionLevel.COUNTY)
         person("officer", departments["县住房和城乡建设局"], [Role.UNIT_OFFICER], title="信访联络员")
         person("cadre", townships[0][1], [Role.FIELD_CADRE], title="信访专员")
         person("auditor", bureau, [Role.AUDITOR], title="督查室")
+        # 三员分立: three administrators, three accounts (each binds an authenticator at the first login).
+        # The system and security administrators keep accounts and roles in the admin (/admin/), so they are staff.
+        person("sysadmin", bureau, [Role.SYSTEM_ADMIN], title="系统管理员", staff=True)
+        person("secadmin", bureau, [Role.SECURITY_ADMIN], title="安全管理员", staff=True)
+        person("auditadmin", bureau, [Role.AUDIT_ADMIN], title="审计管理员")
         person("cityleader", city_bureau, [Role.LEADER], title="市信访局局长", leader_level=RegionLevel.CITY)
         for i in range(2, 6):
             person(f"caseworker{i}", bureau, [Role.CASEWORKER], title="信访干部")
