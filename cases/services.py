@@ -23,7 +23,7 @@ from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, f
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.scoping import scoped
-from xinfang.org.services import audit_record
+from xinfang.org.services import audit_append, audit_record
 from xinfang.rules.selectors import Rules, rules_for
 
 from .choices import (
@@ -272,6 +272,10 @@ def personal_data_reveal(*, actor: User, petitioner: Petitioner, channel: str, i
     _require(actor, "cases.view_personal_data")
     PersonalDataAccess.objects.create(user=actor, petitioner=petitioner, fields="id_number,phone", channel=channel,
                                       ip_address=ip_address)
+    # In the one audit trail too (the access log above is the PIPL view of the same event, per petitioner).
+    audit_append(actor=actor, action="personal_data.reveal", object_type="cases.petitioner",
+                 object_id=str(petitioner.pk), object_repr=petitioner.name[:200], region_id=petitioner.county_id,
+                 changes={"fields": ["id_number", "phone"], "channel": channel}, ip_address=ip_address)
     return {"id_number": petitioner.id_number_plain, "phone": petitioner.phone_plain}
 
 

@@ -23,6 +23,7 @@ from xinfang.errors import ApplicationError
 from xinfang.http import client_ip
 from xinfang.org.models import Region
 from xinfang.org.scoping import scoped
+from xinfang.org.services import export_record
 from xinfang.pages import user_county_or_404
 
 from . import selectors, services
@@ -150,7 +151,9 @@ def case_export(request):
     if qs is None:
         return redirect("cases:list")
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
-    write_case_ledger(qs, out)
+    rows = write_case_ledger(qs, out)
+    export_record(actor=request.user, what="cases.ledger", label=_("信访台账导出"), count=rows,
+                  filters=request.GET.dict(), ip_address=client_ip(request))
     out.seek(0)
     filename = f"信访台账-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(out, as_attachment=True, filename=filename,

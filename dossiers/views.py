@@ -28,7 +28,9 @@ from cases import selectors as case_selectors
 from deadlines.selectors import deadline_state, state_label
 from scoring import selectors as scoring_selectors
 from xinfang.errors import ApplicationError
+from xinfang.http import client_ip
 from xinfang.org import selectors as org_selectors
+from xinfang.org.services import export_record
 from xinfang.pages import PAGE_SIZE, filtered_page, form_error_text, get_or_404, redirect_back
 
 from . import selectors, services
@@ -434,6 +436,8 @@ def pdf_file(request, pk):
                             content_type="text/plain; charset=utf-8")
     html, dossier = _file_html(request, pk, pdf=True)
     pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    export_record(actor=request.user, what="dossiers.file", label=dossier.case.number, count=None, filters={},
+                  object_id=str(dossier.pk), ip_address=client_ip(request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=_("积案档案-%(number)s.pdf") % {"number": dossier.case.number})

@@ -23,7 +23,9 @@ from django.views.decorators.http import require_POST
 from cases import selectors as case_selectors
 from xinfang.dates import parse_day
 from xinfang.errors import ApplicationError
+from xinfang.http import client_ip
 from xinfang.org.selectors import user_county
+from xinfang.org.services import export_record
 from xinfang.pages import PAGE_SIZE, form_error_text, get_or_404, user_county_or_404
 
 from . import selectors, services
@@ -142,6 +144,8 @@ def snapshot_xlsx(request, pk):
     shot = _snapshot_or_404(request, pk)
     out = io.BytesIO()
     write_snapshot(shot, selectors.snapshot_rows(shot), selectors.rank_changes(shot), out)
+    export_record(actor=request.user, what="scoring.snapshot", label=str(shot), count=None, filters={},
+                  object_id=str(shot.pk), ip_address=client_ip(request))
     response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=_("%(kind)s-%(start)s.xlsx") % {"kind": shot.get_kind_display(),

@@ -305,6 +305,9 @@ def test_a_period_with_nothing_to_count_anywhere_ranks_nobody_and_draws_no_arrow
 
 # No N+1 ------------------------------------------------------------------------------------------------------------
 
+AUDIT_ROW = 5  # an audit row: its savepoint and release, the chain's lock, the last hash, the insert
+
+
 def test_the_map_the_export_and_the_api_read_in_a_bounded_number_of_queries(client_as, api_as, caseworker, county,
                                                                            tied_month, django_assert_max_num_queries):
     client, api = client_as(caseworker), api_as(caseworker)
@@ -312,7 +315,7 @@ def test_the_map_the_export_and_the_api_read_in_a_bounded_number_of_queries(clie
 
     with django_assert_max_num_queries(12):
         assert client.get(f"/scoring/map/?snapshot={tied_month.pk}").status_code == 200
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(9 + AUDIT_ROW):  # the export is in the audit trail: one row, a fixed cost
         assert client.get(f"/scoring/{tied_month.pk}/export.xlsx").status_code == 200
     with django_assert_max_num_queries(7):
         assert api.get(f"/api/v1/ranking-snapshots/{tied_month.pk}/").status_code == 200

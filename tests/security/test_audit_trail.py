@@ -92,3 +92,46 @@ def test_the_export_carries_the_chain_and_is_itself_audited(client_as, audit_adm
 def test_others_may_not_check_or_export_the_trail(client_as, county_admin, caseworker):
     assert client_as(county_admin).post("/org/audit/verify/").status_code == 403
     assert client_as(caseworker).get("/org/audit/export/").status_code == 403
+
+
+def test_the_archive_command_writes_the_rows_before_a_day_with_their_chain(caseworker, tmp_path):
+    from django.core.management import call_command
+
+    old = audit_append(actor=caseworker, action="case.accept", object_type="cases.case", object_id="1",
+                       object_repr="去年的", region=caseworker.region, changes={}, ip_address=None)
+    out = tmp_path / "audit.jsonl"
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+
+    call_command("audit_export", out=str(out), before=tomorrow)
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+    assert lines[-1]["object_repr"] == "去年的" and lines[-1]["hash"] == old.hash
+    with pytest.raises(Exception, match="YYYY-MM-DD"):
+        call_command("audit_export", out=str(out), before="2026-13-01")
+
+
+def test_after_archived_rows_are_removed_the_check_starts_from_their_last_hash(caseworker, settings):
+    from xinfang.org.services import audit_verify
+
+    first = audit_append(actor=caseworker, action="case.accept", object_type="cases.case", object_id="1",
+                         object_repr="一", region=caseworker.region, changes={}, ip_address=None)
+
+    assert audit_verify() is None
+    settings.AUDIT_ANCHOR_HASH = "f" * 64  # as if rows before it had been archived and removed
+    assert audit_verify() == AuditEvent.objects.order_by("id").first()
+    assert first.pk >= AuditEvent.objects.order_by("id").first().pk
+
+
+def test_an_export_and_an_unmasked_view_are_in_the_one_trail(client_as, caseworker, case):
+    page = client_as(caseworker)
+
+    ledger = page.get("/cases/export.xlsx", {"status": "registered"}, REMOTE_ADDR="10.3.0.4")
+    page.post(f"/cases/petitioners/{case.lead_petitioner_id}/reveal/", REMOTE_ADDR="10.3.0.4")
+
+    assert ledger.status_code == 200
+    export = AuditEvent.objects.get(action="cases.ledger.export")
+    assert (export.actor, export.ip_address, export.changes["filters"]) == (caseworker, "10.3.0.4",
+                                                                           {"status": "registered"})
+    reveal = AuditEvent.objects.get(action="personal_data.reveal")
+    assert (reveal.actor, reveal.object_id, reveal.region_id) == (caseworker, str(case.lead_petitioner_id),
+                                                                  case.lead_petitioner.county_id)

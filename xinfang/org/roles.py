@@ -56,5 +56,5 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "org.view_apiclient", "org.add_apiclient", "org.change_apiclient",
     ],
     Role.SECURITY_ADMIN: _REGION_WIDE + _VIEW_ORG + ["org.assign_role", "accounts.manage_security"],
-    Role.AUDIT_ADMIN: _REGION_WIDE + ["org.view_auditevent", "org.verify_auditevent", "org.export_auditevent"],
+    Role.AUDIT_ADMIN: ["org.view_auditevent", "org.verify_auditevent", "org.export_auditevent"],
 }

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -63,10 +64,11 @@ def audit_append(**fields) -> AuditEvent:
     return event
 
 
-def audit_verify(*, chunk_size: int = 5000) -> AuditEvent | None:
+def audit_verify(*, chunk_size: int = 5000, anchor: str | None = None) -> AuditEvent | None:
     """The first audit row whose hash does not match its content and the row before it (edited, or a row before
-    it removed or changed), or None when the whole chain holds."""
-    previous = ""
+    it removed or changed), or None when the whole chain holds. ``anchor``: the hash of the last row archived and
+    removed, where the trail no longer starts at its first row (AUDIT_ANCHOR_HASH, docs/security.md)."""
+    previous = anchor if anchor is not None else settings.AUDIT_ANCHOR_HASH
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
         if event.hash != event.chained_hash(previous):
             return event
@@ -91,13 +93,13 @@ def audit_lines(queryset, *, chunk_size: int = 5000):
         previous = event.hash
 
 
-def audit_export_record(*, actor, count: int, filters: dict, ip_address: str | None = None) -> None:
-    """An export of the trail is itself in the trail: who took which rows."""
-    if not actor.has_perm("org.export_auditevent"):
-        raise NotPermitted()
-    audit_append(actor=actor, action="audit.export", object_type="org.auditevent", object_id="",
-                 object_repr=_("审计记录导出")[:200], region=actor.region, changes={"rows": count, "filters": filters},
-                 ip_address=ip_address)
+def export_record(*, actor, what: str, label, count: int | None, filters: dict, ip_address: str | None = None,
+                  object_id: str = "") -> None:
+    """Every export (the case ledger, a ranking sheet, a dossier's file, the audit trail itself) is in the trail:
+    who took which rows, filtered how, from where."""
+    audit_append(actor=actor, action=f"{what}.export"[:50], object_type=what, object_id=object_id[:40],
+                 object_repr=str(label)[:200], region=actor.region,
+                 changes={"rows": count, "filters": {k: v for k, v in filters.items() if v}}, ip_address=ip_address)
 
 
 def audit_verify_record(*, actor, ip_address: str | None = None) -> AuditEvent | None:

@@ -184,8 +184,8 @@ def audit_export(request):
         messages.error(request, form_error_text(filterset.form))
         return redirect("org:audit_list")
     rows = filterset.qs
-    services.audit_export_record(actor=request.user, count=rows.count(), ip_address=client_ip(request),
-                                 filters={k: v for k, v in request.GET.items() if v})
+    services.export_record(actor=request.user, what="audit", label=_("审计记录导出"), count=rows.count(),
+                           filters=request.GET.dict(), ip_address=client_ip(request))
     response = StreamingHttpResponse(services.audit_lines(rows), content_type="application/x-ndjson; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.jsonl"'

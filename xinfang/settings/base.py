@@ -140,6 +140,8 @@ SUPERUSER_LOGIN = env.bool("SUPERUSER_LOGIN", default=True)
 # more). The product never deletes a row (the database refuses it); archiving older rows is `manage.py audit_export`,
 # and removing archived rows is the database owner's step (docs/security.md).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+# After archived rows are removed, the hash of the last one removed: the chain check starts from it.
+AUDIT_ANCHOR_HASH = env("AUDIT_ANCHOR_HASH", default="")
 # /api/schema/ and /api/docs/ without signing in: on a developer's machine and in the demo; production.py says no.
 API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=True)
 # Two factors (django-otp): the name authenticator apps show beside the account.
