@@ -133,8 +133,11 @@ def test_the_sms_fallback_sends_a_code_to_the_registered_mobile(client, casework
     client.post("/account/two-factor/sms/", {"token": code})
     client.post("/logout/")
     sign_in(client, caseworker)
-    client.post("/account/verify/", {"send_sms": "1"})
+    with time_machine.travel(timezone.now() + timedelta(minutes=2), tick=False):
+        client.post("/account/verify/", {"send_sms": "1"})
+        again = client.post("/account/verify/", {"send_sms": "1"}, follow=True)
     phone, text = sms.outbox[-1]
+    assert "秒后再试" in again.content.decode() and len(sms.outbox) == 2  # the enrolment's code and this one
 
     assert phone == "13905561234" and "登录验证码" in text
     assert client.post("/account/verify/", {"token": text.split("：")[1][:6]}).status_code == 302

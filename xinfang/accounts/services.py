@@ -23,6 +23,7 @@ from .models import PasswordHistory, SmsDevice, UserSession
 
 RECOVERY_CODES = 10
 SMS_CODE_SECONDS = 300
+SMS_RESEND_SECONDS = 60  # one code a minute to a mobile, however often the button is pressed
 # The keys a login writes into its session: when it began and was last seen, its limits (the county's rules at the
 # moment of login), and what it must still do before anything else (change the password, give the second factor).
 LOGIN_AT, SEEN_AT, IDLE, LIFETIME = "_login_at", "_seen_at", "_idle_seconds", "_lifetime_seconds"
@@ -247,6 +248,9 @@ def sms_send(*, user: User, device: SmsDevice | None = None, ip_address: str | N
         raise Conflict(_("尚未登记接收验证码的手机。"), code="no_sms_device")
     if not device.verify_is_allowed()[0]:
         raise Conflict(_("验证码错误次数过多，请稍后再试。"), code="throttled")
+    sent_at = device.valid_until - timedelta(seconds=SMS_CODE_SECONDS) if device.token else None
+    if sent_at is not None and timezone.now() < sent_at + timedelta(seconds=SMS_RESEND_SECONDS):
+        raise Conflict(_("验证码已发送，请%(n)s秒后再试。") % {"n": SMS_RESEND_SECONDS}, code="sms_too_soon")
     device.generate_token(valid_secs=SMS_CODE_SECONDS)
     sms.send_sms(device.phone, _("信访通登录验证码：%(code)s，%(min)s分钟内有效。请勿告诉他人。") % {
         "code": device.token, "min": SMS_CODE_SECONDS // 60})
