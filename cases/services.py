@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from xinfang import personal_data
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail, required_text
+from xinfang.exchange.choices import EventType
+from xinfang.exchange.services import event_emit
 from xinfang.org.choices import RegionLevel
 from xinfang.org.models import Region, Unit, User
 from xinfang.org.scoping import scoped
@@ -115,6 +117,24 @@ def timeline_event(case: Case, actor: User | None, kind: str, message: str = "",
     the dashboards' rollups listen)."""
     TimelineEvent.objects.create(case=case, actor=actor, kind=kind, message=message[:500], changes=changes or {})
     case_changed.send(sender=Case, case=case)
+    if kind in OUTBOUND_EVENTS:
+        # Told to the systems that subscribe, in this same transaction (the exchange's outbox).
+        event_emit(county_id=case.county_id, type=OUTBOUND_EVENTS[kind], object_type="cases.case", object_id=case.pk,
+                   payload=lambda: case_event_payload(case))
+
+
+# The steps other systems are told about (xinfang.exchange: webhooks), by timeline kind.
+OUTBOUND_EVENTS = {"register": EventType.CASE_REGISTERED, "accept": EventType.CASE_ACCEPTED,
+                   "assign": EventType.CASE_ASSIGNED, "reply": EventType.CASE_REPLIED, "close": EventType.CASE_CLOSED,
+                   "evaluate": EventType.RATING_RECEIVED}
+
+
+def case_event_payload(case: Case) -> dict:
+    """What an event says of a case: its number, state and where it stands — never a petitioner's personal data."""
+    return {"case": {"id": case.pk, "number": case.number, "status": case.status, "channel": case.channel,
+                     "received_at": case.received_at.isoformat(), "lead_unit": case.lead_unit.name
+                     if case.lead_unit_id else None, "satisfaction": case.satisfaction or None,
+                     "external_system": case.external_system or None, "external_id": case.external_id or None}}
 
 
 def _iso(value):

@@ -23,6 +23,8 @@ from cases.signals import announce_cases_changed, case_changed
 from xinfang.clocks import CARD_STATES, COUNTING_STATES, RUNNING_STATES, state_q, state_sql
 from xinfang.dates import LATEST
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from xinfang.exchange.choices import EventType
+from xinfang.exchange.services import counties_wanting, events_emit_many
 from xinfang.org.choices import RegionLevel, UnitKind
 from xinfang.org.models import COUNTY_PATH_LENGTH, Region, Unit, User
 from xinfang.org.scoping import scoped
@@ -606,6 +608,7 @@ def _raise(colour: str, now: datetime, today: date) -> tuple[int, int]:
         raised = max(cursor.rowcount, 0)
         notified = 0
         if raised:
+            _tell_subscribers(cursor, colour, now)
             if connection.vendor == "postgresql":
                 cursor.execute("SET LOCAL enable_nestloop = on")
             cursor.execute(_NOTIFY_PER_CARD_SQL, {"kind": NotificationKind.CARD, "now": now})
@@ -613,6 +616,23 @@ def _raise(colour: str, now: datetime, today: date) -> tuple[int, int]:
             notified += _notify_daily(cursor, kind=NotificationKind.LEADER, now=now, today=today,
                                       who=[_LEADER_OF_RAISED])
     return raised, notified
+
+
+def _tell_subscribers(cursor, colour: str, now: datetime) -> None:
+    """The cards just raised, as events to the counties whose systems subscribe (xinfang.exchange), in the sweep's
+    transaction: read only where some county wants them."""
+    counties = counties_wanting(EventType.CARD_RAISED)
+    if not counties:
+        return
+    cursor.execute("""
+        SELECT c.id, cs.county_id, cs.id, cs.number, c.colour, u.name
+        FROM deadlines_card c JOIN cases_case cs ON cs.id = c.case_id LEFT JOIN org_unit u ON u.id = c.unit_id
+        WHERE c.raised_at = %(now)s AND c.colour = %(colour)s
+    """, {"now": now, "colour": colour})
+    events_emit_many(type=EventType.CARD_RAISED, object_type="deadlines.card", rows=[
+        (county_id, card_id, {"card": {"id": card_id, "colour": card_colour, "unit": unit},
+                              "case": {"id": case_id, "number": number}})
+        for card_id, county_id, case_id, number, card_colour, unit in cursor.fetchall() if county_id in counties])
 
 
 def _escalate(now: datetime, today: date) -> tuple[int, int]:

@@ -33,6 +33,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("xinfang.accounts.urls")),
+    path("exchange/", include("xinfang.exchange.urls")),
     path("org/", include("xinfang.org.urls")),
     path("cases/", include("cases.urls")),
     path("deadlines/", include("deadlines.urls")),

@@ -13,7 +13,7 @@ from dossiers import services as dossier_services
 from visits import selectors as vsel
 from visits import services as vs
 from visits.models import AnswerLink, FieldVisit, ReturnVisit
-from xinfang import sms
+from xinfang import personal_data, sms
 from xinfang.errors import Conflict, NotFound, ValidationFailed
 from xinfang.rules.services import rules_save
 
@@ -189,3 +189,22 @@ def test_the_county_sets_the_months(replied, caseworker, county_admin, county):
                                      note="不认可")
     with time_machine.travel(at("2026-12-18", 12), tick=False):
         assert dossier_services.backlog_promote() == 1
+
+
+def test_the_answer_sms_is_sent_once_however_often_its_task_runs(replied, caseworker, client_as, system_admin):
+    from xinfang.exchange.models import Message
+
+    sms.outbox.clear()
+    visit = ReturnVisit.objects.get(case=replied)
+    link, token = vs.answer_link_create(actor=caseworker, return_visit=visit, channel="sms")
+    sealed = personal_data.encrypt(token)
+
+    assert vs.answer_sms_send(link_id=link.pk, sealed_token=sealed) is True
+    assert vs.answer_sms_send(link_id=link.pk, sealed_token=sealed) is True  # a retry of the task: already sent
+
+    assert len(sms.outbox) == 1
+    message = Message.objects.get(key=f"answer_link:{link.pk}")
+    assert (message.state, message.attempts, message.to_masked) == ("sent", 1, "138****1234")
+    assert token not in message.body_encrypted  # the live link is kept encrypted
+    page = client_as(system_admin).get("/exchange/messages/").content.decode()
+    assert "138****1234" in page and "已发送" in page

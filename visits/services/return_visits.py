@@ -19,10 +19,12 @@ from cases.choices import CaseStatus, EvaluationMethod, Satisfaction
 from cases.models import Case, Evaluation
 from deadlines import services as clocks
 from deadlines.choices import ClockEvent
-from xinfang import personal_data, sms
+from xinfang import personal_data
 from xinfang.celery import enqueue
 from xinfang.dates import refuse_future
 from xinfang.errors import Conflict, NotFound, NotPermitted, invalid, require_perm
+from xinfang.exchange.choices import MessageChannel, MessageState
+from xinfang.exchange.services import message_send_once
 from xinfang.org.models import User
 from xinfang.org.scoping import scoped
 from xinfang.org.services import require_visible
@@ -173,8 +175,8 @@ def answer_link_create(*, actor: User, return_visit: ReturnVisit, channel: str) 
 
 
 def answer_sms_send(*, link_id: int, sealed_token: str) -> bool:
-    """Send the SMS of an answer link (Celery, after the link was committed). Nothing is sent for a link that is no
-    longer open. Returns whether a message went out."""
+    """Send the SMS of an answer link (Celery, after the link was committed), once. Nothing is sent for a link that is
+    no longer open. Returns whether the message is sent."""
     link = AnswerLink.objects.select_related("return_visit__case__lead_petitioner").filter(pk=link_id).first()
     if answer_link_state(link) != "open":
         return False
@@ -183,8 +185,11 @@ def answer_sms_send(*, link_id: int, sealed_token: str) -> bool:
     text = _("【信访通】您反映的事项（%(number)s）已答复，请对办理结果作出评价：%(url)s"
              "（%(days)s天内有效，仅可使用一次）") % {
         "number": case.number, "url": answer_url(personal_data.decrypt(sealed_token)), "days": days}
-    sms.send_sms(case.lead_petitioner.phone_plain, text)
-    return True
+    # At most once, whatever the task's retries: the message is recorded under the link before the gateway is called.
+    message = message_send_once(key=f"answer_link:{link.pk}", channel=MessageChannel.SMS,
+                                to=case.lead_petitioner.phone_plain, body=text, purpose="answer_link",
+                                county_id=case.county_id)
+    return message.state == MessageState.SENT
 
 
 def answer_link_state(link: AnswerLink | None) -> str:

@@ -54,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SYSTEM_ADMIN: _REGION_WIDE + _VIEW_ORG + [
         "org.add_unit", "org.change_unit", "org.add_user", "org.change_user",
         "org.view_apiclient", "org.add_apiclient", "org.change_apiclient",
+        "exchange.view_subscriber", "exchange.add_subscriber", "exchange.change_subscriber", "exchange.view_message",
     ],
     Role.SECURITY_ADMIN: _REGION_WIDE + _VIEW_ORG + ["org.assign_role", "accounts.manage_security"],
     Role.AUDIT_ADMIN: ["org.view_auditevent", "org.verify_auditevent", "org.export_auditevent"],

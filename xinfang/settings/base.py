@@ -106,6 +106,7 @@ LOCAL_APPS = [
     "xinfang.workdays",
     "xinfang.rules",
     "xinfang.accounts",
+    "xinfang.exchange",
     "cases",
     "deadlines",
     "visits",
@@ -305,8 +306,17 @@ CELERY_BEAT_SCHEDULE = {
     # The dashboards' monthly rollups: months whose cases changed, every minute; every night, months with open cases
     # (a deadline passing makes a case overdue without any write) (dashboards.services).
     "dashboard-rollups": {"task": "dashboards.tasks.refresh_rollups", "schedule": 60},
+    # Outbound events (webhooks): the deliveries due, retries included (xinfang.exchange; each change also wakes it).
+    "webhook-deliveries": {"task": "xinfang.exchange.tasks.deliver_events", "schedule": 30},
     "dashboard-rollups-nightly": {"task": "dashboards.tasks.mark_open_rollups", "schedule": crontab(hour=0, minute=20)},
 }
+# OUTBOUND EVENTS (webhooks, xinfang.exchange): each try waits for an answer this long; a failed delivery is tried
+# again after WEBHOOK_RETRY_SECONDS, doubling each time (at most six hours), and given up after WEBHOOK_MAX_ATTEMPTS;
+# a subscriber failing WEBHOOK_PAUSE_AFTER times in a row is paused (nothing is lost: its deliveries wait).
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=30)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=15)
+WEBHOOK_PAUSE_AFTER = env.int("WEBHOOK_PAUSE_AFTER", default=10)
 # E-MAIL: the console by default (the demo prints mails); set EMAIL_URL-style settings in production.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")

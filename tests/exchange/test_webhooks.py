@@ -1,0 +1,201 @@
+"""Outbound events: a county's system administrator subscribes another system; every registration, acceptance,
+assignment, reply, closing, card and rating is written to the outbox with the change itself and delivered signed,
+retried with back-off when the receiver fails, the subscriber paused and its keepers told when it keeps failing —
+and nothing lost, even when the worker dies mid-delivery."""
+
+import hashlib
+import hmac
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+import workflow.cases as workflow
+from tests.factories import make_person
+from xinfang.exchange import services
+from xinfang.exchange.models import Delivery, DeliveryAttempt, OutboxEvent, Subscriber
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def subscribe(client_as, system_admin, url, events=("case.registered", "case.accepted")):
+    response = client_as(system_admin).post("/exchange/subscribers/", {"name": "县数据共享平台", "url": url,
+                                                                      "events": list(events)})
+    assert response.status_code == 200, response.content.decode()[:500]
+    return Subscriber.objects.get(), response.context["secret"]
+
+
+@pytest.mark.django_db
+def test_a_registration_is_delivered_signed_with_its_event_id(client_as, system_admin, receiver, register):
+    subscriber, secret = subscribe(client_as, system_admin, receiver.url)
+
+    case = register()
+    delivered = services.deliveries_run()
+
+    assert delivered == 1
+    headers, body = receiver.requests[0]
+    expected = hmac.new(secret.encode(), headers["X-Xinfang-Timestamp"].encode() + b"." + body,
+                        hashlib.sha256).hexdigest()
+    assert headers["X-Xinfang-Signature"] == f"sha256={expected}"
+    event = OutboxEvent.objects.get()
+    assert headers["X-Xinfang-Event-Id"] == str(event.event_id) and headers["X-Xinfang-Event"] == "case.registered"
+    data = receiver.bodies()[0]["data"]["case"]
+    assert (data["number"], data["status"]) == (case.number, case.status)
+    assert "name" not in str(receiver.bodies()[0]) and "phone" not in str(receiver.bodies()[0])  # no personal data
+    page = client_as(system_admin).get(f"/exchange/subscribers/{subscriber.pk}/").content.decode()
+    assert str(event.event_id) in page and ">200<" in page
+
+
+@pytest.mark.django_db
+def test_an_event_exists_exactly_when_its_change_does(client_as, system_admin, receiver, register):
+    subscribe(client_as, system_admin, receiver.url)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        register()
+        raise RuntimeError("the registration fails after its event was written")
+
+    assert not OutboxEvent.objects.exists() and not Delivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_failing_receiver_is_tried_again_later_with_the_same_event_id(client_as, system_admin, receiver, register):
+    subscribe(client_as, system_admin, receiver.url)
+    receiver.answers = [500, 503]
+    register()
+    start = timezone.now()
+
+    with time_machine.travel(start, tick=False) as clock:
+        assert services.deliveries_run() == 0
+        assert services.deliveries_run() == 0  # not due yet: the back-off holds it
+        clock.shift(timedelta(seconds=settings.WEBHOOK_RETRY_SECONDS + 1))
+        assert services.deliveries_run() == 0
+        clock.shift(timedelta(seconds=2 * settings.WEBHOOK_RETRY_SECONDS + 1))
+        assert services.deliveries_run() == 1
+
+    ids = {headers["X-Xinfang-Event-Id"] for headers, _body in receiver.requests}
+    assert len(receiver.requests) == 3 and len(ids) == 1
+    assert list(DeliveryAttempt.objects.order_by("id").values_list("status", flat=True)) == [500, 503, 200]
+
+
+@pytest.mark.django_db
+def test_a_subscriber_that_keeps_failing_is_paused_its_keeper_told_and_nothing_is_lost(client_as, system_admin,
+                                                                                       receiver, register,
+                                                                                       settings):
+    settings.WEBHOOK_PAUSE_AFTER = 2
+    settings.WEBHOOK_RETRY_SECONDS = 0
+    system_admin.email = "sun@huaining.gov.cn"
+    system_admin.save()
+    subscriber, _secret = subscribe(client_as, system_admin, receiver.url)
+    receiver.answers = [500, 500]
+    first, second = register(), register()
+
+    services.deliveries_run()
+
+    subscriber.refresh_from_db()
+    assert subscriber.paused_at is not None and len(receiver.requests) == 2
+    assert mail.outbox[-1].to == ["sun@huaining.gov.cn"] and "已暂停" in mail.outbox[-1].subject
+    assert services.deliveries_run() == 0  # paused: nothing is tried
+    assert "恢复投递" in client_as(system_admin).get(f"/exchange/subscribers/{subscriber.pk}/").content.decode()
+
+    client_as(system_admin).post(f"/exchange/subscribers/{subscriber.pk}/resume/")
+    services.deliveries_run()
+
+    numbers = [b["data"]["case"]["number"] for b in receiver.bodies()[-2:]]
+    assert sorted(numbers) == sorted([first.number, second.number])
+    assert not Delivery.objects.exclude(state="delivered").exists()
+
+
+@pytest.mark.django_db
+def test_card_raised_and_the_steps_are_told_set_by_set(client_as, system_admin, receiver, register, caseworker,
+                                                      county):
+    subscribe(client_as, system_admin, receiver.url, events=("case.assigned", "card.raised"))
+    case = register()
+    case = workflow.case_accept(actor=caseworker, case=case, version=case.version)
+    workflow.case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
+    from workflow.sweep import sweep
+
+    with time_machine.travel(timezone.now() + timedelta(days=40), tick=False):
+        sweep()
+        services.deliveries_run()
+
+    types = [b["type"] for b in receiver.bodies()]
+    assert types[0] == "case.assigned" and "card.raised" in types
+    card = next(b for b in receiver.bodies() if b["type"] == "card.raised")["data"]
+    assert card["case"]["number"] == case.number and card["card"]["colour"] in ("yellow", "red", "red2")
+
+
+@pytest.mark.django_db
+def test_subscribing_is_the_system_administrators_and_bad_input_changes_nothing(client_as, system_admin, caseworker,
+                                                                               other_county):
+    assert client_as(caseworker).get("/exchange/subscribers/").status_code == 403
+    bad = client_as(system_admin).post("/exchange/subscribers/", {"name": "", "url": "ftp://x", "events": ["nope"]})
+
+    assert bad.status_code == 400 and not Subscriber.objects.exists()
+    page = bad.content.decode()
+    assert "请填写名称" in page and "所选事件无效" in page and "请填写有效的网址" in page
+    other_admin = make_person("other.sysadmin", other_county.bureau, ["system_admin"])
+    subscriber, _secret = services.subscriber_create(actor=other_admin, county=other_county.region, name="B",
+                                                     url="https://b.example/", events=["case.closed"])
+    assert client_as(system_admin).get(f"/exchange/subscribers/{subscriber.pk}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_delivery_delivers_once_it_is_back(on_postgres, redis_url, client_as, system_admin,
+                                                               receiver, register):
+    subscribe(client_as, system_admin, receiver.url)
+    register()
+    receiver.delay = 30  # the first try hangs: the worker is killed while it waits for the answer
+
+    db = settings.DATABASES["default"]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "xinfang.settings.test",
+           "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/"
+                           f"{db['NAME']}",
+           "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url}
+    queue = f"webhook-test-{os.getpid()}"
+
+    def start():
+        return subprocess.Popen(  # noqa: S603 — a real Celery worker, on its own queue
+            [sys.executable, "-m", "celery", "-A", "xinfang", "worker", "--pool", "solo", "-Q", queue,
+             "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+    from xinfang.celery import app
+
+    app.conf.broker_url = redis_url
+    worker = start()
+    try:
+        app.send_task("xinfang.exchange.tasks.deliver_events", queue=queue)
+        _wait(lambda: receiver.requests, "the worker never tried to deliver")
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+        assert Delivery.objects.get().state == "pending"  # its transaction died with it
+        receiver.delay = 0
+        worker = start()
+        app.send_task("xinfang.exchange.tasks.deliver_events", queue=queue)
+        _wait(lambda: Delivery.objects.filter(state="delivered").exists(), "the event was not delivered")
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+        app.conf.broker_url = settings.CELERY_BROKER_URL
+
+    assert len(receiver.requests) == 2  # tried twice,
+    assert len(receiver.seen) == 1  # taken once, by its event id
+
+
+def _wait(condition, message, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(message)

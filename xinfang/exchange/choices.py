@@ -1,0 +1,33 @@
+"""Choices of the exchange app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventType(models.TextChoices):
+    """What a subscriber may be told (each with the case's number and state, never a petitioner's personal data)."""
+
+    CASE_REGISTERED = "case.registered", _("事项登记")
+    CASE_ACCEPTED = "case.accepted", _("事项受理")
+    CASE_ASSIGNED = "case.assigned", _("事项交办")
+    CASE_REPLIED = "case.replied", _("事项答复")
+    CASE_CLOSED = "case.closed", _("事项办结")
+    CARD_RAISED = "card.raised", _("亮牌")
+    RATING_RECEIVED = "rating.received", _("收到评价")
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("待投递")
+    DELIVERED = "delivered", _("已投递")
+    GAVE_UP = "gave_up", _("已放弃")
+
+
+class MessageChannel(models.TextChoices):
+    SMS = "sms", _("短信")
+    EMAIL = "email", _("电子邮件")
+
+
+class MessageState(models.TextChoices):
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")

@@ -1,0 +1,149 @@
+"""The office's outbound edges.
+
+- **Events** (webhooks): a change worth telling other systems about writes an ``OutboxEvent`` and one ``Delivery`` per
+  subscriber in the same transaction as the change (a transactional outbox), so an event exists exactly when its change
+  does; Celery delivers them afterwards, signed, retried with back-off, and logs every attempt. A worker or receiver
+  that is down loses nothing: the pending deliveries wait in the table.
+- **Messages** (SMS, e-mail): each is recorded under a key before it is handed to the gateway, so a retried task never
+  sends it twice (at most once), and its state is shown.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+from xinfang import personal_data
+from xinfang.org.models import Region
+from xinfang.org.scoping import Scoping
+
+from .choices import DeliveryState, EventType, MessageChannel, MessageState
+
+
+class Subscriber(models.Model):
+    """A system the county tells about events: its address, the events it wants, the secret that signs them."""
+
+    scoping = Scoping(region="county")
+
+    county = models.ForeignKey(Region, verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("名称"), max_length=100)
+    url = models.URLField(_("接收地址"), max_length=500)
+    events = models.JSONField(_("订阅的事件"), default=list)
+    secret_encrypted = models.TextField(editable=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+    paused_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
+    paused_reason = models.CharField(_("暂停原因"), max_length=300, blank=True)
+    failures = models.PositiveIntegerField(_("连续失败次数"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("事件订阅")
+        verbose_name_plural = _("事件订阅")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="exchange_subscriber_name",
+                                               violation_error_message=_("本县已有同名的订阅。"))]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def secret(self) -> str:
+        return personal_data.decrypt(self.secret_encrypted)
+
+    def event_labels(self) -> list[str]:
+        labels = dict(EventType.choices)
+        return [str(labels.get(e, e)) for e in self.events]
+
+
+class OutboxEvent(models.Model):
+    """One event, written in the transaction of the change it tells of. ``event_id`` is what receivers de-duplicate
+    by: a delivery retried after a lost answer carries the same id."""
+
+    scoping = Scoping(region="county")
+
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    type = models.CharField(_("事件"), max_length=30, choices=EventType.choices)
+    object_type = models.CharField(max_length=30)
+    object_id = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict)
+    occurred_at = models.DateTimeField(db_default=Now(), db_index=True)
+
+    class Meta:
+        verbose_name = _("事件")
+        verbose_name_plural = _("事件")
+
+    def __str__(self):
+        return f"{self.type} {self.object_id}"
+
+
+class Delivery(models.Model):
+    """An event on its way to one subscriber: pending until the subscriber answers 2xx, retried at ``next_at``."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.PROTECT, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.PROTECT, related_name="deliveries")
+    state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_at = models.DateTimeField(db_default=Now())
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("投递")
+        verbose_name_plural = _("投递")
+        constraints = [models.UniqueConstraint(fields=["event", "subscriber"], name="exchange_delivery_once")]
+        indexes = [
+            # The worker's queue: what is due, oldest first (a partial index: delivered rows leave it).
+            models.Index(fields=["next_at"], name="exchange_delivery_due",
+                         condition=models.Q(state=DeliveryState.PENDING)),
+            models.Index(fields=["subscriber", "-id"], name="exchange_delivery_subscriber"),
+        ]
+
+
+class DeliveryAttempt(models.Model):
+    """The delivery log: each try, with the receiver's answer."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="tries")
+    at = models.DateTimeField(db_default=Now())
+    status = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("投递记录")
+        verbose_name_plural = _("投递记录")
+        indexes = [models.Index(fields=["delivery", "-at"], name="exchange_attempt_delivery")]
+
+
+class Message(models.Model):
+    """An SMS or e-mail, recorded under ``key`` (one message per purpose and object: "answer_link:42") before the
+    gateway is called: a second attempt under the same key sends nothing. Recipient and text are kept encrypted (the
+    text may hold a live link)."""
+
+    scoping = Scoping(region="county")
+
+    key = models.CharField(max_length=100, unique=True)
+    county = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, related_name="+")
+    channel = models.CharField(_("渠道"), max_length=10, choices=MessageChannel.choices)
+    to_masked = models.CharField(_("接收方"), max_length=100)
+    to_encrypted = models.TextField(editable=False)
+    body_encrypted = models.TextField(editable=False)
+    purpose = models.CharField(_("用途"), max_length=50)
+    state = models.CharField(_("状态"), max_length=10, choices=MessageState.choices, default=MessageState.SENDING)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), db_default=Now())
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    error = models.CharField(_("错误"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        indexes = [models.Index(fields=["county", "-created_at"], name="exchange_message_county")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.to_masked}"
