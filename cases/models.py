@@ -149,6 +149,8 @@ class Case(models.Model):
     is_to_beijing = models.BooleanField(_("进京访"), default=False)
     upper_source = models.CharField(_("交办来源"), max_length=20, choices=UpperSource.choices, blank=True)
     upper_batch = models.CharField(_("交办批次"), max_length=50, blank=True)
+    # The day the platform that handed the case over (12345, the city, the province) wants it done by.
+    upper_due_on = models.DateField(_("上级要求办结日期"), null=True, blank=True)
     external_system = models.CharField(_("来源系统"), max_length=30, blank=True)
     external_id = models.CharField(_("来源系统编号"), max_length=64, blank=True)
 

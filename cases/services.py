@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinfang import personal_data
+from xinfang.dates import LATEST
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail, required_text
 from xinfang.exchange.choices import EventType
 from xinfang.exchange.services import event_emit
@@ -134,7 +135,9 @@ def case_event_payload(case: Case) -> dict:
     return {"case": {"id": case.pk, "number": case.number, "status": case.status, "channel": case.channel,
                      "received_at": case.received_at.isoformat(), "lead_unit": case.lead_unit.name
                      if case.lead_unit_id else None, "satisfaction": case.satisfaction or None,
-                     "external_system": case.external_system or None, "external_id": case.external_id or None}}
+                     "external_system": case.external_system or None, "external_id": case.external_id or None,
+                     # the answer itself, for the platform that handed the case over (its return path)
+                     "reply": case.reply_text or None}}
 
 
 def _iso(value):
@@ -317,11 +320,21 @@ class CaseInput:
     is_to_beijing: bool = False
     upper_source: str = ""
     upper_batch: str = ""
+    upper_due_on: date | None = None
     external_system: str = ""
     external_id: str = ""
     repeat_of: Case | None = None
     # A petitioner already registered in the county (a booked appointment, a reception): used as the lead as is.
     lead: Petitioner | None = None
+
+
+def case_by_external_id(*, actor: User, region: Region, system: str, external_id: str) -> Case | None:
+    """The case a platform's id became in the county of ``region``, which must be the actor's: a check never
+    answers with another jurisdiction's case."""
+    if not scoped(Region.objects.filter(pk=region.pk), actor).exists():
+        raise ValidationFailed(_("问题属地不在您的辖区内。"), code="region_out_of_jurisdiction",
+                               detail={"region": [_("问题属地不在您的辖区内。")]})
+    return Case.objects.filter(county=county_of(region), external_system=system, external_id=external_id).first()
 
 
 @transaction.atomic
@@ -341,6 +354,8 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
         errors["external_system"] = [_("填写来源系统编号时须注明来源系统。")]
     if not (data.summary or "").strip():
         errors["summary"] = [_("请填写诉求摘要。")]
+    if data.upper_due_on and not timezone.localtime(data.received_at).date() <= data.upper_due_on <= LATEST:
+        errors["upper_due_on"] = [_("上级要求办结日期应在收到之日至2099年之间。")]
     if errors:
         raise ValidationFailed(_("提交的数据有误。"), code="invalid", detail=errors)
     if not scoped(Region.objects.filter(pk=data.region.pk), actor).exists():
@@ -375,7 +390,8 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
         category=data.category, summary=data.summary.strip(),
         demands=data.demands.strip(), region=data.region, is_skip_level=data.is_skip_level,
         is_to_province=data.is_to_province, is_to_beijing=data.is_to_beijing, upper_source=data.upper_source,
-        upper_batch=data.upper_batch, external_system=data.external_system, external_id=data.external_id,
+        upper_batch=data.upper_batch, upper_due_on=data.upper_due_on, external_system=data.external_system,
+        external_id=data.external_id,
         is_repeat=data.repeat_of is not None, repeat_of=data.repeat_of, registered_by=actor,
     )
     # The work-order number's uniqueness is the database's to enforce (a concurrent push passes the check above):

@@ -20,6 +20,7 @@ from .cases import (
     case_evaluate,
     case_feedback,
     case_forward,
+    case_handoff,
     case_meet,
     case_not_accept,
     case_register,
@@ -35,7 +36,8 @@ from .visits import answer_link_submit, reception_record, return_visit_record
 __all__ = [
     "allowed_actions", "answer_link_submit", "assignment_report", "calendar_day_delete", "calendar_day_set",
     "calendar_year_confirm", "case_accept", "case_assign", "case_close", "case_decide_appeal", "case_divert",
-    "case_evaluate", "case_feedback", "case_file", "case_forward", "case_meet", "case_not_accept", "case_register",
+    "case_evaluate", "case_feedback", "case_file", "case_forward", "case_meet", "case_not_accept",
+    "case_handoff", "case_register",
     "case_reply", "case_request_appeal", "case_return", "dossier_close", "extension_decide", "reception_record",
     "return_visit_record", "sweep",
 ]

@@ -18,6 +18,7 @@ from scoring import services as scoring
 from scoring.choices import PointEvent
 from visits import services as visits
 from visits.models import FieldVisit, ReturnVisit
+from xinfang.errors import Conflict
 from xinfang.org.models import Unit, User
 
 
@@ -47,6 +48,22 @@ def case_register(*, actor: User, data: cases.CaseInput, files=(), ip_address: s
     case = cases.case_register(actor=actor, data=data, files=files, ip_address=ip_address)
     opened(case, actor)
     return case
+
+
+def case_handoff(*, actor: User, data: cases.CaseInput, files=(), ip_address: str | None = None) -> tuple[Case, bool]:
+    """A case a platform hands over (12345, 上级交办), idempotent on the platform's own id: the same id again gets
+    the case it became, and False (nothing registered twice, even by two calls at once)."""
+    existing = cases.case_by_external_id(actor=actor, region=data.region, system=data.external_system,
+                                         external_id=data.external_id)
+    if existing is not None:
+        return existing, False
+    try:
+        return case_register(actor=actor, data=data, files=files, ip_address=ip_address), True
+    except Conflict as exc:
+        if exc.code != "duplicate_external_id":
+            raise
+        return cases.case_by_external_id(actor=actor, region=data.region, system=data.external_system,
+                                         external_id=data.external_id), False
 
 
 @transaction.atomic

@@ -1,5 +1,11 @@
 """API shapes of cases. Personal data is masked here; the plain values come only from the reveal action."""
 
+import base64
+import binascii
+import mimetypes
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -108,8 +114,9 @@ class CaseDetailSerializer(CaseListSerializer):
     owner = serializers.CharField(source="owner.display_name", read_only=True, default=None)
 
     class Meta(CaseListSerializer.Meta):
-        fields = [*CaseListSerializer.Meta.fields, "demands", "upper_source", "upper_batch", "external_system",
-                  "external_id", "repeat_of", "first_unit", "registered_at", "accepted_at", "assigned_at",
+        fields = [*CaseListSerializer.Meta.fields, "demands", "upper_source", "upper_batch", "upper_due_on",
+                  "external_system", "external_id", "repeat_of", "first_unit", "registered_at", "accepted_at",
+                  "assigned_at",
                   "met_at", "feedback_at", "replied_at", "closed_at", "reply_text", "satisfaction",
                   "rehandle_count", "is_final", "outcome_reason", "forwarded_to", "petitioners", "timeline",
                   "assignments", "attachments", "extensions", "evaluations", "appeals", "owner", "rule_set",
@@ -163,6 +170,7 @@ class CaseCreateSerializer(serializers.Serializer):
     external_id = serializers.CharField(label=_("来源系统编号"), required=False, allow_blank=True, default="",
                                         max_length=64)
     repeat_of = serializers.CharField(label=_("重复于（原事项编号）"), required=False, allow_blank=True, default="")
+    upper_due_on = serializers.DateField(label=_("上级要求办结日期"), required=False, allow_null=True, default=None)
 
 
 class VersionSerializer(serializers.Serializer):
@@ -243,6 +251,34 @@ class ExtensionDecideSerializer(serializers.Serializer):
     note = serializers.CharField(label=_("审批意见"), required=False, allow_blank=True, default="")
 
 
+class HandoffAttachmentSerializer(serializers.Serializer):
+    filename = serializers.CharField(label=_("文件名"), max_length=100)
+    content_base64 = serializers.CharField(label=_("文件内容（Base64）"))
+
+    def validate(self, attrs):
+        limit = settings.ATTACHMENT_MAX_BYTES
+        if len(attrs["content_base64"]) > limit * 4 // 3 + 4:
+            raise serializers.ValidationError({"content_base64": [_("文件超过大小限制。")]})
+        try:
+            content = base64.b64decode(attrs["content_base64"], validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise serializers.ValidationError({"content_base64": [_("文件内容不是有效的Base64。")]}) from exc
+        # The type the name claims; the intake service then checks the content against it (filetype).
+        claimed = mimetypes.guess_type(attrs["filename"])[0] or "application/octet-stream"
+        return {"file": SimpleUploadedFile(attrs["filename"], content, content_type=claimed)}
+
+
+class HandoffSerializer(CaseCreateSerializer):
+    """A case a platform hands over (12345, 上级交办): its own id and batch, its due date, its files."""
+
+    channel = serializers.ChoiceField(label=_("信访形式"), choices=Channel.choices, default=Channel.HOTLINE)
+    external_system = serializers.CharField(label=_("来源系统"), max_length=30,
+                                            help_text=_("平台的系统代码，如 12345；"
+                                                        "与来源系统编号一起保证同一事项只登记一次。"))
+    external_id = serializers.CharField(label=_("来源系统编号"), max_length=64, help_text=_("平台自己的工单编号。"))
+    attachments = HandoffAttachmentSerializer(label=_("附件"), many=True, required=False, max_length=10)
+
+
 def case_input_from(data: dict, *, user):
     """The service's CaseInput from a validated CaseCreateSerializer (the API and the intake page share it)."""
     repeat_of = None
@@ -259,4 +295,5 @@ def case_input_from(data: dict, *, user):
         is_to_province=data["is_to_province"], is_to_beijing=data["is_to_beijing"],
         upper_source=data["upper_source"], upper_batch=data["upper_batch"],
         external_system=data["external_system"], external_id=data["external_id"], repeat_of=repeat_of,
+        upper_due_on=data.get("upper_due_on"),
     )

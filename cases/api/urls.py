@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -7,4 +8,4 @@ router.register("cases", views.CaseViewSet, basename="case")
 router.register("petitioners", views.PetitionerViewSet, basename="petitioner")
 router.register("extensions", views.ExtensionViewSet, basename="extension")
 
-urlpatterns = router.urls
+urlpatterns = [path("handoffs/", views.HandoffView.as_view(), name="handoff"), *router.urls]

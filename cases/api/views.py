@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 import workflow
 from xinfang.api.permissions import SERVICE
@@ -22,6 +23,7 @@ from .serializers import (
     CaseListSerializer,
     ExtensionDecideSerializer,
     ExtensionSerializer,
+    HandoffSerializer,
     PetitionerSerializer,
     TimelineEventSerializer,
     case_input_from,
@@ -83,6 +85,27 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         created = services.case_attach(actor=request.user, case=case, files=request.FILES.getlist("files"),
                                        kind=request.data.get("kind", "other"))
         return Response(AttachmentSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class HandoffView(APIView):
+    """The inbound API of a platform that assigns a case to the county (12345, the city or province's system): its
+    own id and batch, its due date, its files. Idempotent on its id: sent again (a retry, a lost answer), it answers
+    200 with the case it became; first time, 201. Status updates and the reply go back through a subscriber of
+    events limited to that platform (xinfang.exchange: its callback, in its shape)."""
+
+    write_permissions = {"post": "cases.register_case"}
+
+    @extend_schema(summary="上级平台交办（12345/上级交办）", request=HandoffSerializer,
+                   responses={201: CaseDetailSerializer, 200: CaseDetailSerializer, **ERROR_RESPONSES})
+    def post(self, request):
+        serializer = HandoffSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        files = [a["file"] for a in data.get("attachments", [])]
+        case, created = workflow.case_handoff(actor=request.user, data=case_input_from(data, user=request.user),
+                                              files=files, ip_address=client_ip(request))
+        return Response(CaseDetailSerializer(workflow.case_file(user=request.user, pk=case.pk)).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 def _make_action(case_action):

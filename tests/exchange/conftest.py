@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.cases.conftest import case, categories, register  # noqa: F401 - fixtures
+from tests.cases.conftest import case, categories, other_categories, register  # noqa: F401 - fixtures
 
 
 class Receiver:

@@ -15,3 +15,10 @@ class SubscriberForm(forms.Form):
                                        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
                                        error_messages={"required": _("请选择要订阅的事件。"),
                                                        "invalid_choice": _("所选事件无效，请从列表中选择。")})
+    source_system = forms.CharField(label=_("仅限来源系统"), max_length=30, required=False,
+                                    help_text=_("上级平台的回传地址：填其来源系统代码（如 12345），"
+                                                "只推送该平台交办的事项。"))
+    shape = forms.JSONField(label=_("回传格式"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text=_("不填为信访通标准格式。fields：对方字段取我方哪个值（如 data.case.external_id、"
+                                        "type、data.case.reply）；codes：对方字段的代码对照（如 case.replied → 30）。"),
+                            error_messages={"invalid": _("回传格式须为有效的JSON。")})

@@ -36,6 +36,11 @@ class Subscriber(models.Model):
     paused_at = models.DateTimeField(_("暂停时间"), null=True, blank=True)
     paused_reason = models.CharField(_("暂停原因"), max_length=300, blank=True)
     failures = models.PositiveIntegerField(_("连续失败次数"), default=0)
+    # A platform's return path (12345, 上级交办): only the cases it handed over (their external_system), in the shape
+    # it asks for (services.shaped: its field names for ours, its status codes for ours). Empty: every case of the
+    # county, in our own shape.
+    source_system = models.CharField(_("仅限来源系统"), max_length=30, blank=True)
+    shape = models.JSONField(_("回传格式"), default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(_("创建时间"), db_default=Now())

@@ -41,9 +41,10 @@ def _bad(field: str, message, code: str = "invalid") -> ValidationFailed:
 # Subscribers ---------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def subscriber_create(*, actor: User, county: Region, name: str, url: str, events: list[str],
-                      ip_address: str | None = None) -> tuple[Subscriber, str]:
-    """A subscriber of the actor's county; returns it with its signing secret, shown once."""
+def subscriber_create(*, actor: User, county: Region, name: str, url: str, events: list[str], source_system: str = "",
+                      shape: dict | None = None, ip_address: str | None = None) -> tuple[Subscriber, str]:
+    """A subscriber of the actor's county; returns it with its signing secret, shown once. With ``source_system``
+    it is a platform's return path: only the cases that platform handed over, in its ``shape``."""
     if not actor.has_perm(MANAGE) or not scoped(Region.objects.filter(pk=county.pk), actor).exists():
         raise NotPermitted()
     unknown = set(events) - set(EventType.values)
@@ -53,7 +54,8 @@ def subscriber_create(*, actor: User, county: Region, name: str, url: str, event
         raise _bad("url", _("接收地址须以 http:// 或 https:// 开头。"))
     secret = secrets.token_urlsafe(32)
     subscriber = Subscriber(county=county, name=name.strip(), url=url.strip(), events=sorted(set(events)),
-                            secret_encrypted=personal_data.encrypt(secret), created_by=actor)
+                            secret_encrypted=personal_data.encrypt(secret), created_by=actor,
+                            source_system=(source_system or "").strip(), shape=shape_check(shape))
     full_clean_or_fail(subscriber, validate_constraints=False)
     try:
         with transaction.atomic():
@@ -81,10 +83,17 @@ def subscriber_resume(*, actor: User, subscriber: Subscriber, ip_address: str | 
 
 # Events --------------------------------------------------------------------------------------------------
 
-def subscribers_of(county_id: int, type: str) -> list[int]:
-    """The county's active subscribers of ``type`` (a county has a handful: one small indexed query)."""
-    return [pk for pk, events in Subscriber.objects.filter(county_id=county_id, is_active=True)
-            .values_list("pk", "events") if type in events]
+def subscribers_of(county_id: int, type: str) -> list[tuple[int, str]]:
+    """The county's active subscribers of ``type``, with the source system each is limited to (a county has a
+    handful: one small indexed query)."""
+    return [(pk, source) for pk, events, source in Subscriber.objects.filter(county_id=county_id, is_active=True)
+            .values_list("pk", "events", "source_system") if type in events]
+
+
+def _for(subscribers, payload: dict) -> list[int]:
+    """Those that want this object: a platform's return path hears only of the cases it handed over."""
+    source = (payload.get("case") or {}).get("external_system") or ""
+    return [pk for pk, limited_to in subscribers if not limited_to or limited_to == source]
 
 
 def event_emit(*, county_id: int, type: str, object_type: str, object_id, payload) -> OutboxEvent | None:
@@ -94,6 +103,9 @@ def event_emit(*, county_id: int, type: str, object_type: str, object_id, payloa
     if not subscribers:
         return None
     payload = payload() if callable(payload) else payload
+    subscribers = _for(subscribers, payload)
+    if not subscribers:
+        return None
     event = OutboxEvent.objects.create(county_id=county_id, type=type, object_type=object_type,
                                        object_id=str(object_id), payload=payload)
     Delivery.objects.bulk_create([Delivery(event=event, subscriber_id=pk) for pk in subscribers])
@@ -111,14 +123,21 @@ def events_emit_many(*, type: str, object_type: str, rows: list[tuple[int, objec
     """Events for many objects at once (a sweep's cards): ``rows`` of (county id, object id, payload), three
     queries whatever their number."""
     wanted = {}
-    for pk, county_id, events in Subscriber.objects.filter(
-            county_id__in={r[0] for r in rows}, is_active=True).values_list("pk", "county_id", "events"):
+    for pk, county_id, events, source in Subscriber.objects.filter(
+            county_id__in={r[0] for r in rows}, is_active=True).values_list("pk", "county_id", "events",
+                                                                            "source_system"):
         if type in events:
-            wanted.setdefault(county_id, []).append(pk)
-    made = OutboxEvent.objects.bulk_create([
-        OutboxEvent(county_id=county_id, type=type, object_type=object_type, object_id=str(object_id), payload=payload)
-        for county_id, object_id, payload in rows if county_id in wanted])
-    Delivery.objects.bulk_create([Delivery(event=e, subscriber_id=pk) for e in made for pk in wanted[e.county_id]])
+            wanted.setdefault(county_id, []).append((pk, source))
+    made, targets = [], []
+    for county_id, object_id, payload in rows:
+        pks = _for(wanted.get(county_id, []), payload)
+        if pks:
+            made.append(OutboxEvent(county_id=county_id, type=type, object_type=object_type,
+                                    object_id=str(object_id), payload=payload))
+            targets.append(pks)
+    OutboxEvent.objects.bulk_create(made)
+    Delivery.objects.bulk_create([Delivery(event=e, subscriber_id=pk) for e, pks in zip(made, targets, strict=True)
+                                  for pk in pks])
     if made:
         enqueue(DELIVER_TASK)
     return len(made)
@@ -129,13 +148,50 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
-def _body(event: OutboxEvent) -> bytes:
-    return json.dumps({"id": str(event.event_id), "type": event.type, "occurred_at": event.occurred_at.isoformat(),
-                       "data": event.payload}, ensure_ascii=False, sort_keys=True).encode()
+def _standard(event: OutboxEvent) -> dict:
+    return {"id": str(event.event_id), "type": event.type, "occurred_at": event.occurred_at.isoformat(),
+            "data": event.payload}
+
+
+def _value(document: dict, path: str):
+    for part in path.split("."):
+        document = document.get(part) if isinstance(document, dict) else None
+    return document
+
+
+def shaped(event: OutboxEvent, shape: dict) -> dict:
+    """The event in a platform's own shape. ``shape["fields"]`` names, for each of its fields, where our value is
+    ("data.case.external_id", "type", "occurred_at", …); ``shape["codes"]`` turns our values into its codes, per
+    field ({"state": {"case.replied": "30"}}); ``shape["fixed"]`` adds constant fields (its own system code)."""
+    standard = _standard(event)
+    codes = shape.get("codes") or {}
+    body = dict(shape.get("fixed") or {})
+    for theirs, ours in (shape.get("fields") or {}).items():
+        value = _value(standard, ours)
+        body[theirs] = (codes.get(theirs) or {}).get(value, value) if isinstance(value, str) else value
+    return body
+
+
+def shape_check(shape) -> dict:
+    """A shape as the page or the API gives it, checked: fields to paths, codes to per-field mappings."""
+    if shape in (None, "", {}):
+        return {}
+    fields = shape.get("fields", {}) if isinstance(shape, dict) else None
+    codes = shape.get("codes") or {} if isinstance(shape, dict) else None
+    if not isinstance(fields, dict) or not isinstance(codes, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in fields.items()) or not all(
+            isinstance(v, dict) for v in codes.values()):
+        raise _bad("shape", _("回传格式应为：fields 列出对方字段取我方哪个值，codes 列出对方字段的代码对照。"))
+    return {k: shape[k] for k in ("fields", "codes", "fixed") if k in shape}
+
+
+def _body(event: OutboxEvent, subscriber: Subscriber) -> bytes:
+    document = shaped(event, subscriber.shape) if subscriber.shape else _standard(event)
+    return json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
 
 
 def _post(subscriber: Subscriber, event: OutboxEvent) -> tuple[int | None, str]:
-    body = _body(event)
+    body = _body(event, subscriber)
     timestamp = str(int(time.time()))
     request = urllib.request.Request(subscriber.url, data=body, method="POST", headers={  # noqa: S310 - http(s) only
         "Content-Type": "application/json; charset=utf-8", "User-Agent": "xinfang-webhooks/1",
