@@ -2,39 +2,14 @@
 timeout; a caseworker sees the warning a minute before it and stays signed in; the audit administrator checks the
 chain. (SHOTS=<folder> keeps a screenshot of each page.)"""
 
-import os
-
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.browser.conftest import PHONE, shot, sign_in_with_two_factors
 from tests.factories import PASSWORD
 from xinfang.org.models import AuditEvent
 from xinfang.rules.selectors import rules_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
-
-
-def shot(page, name):
-    if os.environ.get("SHOTS"):
-        page.screenshot(path=os.path.join(os.environ["SHOTS"], f"{name}.png"), full_page=True)
-
-
-def sign_in_with_two_factors(page, user):
-    page.goto(page.base_url + "/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/account/two-factor/")
-    shot(page, f"two-factor-{user.username}")
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-    page.get_by_label("验证码").fill(f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=6):06d}")
-    page.get_by_role("button", name="确认绑定").click()
-    shot(page, f"recovery-{user.username}")
-    page.get_by_role("link", name="我已保存，继续").click()
-    page.wait_for_url(page.base_url + "/")
 
 
 def test_the_security_administrator_on_a_phone_shortens_the_idle_timeout(page, security_admin, county, caseworker):

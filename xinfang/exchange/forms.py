@@ -6,6 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from .choices import EventType
 
 
+class ShapeField(forms.JSONField):
+    """A JSON object, or nothing: an empty box, not "null"."""
+
+    def prepare_value(self, value):
+        return "" if value in (None, "") else super().prepare_value(value)
+
+
 class SubscriberForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100, help_text=_("例如：县政务数据共享平台"),
                            error_messages={"required": _("请填写名称。")})
@@ -18,7 +25,7 @@ class SubscriberForm(forms.Form):
     source_system = forms.CharField(label=_("仅限来源系统"), max_length=30, required=False,
                                     help_text=_("上级平台的回传地址：填其来源系统代码（如 12345），"
                                                 "只推送该平台交办的事项。"))
-    shape = forms.JSONField(label=_("回传格式"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+    shape = ShapeField(label=_("回传格式"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                             help_text=_("不填为信访通标准格式。fields：对方字段取我方哪个值（如 data.case.external_id、"
                                         "type、data.case.reply）；codes：对方字段的代码对照（如 case.replied → 30）。"),
                             error_messages={"invalid": _("回传格式须为有效的JSON。")})
