@@ -9,7 +9,6 @@ import math
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Substr
@@ -23,8 +22,9 @@ from cases.signals import announce_cases_changed, case_changed
 from xinfang.clocks import CARD_STATES, COUNTING_STATES, RUNNING_STATES, state_q, state_sql
 from xinfang.dates import LATEST
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed
-from xinfang.exchange.choices import EventType
-from xinfang.exchange.services import counties_wanting, events_emit_many
+from xinfang.exchange.choices import EventType, MessageChannel, MessageState
+from xinfang.exchange.models import Message
+from xinfang.exchange.services import counties_wanting, events_emit_many, message_deliver, message_prepare
 from xinfang.org.choices import RegionLevel, UnitKind
 from xinfang.org.models import COUNTY_PATH_LENGTH, Region, Unit, User
 from xinfang.org.scoping import scoped
@@ -799,15 +799,24 @@ def _mailable_now(notifications, now: datetime):
     return notifications.filter(mailable)
 
 
+NOTIFICATION_MAIL = "notifications"
+
+
 def notifications_email(*, now: datetime | None = None, limit: int = 500) -> int:
     """E-mail each user their unmailed notifications as one message, in their county's working hours only (at most
-    ``limit`` users a run). Claims the rows with a conditional update, so two workers never mail the same
-    notification twice."""
+    ``limit`` users a run). The rows are claimed (SKIP LOCKED) and the message recorded in one transaction, then
+    handed to the mail server once (xinfang.exchange: a worker dying in between leaves it to the next run, never
+    mailed twice)."""
     now = now or timezone.now()
+    for key in Message.objects.filter(purpose=NOTIFICATION_MAIL, state=MessageState.PENDING).values_list("key",
+                                                                                                        flat=True):
+        message_deliver(key=key)  # recorded by a run that died before it sent them
     unmailed = Notification.objects.filter(emailed_at__isnull=True).exclude(user__email="")
     user_ids = list(_mailable_now(unmailed, now).order_by().values_list("user_id", flat=True).distinct()[:limit])
     sent = 0
-    for user in User.objects.filter(pk__in=user_ids):
+    counties = dict(Region.objects.filter(level=RegionLevel.COUNTY).values_list("path", "pk"))
+    for user in User.objects.filter(pk__in=user_ids).select_related("unit__region"):
+        county_id = counties.get(user.unit.region.path[:COUNTY_PATH_LENGTH]) if user.unit_id else None
         with transaction.atomic():
             claimed = list(Notification.objects.select_for_update(skip_locked=True, of=("self",))
                            .filter(user=user, emailed_at__isnull=True)
@@ -815,10 +824,13 @@ def notifications_email(*, now: datetime | None = None, limit: int = 500) -> int
             if not claimed:
                 continue
             Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(emailed_at=now)
-            lines = [notification_text(n) for n in claimed]
-            send_mail(subject=_("信访通：您有%(n)s条新提醒") % {"n": len(claimed)}, message="\n".join(lines),
-                      from_email=None, recipient_list=[user.email])
-            sent += 1
+            ids = sorted(n.pk for n in claimed)
+            key = f"{NOTIFICATION_MAIL}:{user.pk}:{ids[0]}-{ids[-1]}:{len(ids)}"
+            message_prepare(key=key, channel=MessageChannel.EMAIL, to=user.email, purpose=NOTIFICATION_MAIL,
+                            body="\n".join(notification_text(n) for n in claimed), county_id=county_id,
+                            subject=_("信访通：您有%(n)s条新提醒") % {"n": len(claimed)})
+        message_deliver(key=key)
+        sent += 1
     Notification.objects.filter(emailed_at__isnull=True, user__email="").update(emailed_at=now)
     return sent
 

@@ -114,3 +114,24 @@ def test_a_supervision_letter_notifies_the_supervised_unit(register, caseworker,
     assert letter.number in notification_text(note)
     assert ds.notification_mark_read(actor=unit_officer) >= 1
     assert unread_count(user=unit_officer) == 0
+
+
+def test_a_run_that_dies_after_claiming_leaves_its_mail_to_the_next_run_and_it_goes_out_once(overdue, unit_officer,
+                                                                                              monkeypatch):
+    from xinfang.exchange import services as exchange
+    from xinfang.exchange.models import Message
+
+    monkeypatch.setattr(ds, "message_deliver", lambda key: None)  # the worker dies right after its commit
+    with time_machine.travel(at("2026-11-20", 10), tick=False):
+        ds.notifications_email()
+    assert mail.outbox == [] and Message.objects.get().state == "pending"
+
+    monkeypatch.setattr(ds, "message_deliver", exchange.message_deliver)
+    with time_machine.travel(at("2026-11-20", 11), tick=False):
+        ds.notifications_email()
+        ds.notifications_email()
+
+    assert [m.to for m in mail.outbox] == [["li@example.gov.cn"]]
+    message = Message.objects.get()
+    assert (message.state, message.channel, message.to_masked) == ("sent", "email", "l***@example.gov.cn")
+    assert message.county_id == unit_officer.unit.region_id

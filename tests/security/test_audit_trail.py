@@ -135,3 +135,10 @@ def test_an_export_and_an_unmasked_view_are_in_the_one_trail(client_as, casework
     reveal = AuditEvent.objects.get(action="personal_data.reveal")
     assert (reveal.actor, reveal.object_id, reveal.region_id) == (caseworker, str(case.lead_petitioner_id),
                                                                   case.lead_petitioner.county_id)
+
+
+def test_a_one_time_links_token_is_not_kept_in_the_trail(client):
+    client.post("/r/secret-token-of-a-petitioner/", {"result": "satisfied"})
+
+    row = AuditEvent.objects.get(object_type="request")
+    assert "secret-token" not in row.object_repr and row.object_repr == "/r/<str:token>/"

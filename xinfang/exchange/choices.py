@@ -28,6 +28,7 @@ class MessageChannel(models.TextChoices):
 
 
 class MessageState(models.TextChoices):
+    PENDING = "pending", _("待发送")
     SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")

@@ -126,9 +126,9 @@ class DeliveryAttempt(models.Model):
 
 
 class Message(models.Model):
-    """An SMS or e-mail, recorded under ``key`` (one message per purpose and object: "answer_link:42") before the
-    gateway is called: a second attempt under the same key sends nothing. Recipient and text are kept encrypted (the
-    text may hold a live link)."""
+    """An SMS or e-mail, recorded under ``key`` (one message per purpose and object: "answer_link:42") with the change
+    that calls for it, then handed to the gateway once (services.message_deliver): a second attempt under the same key
+    sends nothing. Recipient and text are kept encrypted (the text may hold a live link)."""
 
     scoping = Scoping(region="county")
 
@@ -138,8 +138,9 @@ class Message(models.Model):
     to_masked = models.CharField(_("接收方"), max_length=100)
     to_encrypted = models.TextField(editable=False)
     body_encrypted = models.TextField(editable=False)
+    subject = models.CharField(_("主题"), max_length=200, blank=True)
     purpose = models.CharField(_("用途"), max_length=50)
-    state = models.CharField(_("状态"), max_length=10, choices=MessageState.choices, default=MessageState.SENDING)
+    state = models.CharField(_("状态"), max_length=10, choices=MessageState.choices, default=MessageState.PENDING)
     attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
     created_at = models.DateTimeField(_("创建时间"), db_default=Now())
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)

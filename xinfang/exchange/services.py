@@ -276,31 +276,49 @@ def _keepers(subscriber: Subscriber) -> list[str]:
 
 # Messages ------------------------------------------------------------------------------------------------
 
-def message_send_once(*, key: str, channel: str, to: str, body: str, purpose: str, county_id: int | None = None,
-                      subject: str = "") -> Message:
-    """Send an SMS or e-mail at most once under ``key``. The message is recorded as "sending" and committed before
-    the gateway is called: a retry finds it and sends nothing (an unsure "sending" stays for a person to look at).
-    A gateway that refuses (an OSError: unreachable) leaves it "failed" and raises, so the task may retry it."""
+def message_prepare(*, key: str, channel: str, to: str, body: str, purpose: str, county_id: int | None = None,
+                    subject: str = "") -> tuple[Message, bool]:
+    """Record a message to send under ``key`` (one per purpose and object), in the caller's transaction — with the
+    change that calls for it. Returns it and whether it is new; the same key again records nothing."""
+    message, created = Message.objects.get_or_create(key=key, defaults={
+        "county_id": county_id, "channel": channel, "to_encrypted": personal_data.encrypt(to),
+        "to_masked": personal_data.mask_phone(to) if channel == MessageChannel.SMS else _mask_email(to),
+        "body_encrypted": personal_data.encrypt(body), "subject": subject[:200], "purpose": purpose,
+        "state": MessageState.PENDING})
+    return message, created
+
+
+def message_deliver(*, key: str) -> Message | None:
+    """Hand a recorded message to its gateway at most once: it is marked "sending" and committed first, so a second
+    call (a retried task, a second worker) sends nothing, and a worker dying mid-send leaves "sending" for a person
+    to check with the gateway. A gateway that cannot be reached (OSError) leaves it "failed", to be tried again, and
+    raises, so the task retries."""
     with transaction.atomic():
-        message, created = Message.objects.get_or_create(key=key, defaults={
-            "county_id": county_id, "channel": channel, "to_encrypted": personal_data.encrypt(to),
-            "to_masked": personal_data.mask_phone(to) if channel == MessageChannel.SMS else _mask_email(to),
-            "body_encrypted": personal_data.encrypt(body), "purpose": purpose})
-        locked = Message.objects.select_for_update().get(pk=message.pk)
-        if not created and locked.state != MessageState.FAILED:
-            return locked  # sent, or being sent: never again
-        Message.objects.filter(pk=locked.pk).update(state=MessageState.SENDING, attempts=F("attempts") + 1)
+        message = Message.objects.select_for_update().filter(
+            key=key, state__in=(MessageState.PENDING, MessageState.FAILED)).first()
+        if message is None:
+            return Message.objects.filter(key=key).first()  # sent, or being sent: never again
+        Message.objects.filter(pk=message.pk).update(state=MessageState.SENDING, attempts=F("attempts") + 1)
+    to, body = personal_data.decrypt(message.to_encrypted), personal_data.decrypt(message.body_encrypted)
     try:
-        if channel == MessageChannel.SMS:
+        if message.channel == MessageChannel.SMS:
             sms.send_sms(to, body)
         else:
-            send_mail(subject, body, None, [to])
+            send_mail(message.subject, body, None, [to])
     except OSError as exc:
         Message.objects.filter(pk=message.pk).update(state=MessageState.FAILED, error=str(exc)[:300])
         raise
     Message.objects.filter(pk=message.pk).update(state=MessageState.SENT, sent_at=timezone.now(), error="")
     message.refresh_from_db()
     return message
+
+
+def message_send_once(*, key: str, channel: str, to: str, body: str, purpose: str, county_id: int | None = None,
+                      subject: str = "") -> Message:
+    """Record and send now (a task that is itself the send: the answer-link SMS), at most once under ``key``."""
+    message_prepare(key=key, channel=channel, to=to, body=body, purpose=purpose, county_id=county_id,
+                    subject=subject)
+    return message_deliver(key=key)
 
 
 def _mask_email(address: str) -> str:
