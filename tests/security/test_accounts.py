@@ -223,3 +223,16 @@ def test_only_the_security_administrator_changes_the_login_rules(client_as, secu
     assert business.status_code == 403
     event = AuditEvent.objects.get(action__startswith="rules.", actor=security_admin)
     assert event.region == security_admin.region
+
+
+def test_a_password_reset_in_the_admin_is_changed_by_its_holder_at_the_next_login(client, caseworker, county):
+    root = make_person("root.reset", county.bureau, [])
+    User.objects.filter(pk=root.pk).update(is_superuser=True, is_staff=True)
+    client.force_login(User.objects.get(pk=root.pk), backend="django.contrib.auth.backends.ModelBackend")
+
+    response = client.post(f"/admin/org/user/{caseworker.pk}/password/",
+                           {"password1": "Given#Pass2026", "password2": "Given#Pass2026", "usable_password": "true"})
+
+    assert response.status_code == 302
+    assert User.objects.get(pk=caseworker.pk).must_change_password is True
+    assert AuditEvent.objects.filter(action="user.password_reset", object_id=str(caseworker.pk)).exists()

@@ -1,6 +1,7 @@
 """Django admin for superusers. Audit rows are read-only here as everywhere."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
@@ -76,6 +77,18 @@ class UserAdmin(DjangoUserAdmin):
         audit_record(actor=request.user, action="user.create" if not change else "user.change", obj=obj,
                      region=obj.region, changes={"fields": sorted(form.changed_data)},
                      ip_address=client_ip(request))
+
+    def user_change_password(self, request, id, form_url=""):  # noqa: A002 - Django's own signature
+        """An administrator's reset of someone's password: that person changes it at the next login too."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            person = User.objects.filter(pk=unquote(id)).first()
+            if person is not None and person.pk != request.user.pk and security_rules(person).change_on_first_login:
+                User.objects.filter(pk=person.pk).update(must_change_password=True)
+            if person is not None:
+                audit_record(actor=request.user, action="user.password_reset", obj=person, region=person.region,
+                             ip_address=client_ip(request))
+        return response
 
 
 @admin.register(ApiClient)
