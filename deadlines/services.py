@@ -5,6 +5,7 @@ The workflow layer calls ``clock_event`` / ``clock_stop`` / ``clock_extend`` in 
 so a case's clocks always change together with the case. The sweep is set-based SQL: it never loops over cases.
 """
 
+import logging
 import math
 from datetime import date, datetime, timedelta
 
@@ -799,6 +800,7 @@ def _mailable_now(notifications, now: datetime):
     return notifications.filter(mailable)
 
 
+logger = logging.getLogger("deadlines")
 NOTIFICATION_MAIL = "notifications"
 
 
@@ -808,9 +810,10 @@ def notifications_email(*, now: datetime | None = None, limit: int = 500) -> int
     handed to the mail server once (xinfang.exchange: a worker dying in between leaves it to the next run, never
     mailed twice)."""
     now = now or timezone.now()
-    for key in Message.objects.filter(purpose=NOTIFICATION_MAIL, state=MessageState.PENDING).values_list("key",
-                                                                                                        flat=True):
-        message_deliver(key=key)  # recorded by a run that died before it sent them
+    # Mails recorded by a run that died before sending them, or that the mail server refused: sent now.
+    for key in Message.objects.filter(purpose=NOTIFICATION_MAIL, state__in=(MessageState.PENDING, MessageState.FAILED)
+                                      ).values_list("key", flat=True):
+        _deliver(key)
     unmailed = Notification.objects.filter(emailed_at__isnull=True).exclude(user__email="")
     user_ids = list(_mailable_now(unmailed, now).order_by().values_list("user_id", flat=True).distinct()[:limit])
     sent = 0
@@ -829,10 +832,20 @@ def notifications_email(*, now: datetime | None = None, limit: int = 500) -> int
             message_prepare(key=key, channel=MessageChannel.EMAIL, to=user.email, purpose=NOTIFICATION_MAIL,
                             body="\n".join(notification_text(n) for n in claimed), county_id=county_id,
                             subject=_("信访通：您有%(n)s条新提醒") % {"n": len(claimed)})
-        message_deliver(key=key)
-        sent += 1
+        sent += _deliver(key)
     Notification.objects.filter(emailed_at__isnull=True, user__email="").update(emailed_at=now)
     return sent
+
+
+def _deliver(key: str) -> int:
+    """One mail handed over; a mail server that cannot be reached leaves it failed for the next run (logged), and the
+    others of this run still go."""
+    try:
+        message_deliver(key=key)
+    except OSError:
+        logger.warning("notification mail %s not sent: the mail server refused or was unreachable", key)
+        return 0
+    return 1
 
 
 def unit_digest(*, day: date | None = None) -> int:

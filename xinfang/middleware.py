@@ -99,4 +99,6 @@ def _address(request, match) -> str:
     pattern, so no live secret is kept."""
     if match is not None and "token" in match.kwargs:
         return "/" + match.route
+    if request.path.startswith("/r/"):  # an answer link that did not resolve: still a token
+        return "/r/…"
     return request.path

@@ -1,6 +1,7 @@
 """/api/v1/cases/: list, filter, search, create (intake), retrieve; each workflow step as a POST action."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
@@ -10,6 +11,7 @@ from rest_framework.views import APIView
 import workflow
 from xinfang.api.permissions import SERVICE
 from xinfang.api.schema import ERROR_RESPONSES
+from xinfang.errors import Conflict
 from xinfang.http import client_ip
 
 from .. import selectors, services
@@ -104,7 +106,12 @@ class HandoffView(APIView):
         files = [a["file"] for a in data.get("attachments", [])]
         case, created = workflow.case_handoff(actor=request.user, data=case_input_from(data, user=request.user),
                                               files=files, ip_address=client_ip(request))
-        return Response(CaseDetailSerializer(workflow.case_file(user=request.user, pk=case.pk)).data,
+        try:
+            shown = workflow.case_file(user=request.user, pk=case.pk)
+        except Case.DoesNotExist as exc:
+            # The id is the county's already, for a case outside this client's own part of it: said, not shown.
+            raise Conflict(_("该来源系统编号已登记过信访事项。"), code="duplicate_external_id") from exc
+        return Response(CaseDetailSerializer(shown).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 

@@ -135,3 +135,23 @@ def test_a_run_that_dies_after_claiming_leaves_its_mail_to_the_next_run_and_it_g
     message = Message.objects.get()
     assert (message.state, message.channel, message.to_masked) == ("sent", "email", "l***@example.gov.cn")
     assert message.county_id == unit_officer.unit.region_id
+
+
+def test_a_mail_the_server_refused_goes_out_on_the_next_run(overdue, settings, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from xinfang.exchange.models import Message
+
+    def refuse(self, messages):
+        raise ConnectionRefusedError("the mail server is down")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    with time_machine.travel(at("2026-11-20", 10), tick=False):
+        assert ds.notifications_email() == 0
+    assert Message.objects.get().state == "failed"
+
+    monkeypatch.undo()
+    with time_machine.travel(at("2026-11-20", 11), tick=False):
+        ds.notifications_email()
+
+    assert Message.objects.get().state == "sent" and len(mail.outbox) == 1

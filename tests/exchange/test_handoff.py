@@ -24,8 +24,8 @@ SHAPE = {"fields": {"orderId": "data.case.external_id", "state": "type", "replyC
          "fixed": {"platform": "AQ12345"}}
 
 
-def platform(system_admin, county, endpoints=("handoffs",)):
-    issued = api_client_create(actor=system_admin, name="安庆12345", unit=county.bureau, roles=["caseworker"],
+def platform(system_admin, county, endpoints=("handoffs",), unit=None):
+    issued = api_client_create(actor=system_admin, name="安庆12345", unit=unit or county.bureau, roles=["caseworker"],
                                expires_at=timezone.now() + timedelta(days=30), scope="write",
                                endpoints=list(endpoints))
     api = APIClient(REMOTE_ADDR="172.20.0.8")
@@ -115,3 +115,17 @@ def case_from_the_counter(caseworker, county, categories):
     return workflow.case_register(actor=caseworker, data=CaseInput(
         channel="visit", received_at=timezone.now(), petitioner=PetitionerInput(name="李四"),
         category=categories["wages"], summary="来访", region=county.villages[0]))
+
+
+def test_an_id_the_county_has_for_another_township_is_a_conflict_not_a_leak(system_admin, county, categories):
+    county_wide = platform(system_admin, county)
+    first = county_wide.post("/api/v1/handoffs/", order(county, categories, region=county.villages[2].code),
+                             format="json")  # a village of the second township
+    township_admin = make_person("town.sys", county.township_government, ["system_admin"])
+    township = platform(township_admin, county, unit=county.township_government)
+
+    again = township.post("/api/v1/handoffs/", order(county, categories), format="json")  # the first township
+
+    assert first.status_code == 201
+    assert (again.status_code, again.json().get("code")) == (409, "duplicate_external_id"), again.json()
+    assert first.json()["number"] not in again.content.decode()

@@ -199,3 +199,52 @@ def _wait(condition, message, timeout=60.0):
             return
         time.sleep(0.2)
     raise AssertionError(message)
+
+
+@pytest.mark.django_db
+def test_a_garbled_answer_is_a_failure_like_any_other_and_holds_up_nobody(client_as, system_admin, register):
+    import socket
+    import threading
+
+    garbler = socket.socket()
+    garbler.bind(("127.0.0.1", 0))
+    garbler.listen(5)
+
+    def answer():
+        while True:
+            try:
+                conn, _addr = garbler.accept()
+            except OSError:
+                return
+            conn.recv(65536)
+            conn.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+            conn.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        subscribe(client_as, system_admin, f"http://127.0.0.1:{garbler.getsockname()[1]}/")
+        register()
+        assert services.deliveries_run() == 0
+    finally:
+        garbler.close()
+
+    delivery = Delivery.objects.get()
+    assert delivery.attempts == 1 and delivery.next_at > timezone.now() and "BadStatusLine" in delivery.last_error
+
+
+@pytest.mark.django_db
+def test_what_was_given_up_while_the_receiver_was_down_goes_again_on_resume(client_as, system_admin, receiver,
+                                                                           register, settings):
+    settings.WEBHOOK_RETRY_SECONDS = 0
+    settings.WEBHOOK_MAX_ATTEMPTS = 1
+    subscriber, _secret = subscribe(client_as, system_admin, receiver.url)
+    receiver.answers = [500]
+    register()
+    services.deliveries_run()
+    assert Delivery.objects.get().state == "gave_up"
+    Subscriber.objects.filter(pk=subscriber.pk).update(paused_at=timezone.now())
+
+    client_as(system_admin).post(f"/exchange/subscribers/{subscriber.pk}/resume/")
+    services.deliveries_run()
+
+    assert Delivery.objects.get().state == "delivered" and len(receiver.requests) == 2

@@ -236,3 +236,62 @@ def test_a_password_reset_in_the_admin_is_changed_by_its_holder_at_the_next_logi
     assert response.status_code == 302
     assert User.objects.get(pk=caseworker.pk).must_change_password is True
     assert AuditEvent.objects.filter(action="user.password_reset", object_id=str(caseworker.pk)).exists()
+
+
+def test_a_password_alone_never_replaces_the_authenticator(client, caseworker, security_admin, county):
+    county_rules(security_admin, county, two_factor_roles=["caseworker"])
+    mine = TOTPDevice.objects.create(user=caseworker, confirmed=True, name="mine")
+    sign_in(client, caseworker)  # the password, stolen
+
+    assert client.get("/account/two-factor/").url.startswith("/account/verify/")
+    assert client.post("/account/two-factor/", {"token": "123456"}).url.startswith("/account/verify/")
+    assert TOTPDevice.objects.filter(user=caseworker, confirmed=True).get() == mine
+    assert client.get("/cases/").url.startswith("/account/verify/")
+
+
+def test_one_session_per_person_holds_after_the_forced_password_change(client, caseworker, security_admin, county):
+    from django.test import Client
+
+    county_rules(security_admin, county, single_session=True)
+    User.objects.filter(pk=caseworker.pk).update(must_change_password=True)
+    sign_in(client, caseworker)
+    client.post("/account/password/", {"old_password": PASSWORD, "new_password1": "Xinfang#2026ok",
+                                       "new_password2": "Xinfang#2026ok"})
+    assert client.get("/cases/").status_code == 200
+
+    sign_in(Client(), caseworker, password="Xinfang#2026ok")
+
+    assert client.get("/cases/").url.startswith("/login/")
+
+
+def test_new_roles_end_the_persons_sessions_so_the_next_login_asks_what_they_need(client, client_as, caseworker,
+                                                                                 security_admin):
+    from django.test import Client
+
+    sign_in(client, caseworker)
+    assert client.get("/cases/").status_code == 200
+    admin = Client()
+    admin.force_login(security_admin, backend="django.contrib.auth.backends.ModelBackend")
+    from tests.conftest import second_factor_given
+
+    second_factor_given(admin, security_admin)
+    admin.post(f"/org/users/{caseworker.pk}/roles/", {"roles": ["system_admin"]})
+
+    assert client.get("/cases/").url.startswith("/login/")
+    sign_in(client, caseworker)
+    assert client.get("/org/users/").url == "/account/two-factor/"
+
+
+def test_without_an_sms_gateway_the_fallback_is_refused_plainly(client, caseworker, security_admin, county, settings):
+    settings.SMS_BACKEND = ""
+    county_rules(security_admin, county, two_factor_roles=["caseworker"])
+    sign_in(client, caseworker)
+    device = TOTPDevice.objects.create(user=caseworker, confirmed=False, name="app")
+    client.post("/account/two-factor/", {"token": current_code(device)})
+
+    response = client.post("/account/two-factor/sms/", {"phone": "13905561234"})
+
+    assert response.status_code == 400 and "未启用短信验证码" in response.content.decode()
+    from xinfang.accounts.models import SmsDevice
+
+    assert not SmsDevice.objects.exists()

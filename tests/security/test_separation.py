@@ -111,3 +111,25 @@ def test_the_page_holds_a_token_to_the_countys_longest_life(client_as, system_ad
     client = ApiClient.objects.get()
     assert issued.status_code == 200 and client.endpoints == ["cases", "petitioners"] and client.scope == "read"
     assert timedelta(days=89) < client.expires_at - timezone.now() <= timedelta(days=90)
+
+
+def test_the_admin_shows_a_system_administrator_only_their_county_and_never_widens_a_token(client, system_admin,
+                                                                                          other_caseworker,
+                                                                                          other_county):
+    from xinfang.org.models import User
+
+    User.objects.filter(pk=system_admin.pk).update(is_staff=True)
+    client.force_login(User.objects.get(pk=system_admin.pk), backend="django.contrib.auth.backends.ModelBackend")
+    from tests.conftest import second_factor_given
+
+    second_factor_given(client, system_admin)
+    other_admin = make_person("other.sysadmin2", other_county.bureau, ["system_admin"])
+    theirs = api_client_create(actor=other_admin, name="B", unit=other_county.bureau, roles=["caseworker"],
+                               expires_at=timezone.now() + timedelta(days=5))
+
+    assert client.get(f"/admin/org/user/{other_caseworker.pk}/change/").status_code in (302, 404)
+    assert client.post(f"/admin/org/user/{other_caseworker.pk}/password/",
+                       {"password1": "Given#Pass2026", "password2": "Given#Pass2026"}).status_code in (302, 404)
+    assert not User.objects.get(pk=other_caseworker.pk).must_change_password
+    client.post(f"/admin/org/apiclient/{theirs.client.pk}/change/", {"name": "B", "note": "", "scope": "write"})
+    assert ApiClient.objects.get(pk=theirs.client.pk).scope == "read"

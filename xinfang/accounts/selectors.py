@@ -1,5 +1,6 @@
 """Reads of account security: the password and login rules that govern a person, and what their login asks."""
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -37,6 +38,11 @@ def password_reused(user, password: str, last: int) -> bool:
         return True
     hashes = PasswordHistory.objects.filter(user=user).order_by("-at", "-id").values_list("password", flat=True)
     return any(check_password(password, h) for h in hashes[:last]) if user.pk else False
+
+
+def sms_available(rules: Rules) -> bool:
+    """The SMS fallback: the county allows it and the installation has a gateway."""
+    return bool(rules.two_factor_sms and settings.SMS_BACKEND)
 
 
 def totp_device(user) -> TOTPDevice | None:

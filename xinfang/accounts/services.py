@@ -5,6 +5,7 @@ import base64
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
@@ -69,8 +70,7 @@ def password_expired(user: User, rules) -> bool:
 # Sessions ------------------------------------------------------------------------------------------------
 
 def _session_store() -> type[SessionBase]:
-    from django.conf import settings  # the session engine is the deployment's choice (a database or Redis)
-
+    # the session engine is the deployment's choice (a database or Redis)
     return import_string(f"{settings.SESSION_ENGINE}.SessionStore")
 
 
@@ -100,6 +100,24 @@ def session_start(*, user: User, session, ip_address: str | None, user_agent: st
                              changes={"sessions": len(others), "why": "single_session"}, ip_address=ip_address)
         UserSession.objects.update_or_create(session_key=session.session_key, defaults={
             "user": user, "ip_address": ip_address, "user_agent": user_agent[:200]})
+
+
+def session_rekeyed(*, old: str | None, new: str | None) -> None:
+    if old and new and old != new:
+        UserSession.objects.filter(session_key=old).update(session_key=new)
+
+
+def sessions_end(*, user: User, reason: str, actor: User | None = None, ip_address: str | None = None) -> int:
+    """End every session of ``user`` (their roles changed: the next login works out again what it must ask)."""
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    store = _session_store()
+    for key in keys:
+        store(session_key=key).delete()
+    UserSession.objects.filter(session_key__in=keys).delete()
+    if keys:
+        audit_record(actor=actor, action="auth.sessions_ended", obj=user, region=user.region,
+                     changes={"sessions": len(keys), "why": reason}, ip_address=ip_address)
+    return len(keys)
 
 
 def session_end(*, session_key: str | None) -> None:
@@ -218,6 +236,7 @@ def _verified(user, device, ip_address):
     return device
 
 
+@transaction.atomic
 def sms_phone_set(*, user: User, phone: str, ip_address: str | None = None) -> SmsDevice:
     """The mobile the fallback code goes to; confirmed once a code sent to it comes back (sms_send, sms_confirm)."""
     normalized = personal_data.normalize_phone(phone)
@@ -240,8 +259,8 @@ def masked_phone(device: SmsDevice) -> str:
 
 
 def sms_send(*, user: User, device: SmsDevice | None = None, ip_address: str | None = None) -> None:
-    """Send a one-time code to the person's mobile (the fallback), if the county allows it."""
-    if not selectors.security_rules(user).two_factor_sms:
+    """Send a one-time code to the person's mobile (the fallback), if the county allows it and a gateway is set."""
+    if not selectors.security_rules(user).two_factor_sms or not settings.SMS_BACKEND:
         raise NotPermitted(_("本县未启用短信验证码。"), code="sms_disabled")
     device = device or selectors.sms_device(user)
     if device is None:

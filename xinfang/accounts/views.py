@@ -40,6 +40,7 @@ def overview(request):
     sms = selectors.sms_device(user)
     return render(request, "accounts/overview.html", {
         "rules": rules, "totp": selectors.totp_device(user), "sms": sms,
+        "sms_available": selectors.sms_available(rules),
         "sms_phone": services.masked_phone(sms) if sms else "",
         "recovery_left": selectors.recovery_codes_left(user),
         "required": selectors.two_factor_required(user, rules),
@@ -54,7 +55,9 @@ def password_change(request):
         field.widget.attrs["class"] = "form-control"
     if request.method == "POST" and form.is_valid():
         form.save()
-        update_session_auth_hash(request, form.user)
+        old_key = request.session.session_key
+        update_session_auth_hash(request, form.user)  # a new session key: the session's record follows it
+        services.session_rekeyed(old=old_key, new=request.session.session_key)
         request.session[services.MUST_CHANGE_PASSWORD] = False
         services.password_change_audit(user=form.user, ip_address=client_ip(request))
         messages.success(request, _("密码已修改。"))
@@ -72,7 +75,10 @@ def _qr(url: str) -> str:
 @login_required
 @never_cache
 def two_factor(request):
-    """Bind an authenticator app (TOTP): scan the code, type its first number; recovery codes follow, once."""
+    """Bind an authenticator app (TOTP): scan the code, type its first number; recovery codes follow, once. A person
+    who has one binds a new one only after giving the second factor: a password alone never replaces it."""
+    if selectors.has_second_factor(request.user) and not request.user.is_verified():
+        return redirect("accounts:verify")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,7 +167,7 @@ def verify(request):
         form.add_error("token", _("验证码不正确或已过期；多次错误后须稍候再试。"))
     return render(request, "accounts/verify.html", {
         "form": form, "next": _next(request),
-        "sms": rules.two_factor_sms and selectors.sms_device(request.user) is not None},
+        "sms": selectors.sms_available(rules) and selectors.sms_device(request.user) is not None},
         status=400 if form.errors else 200)
 
 

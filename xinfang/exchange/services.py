@@ -73,7 +73,9 @@ def subscriber_resume(*, actor: User, subscriber: Subscriber, ip_address: str | 
     if not actor.has_perm("exchange.change_subscriber"):
         raise NotPermitted()
     Subscriber.objects.filter(pk=subscriber.pk).update(paused_at=None, paused_reason="", failures=0)
-    Delivery.objects.filter(subscriber=subscriber, state=DeliveryState.PENDING).update(next_at=timezone.now())
+    # What waited, and what was given up while the receiver was down, goes again with a fresh count of tries.
+    Delivery.objects.filter(subscriber=subscriber, state__in=(DeliveryState.PENDING, DeliveryState.GAVE_UP)).update(
+        state=DeliveryState.PENDING, attempts=0, next_at=timezone.now())
     audit_record(actor=actor, action="subscriber.resume", obj=subscriber, region=subscriber.county,
                  ip_address=ip_address)
     enqueue(DELIVER_TASK)
@@ -203,8 +205,8 @@ def _post(subscriber: Subscriber, event: OutboxEvent) -> tuple[int | None, str]:
             return response.status, ""
     except urllib.error.HTTPError as exc:
         return exc.code, ""
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return None, str(getattr(exc, "reason", exc))[:300]
+    except Exception as exc:  # noqa: BLE001 - whatever the receiver does (no answer, a garbled one), it is a failure
+        return None, f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"[:300]
 
 
 def backoff(attempts: int) -> timedelta:

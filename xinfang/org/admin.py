@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.accounts.selectors import security_rules
+from xinfang.accounts.services import sessions_end
 from xinfang.errors import ApplicationError
 from xinfang.http import client_ip
 
 from .models import ApiClient, AuditEvent, Heartbeat, Region, Unit, User
+from .scoping import scoped
 from .services import audit_record, roles_check
 
 
@@ -77,6 +79,13 @@ class UserAdmin(DjangoUserAdmin):
         audit_record(actor=request.user, action="user.create" if not change else "user.change", obj=obj,
                      region=obj.region, changes={"fields": sorted(form.changed_data)},
                      ip_address=client_ip(request))
+        if change and {"groups", "is_active", "unit"} & set(form.changed_data):
+            # New roles may ask for two factors, a new unit is another jurisdiction: the person signs in again.
+            sessions_end(user=obj, reason="account_changed", actor=request.user, ip_address=client_ip(request))
+
+    def get_queryset(self, request):
+        # Within the administrator's jurisdiction, as every page (the installer's superuser sees all).
+        return scoped(super().get_queryset(request), request.user)
 
     def user_change_password(self, request, id, form_url=""):  # noqa: A002 - Django's own signature
         """An administrator's reset of someone's password: that person changes it at the next login too."""
@@ -93,9 +102,16 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
-    list_display = ["name", "unit", "token_prefix", "created_at", "last_used_at", "revoked_at"]
+    """Read here, within the jurisdiction; a token's limits are set when the product issues it (a new token for new
+    limits), never widened afterwards."""
+
+    list_display = ["name", "unit", "token_prefix", "scope", "expires_at", "created_at", "last_used_at", "revoked_at"]
     list_select_related = ["unit"]
-    readonly_fields = ["token_prefix", "created_at", "last_used_at", "revoked_at", "revoked_by", "user", "created_by"]
+    readonly_fields = ["token_prefix", "created_at", "last_used_at", "revoked_at", "revoked_by", "user", "created_by",
+                       "unit", "scope", "endpoints", "expires_at"]
+
+    def get_queryset(self, request):
+        return scoped(super().get_queryset(request), request.user)
 
     def has_add_permission(self, request):
         return False  # created from the product, where the token is shown once

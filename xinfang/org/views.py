@@ -94,6 +94,9 @@ def user_roles(request, pk):
         try:
             services.user_roles_set(actor=request.user, user=person, roles=form.cleaned_data["roles"],
                                     ip_address=client_ip(request))
+            # New roles may ask for two factors: the person signs in again.
+            account_services.sessions_end(user=person, reason="roles_changed", actor=request.user,
+                                          ip_address=client_ip(request))
         except ApplicationError as exc:
             form_service_error(form, exc)
         else:
