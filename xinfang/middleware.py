@@ -9,6 +9,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -77,7 +78,7 @@ class AuditWritesMiddleware:
         response = self.get_response(request)
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or request.path.startswith(self.SKIP):
             return response
-        match = getattr(request, "resolver_match", None)
+        match = getattr(request, "resolver_match", None) or _resolved(request)  # a refusal before any view ran
         user = getattr(request, "user", None)  # DRF sets the token's user on the request it wraps
         actor = user if user is not None and user.is_authenticated else None
         name = match.view_name if match is not None else "unknown"
@@ -92,6 +93,13 @@ class AuditWritesMiddleware:
 
 
 _ID_KWARGS = ("pk", "number", "key", "code", "version", "token_id")
+
+
+def _resolved(request):
+    try:
+        return resolve(request.path_info)
+    except Resolver404:
+        return None
 
 
 def _address(request, match) -> str:

@@ -47,3 +47,19 @@ def test_a_message_left_sending_by_a_dead_worker_is_never_sent_again(county):
     message = message_send_once(key="notice:3", channel="sms", to="13905560000", body="已受理", purpose="notice")
 
     assert message.state == "sending" and sms.outbox == []  # at most once: a person checks with the gateway
+
+
+class SlowGateway:
+    def send(self, phone, text):
+        raise TimeoutError("no answer in 10 s")
+
+
+def test_a_gateway_that_does_not_answer_in_time_may_have_sent_it_so_it_is_never_sent_again(county, settings):
+    sms.outbox.clear()
+    settings.SMS_BACKEND = "tests.exchange.test_messages.SlowGateway"
+    first = message_send_once(key="notice:4", channel="sms", to="13905560000", body="已受理", purpose="notice")
+    settings.SMS_BACKEND = "xinfang.sms.MemoryBackend"
+    again = message_send_once(key="notice:4", channel="sms", to="13905560000", body="已受理", purpose="notice")
+
+    assert (first.state, again.state) == ("sending", "sending") and sms.outbox == []
+    assert "结果不明" in again.error

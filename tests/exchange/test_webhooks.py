@@ -248,3 +248,24 @@ def test_what_was_given_up_while_the_receiver_was_down_goes_again_on_resume(clie
     services.deliveries_run()
 
     assert Delivery.objects.get().state == "delivered" and len(receiver.requests) == 2
+
+
+@pytest.mark.django_db
+def test_a_subscriber_may_not_point_the_worker_at_its_own_host(client_as, system_admin, settings):
+    settings.WEBHOOK_ALLOW_LOOPBACK = False
+    page = client_as(system_admin)
+
+    for url in ("http://127.0.0.1:8000/admin/", "http://169.254.169.254/latest/meta-data/", "http://localhost/x"):
+        response = page.post("/exchange/subscribers/", {"name": url, "url": url, "events": ["case.closed"]})
+        assert response.status_code == 400 and "不能指向本机" in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_receiver_that_redirects_is_a_failure_not_a_detour(client_as, system_admin, receiver, register):
+    receiver.answers = [302]
+    subscribe(client_as, system_admin, receiver.url)
+    register()
+
+    assert services.deliveries_run() == 0
+    assert Delivery.objects.get().last_status == 302 and len(receiver.requests) == 1

@@ -142,3 +142,12 @@ def test_a_one_time_links_token_is_not_kept_in_the_trail(client):
 
     row = AuditEvent.objects.get(object_type="request")
     assert "secret-token" not in row.object_repr and row.object_repr == "/r/<str:token>/"
+
+
+def test_a_write_refused_for_want_of_the_second_factor_is_in_the_trail(client, audit_admin):
+    client.post("/login/", {"username": audit_admin.username, "password": "test-pass-123"}, REMOTE_ADDR="10.4.0.1")
+
+    client.post("/org/audit/verify/", REMOTE_ADDR="10.4.0.1")
+
+    assert rows(ip_address="10.4.0.1") == [("web.org:audit_verify", 302, "10.4.0.1")]
+    assert not AuditEvent.objects.filter(action="audit.verify").exists()

@@ -4,11 +4,14 @@ told), and messages sent at most once."""
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import timedelta
 
@@ -52,6 +55,8 @@ def subscriber_create(*, actor: User, county: Region, name: str, url: str, event
         raise _bad("events", _("请选择要订阅的事件。"))
     if not url.startswith(("https://", "http://")):
         raise _bad("url", _("接收地址须以 http:// 或 https:// 开头。"))
+    if not _reachable_host(url):
+        raise _bad("url", _("接收地址不能指向本机或链路本地地址。"))
     secret = secrets.token_urlsafe(32)
     subscriber = Subscriber(county=county, name=name.strip(), url=url.strip(), events=sorted(set(events)),
                             secret_encrypted=personal_data.encrypt(secret), created_by=actor,
@@ -145,6 +150,32 @@ def events_emit_many(*, type: str, object_type: str, rows: list[tuple[int, objec
     return len(made)
 
 
+def _reachable_host(url: str) -> bool:
+    """Not this machine nor a link-local address (a cloud's metadata service): a subscriber's URL must not turn the
+    worker against its own host. Intranet addresses are allowed — the county's systems live there. Development and
+    the tests (WEBHOOK_ALLOW_LOOPBACK) may post to 127.0.0.1."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError):
+        return True  # not resolvable now: the delivery will fail and say so, not reach a forbidden host
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if ip.is_link_local or (ip.is_loopback and not settings.WEBHOOK_ALLOW_LOOPBACK) or ip.is_unspecified:
+            return False
+    return True
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A receiver answers; it does not send the worker elsewhere (a 3xx is a failure, logged with its code)."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def signature(secret: str, timestamp: str, body: bytes) -> str:
     """HMAC-SHA256 over "<timestamp>.<body>" with the subscriber's secret, hex (the X-Xinfang-Signature header)."""
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
@@ -201,7 +232,9 @@ def _post(subscriber: Subscriber, event: OutboxEvent) -> tuple[int | None, str]:
         "X-Xinfang-Timestamp": timestamp,
         "X-Xinfang-Signature": f"sha256={signature(subscriber.secret, timestamp, body)}"})
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+        if not _reachable_host(subscriber.url):
+            return None, "refused: the address is this machine or link-local"
+        with _OPENER.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
             return response.status, ""
     except urllib.error.HTTPError as exc:
         return exc.code, ""
@@ -307,6 +340,11 @@ def message_deliver(*, key: str) -> Message | None:
             sms.send_sms(to, body)
         else:
             send_mail(message.subject, body, None, [to])
+    except TimeoutError:
+        # No answer in time: the gateway may have taken it. It stays "sending" (unknown), never sent again.
+        Message.objects.filter(pk=message.pk).update(error=str(_("网关未及时应答，发送结果不明。"))[:300])
+        message.refresh_from_db()
+        return message
     except OSError as exc:
         Message.objects.filter(pk=message.pk).update(state=MessageState.FAILED, error=str(exc)[:300])
         raise

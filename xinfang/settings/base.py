@@ -167,14 +167,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every write, with its result, in the audit trail — the login rules' refusals below included. It records after
+    # the response, when an API token's user is known too.
+    "xinfang.middleware.AuditWritesMiddleware",
     # The county's login rules: idle timeout, lifetime, the second factor, a password to change (xinfang.accounts).
     "xinfang.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Every write, with its result, in the audit trail (after the view: the API token's user is known by then).
-    "xinfang.middleware.AuditWritesMiddleware",
 ]
 
 # STATIC AND MEDIA: static files are served by WhiteNoise when DEBUG is off (no CDN: intranets).
@@ -317,6 +318,9 @@ WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=30)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=15)
 WEBHOOK_PAUSE_AFTER = env.int("WEBHOOK_PAUSE_AFTER", default=10)
+# A subscriber's URL never points at this machine or a link-local address (intranet addresses are fine), except on a
+# developer's machine and in the tests, whose receivers listen on 127.0.0.1.
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=DEBUG)
 # E-MAIL: the console by default (the demo prints mails); set EMAIL_URL-style settings in production.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")

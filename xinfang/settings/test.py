@@ -12,3 +12,4 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SMS_BACKEND = "xinfang.sms.MemoryBackend"
+WEBHOOK_ALLOW_LOOPBACK = True  # the tests' receivers listen on 127.0.0.1
