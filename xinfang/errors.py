@@ -62,9 +62,9 @@ def require_perm(actor, permission: str) -> None:
         raise NotPermitted()
 
 
-def invalid(field_name: str, message) -> ValidationFailed:
+def invalid(field_name: str, message, code: str = "invalid") -> ValidationFailed:
     """Bad input on one field (400), the message also under the field's name in ``detail``."""
-    return ValidationFailed(message, code="invalid", detail={field_name: [str(message)]})
+    return ValidationFailed(message, code=code, detail={field_name: [str(message)]})
 
 
 def required_text(value, field_name: str, message, *, code: str = "invalid") -> str:

@@ -132,3 +132,9 @@ def mask_phone(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_email(address: str) -> str:
+    """l***@example.gov.cn: the first letter and the domain stay readable."""
+    name, _at, domain = address.partition("@")
+    return f"{name[:1]}***@{domain}" if domain else "***"

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
-from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -61,10 +60,6 @@ def recovery_codes_left(user) -> int:
 def has_second_factor(user) -> bool:
     """A TOTP authenticator confirmed (recovery codes and SMS are fallbacks beside it)."""
     return totp_device(user) is not None
-
-
-def confirmed_devices(user) -> list:
-    return list(devices_for_user(user, confirmed=True))
 
 
 def sessions_of(user):

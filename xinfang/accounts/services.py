@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xinfang import personal_data, sms
-from xinfang.errors import Conflict, NotPermitted, ValidationFailed
+from xinfang.errors import Conflict, NotPermitted, invalid
 from xinfang.org.models import User
 from xinfang.org.services import IssuedApiClient, api_client_create, audit_record
 
@@ -175,7 +175,7 @@ def totp_confirm(*, user: User, token: str, ip_address: str | None = None) -> En
     if device is None:
         raise Conflict(_("请重新开始绑定验证器。"), code="no_pending_device")
     if not _digits(token) or not device.verify_token(token):
-        raise _bad("token", _("验证码不正确，请输入验证器上当前显示的6位数字。"), "invalid_token")
+        raise invalid("token", _("验证码不正确，请输入验证器上当前显示的6位数字。"), "invalid_token")
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -203,10 +203,6 @@ def recovery_codes_renew(*, user: User, ip_address: str | None = None) -> list[s
     audit_record(actor=user, action="auth.recovery_codes_renewed", obj=user, region=user.region,
                  ip_address=ip_address)
     return codes
-
-
-def _bad(field: str, message, code: str) -> ValidationFailed:
-    return ValidationFailed(message, code=code, detail={field: [str(message)]})
 
 
 def _digits(token: str) -> bool:
@@ -241,7 +237,7 @@ def sms_phone_set(*, user: User, phone: str, ip_address: str | None = None) -> S
     """The mobile the fallback code goes to; confirmed once a code sent to it comes back (sms_send, sms_confirm)."""
     normalized = personal_data.normalize_phone(phone)
     if not normalized or len(normalized) != 11:
-        raise _bad("phone", _("请填写11位手机号码。"), "invalid_phone")
+        raise invalid("phone", _("请填写11位手机号码。"), "invalid_phone")
     SmsDevice.objects.filter(user=user, confirmed=False).delete()
     device = SmsDevice(user=user, name=_("短信验证"), confirmed=False)
     device.phone = normalized
@@ -282,7 +278,7 @@ def sms_confirm(*, user: User, token: str, ip_address: str | None = None) -> Sms
     if device is None:
         raise Conflict(_("请先填写手机号码并获取验证码。"), code="no_pending_device")
     if not _digits(token) or not device.verify_token(token):
-        raise _bad("token", _("验证码不正确或已过期。"), "invalid_token")
+        raise invalid("token", _("验证码不正确或已过期。"), "invalid_token")
     SmsDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -306,6 +302,5 @@ def api_client_issue(*, actor: User, days: int, **fields) -> IssuedApiClient:
     """An API client whose token lasts ``days`` (at most the county's longest)."""
     most = selectors.security_rules(actor).api_token_max_days
     if not isinstance(days, int) or not 1 <= days <= most:
-        raise _bad("days", _("令牌有效期应为1至%(n)s天。") % {"n": most}, "invalid_expiry")
+        raise invalid("days", _("令牌有效期应为1至%(n)s天。") % {"n": most}, "invalid_expiry")
     return api_client_create(actor=actor, expires_at=timezone.now() + timedelta(days=days), **fields)
-

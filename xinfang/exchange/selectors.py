@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from xinfang.org.scoping import scoped
 
 from .choices import DeliveryState
-from .models import Delivery, DeliveryAttempt, Message, Subscriber
+from .models import DeliveryAttempt, Message, Subscriber
 
 
 def subscriber_list(*, user):
@@ -19,10 +19,6 @@ def delivery_log(*, subscriber: Subscriber, limit: int = 100):
     """The subscriber's latest tries, newest first, with the event each carried."""
     return (DeliveryAttempt.objects.filter(delivery__subscriber=subscriber).select_related("delivery__event")
             .order_by("-at", "-id")[:limit])
-
-
-def deliveries_of(*, subscriber: Subscriber):
-    return Delivery.objects.filter(subscriber=subscriber).select_related("event").order_by("-id")
 
 
 def message_list(*, user):

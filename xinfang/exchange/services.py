@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from xinfang import personal_data, sms
 from xinfang.celery import enqueue
-from xinfang.errors import Conflict, NotPermitted, ValidationFailed, full_clean_or_fail
+from xinfang.errors import Conflict, NotPermitted, full_clean_or_fail, invalid
 from xinfang.org.models import Region, User
 from xinfang.org.scoping import scoped
 from xinfang.org.services import audit_record
@@ -35,10 +35,6 @@ from .models import Delivery, DeliveryAttempt, Message, OutboxEvent, Subscriber
 logger = logging.getLogger("xinfang.exchange")
 MANAGE = "exchange.add_subscriber"
 DELIVER_TASK = "xinfang.exchange.tasks.deliver_events"
-
-
-def _bad(field: str, message, code: str = "invalid") -> ValidationFailed:
-    return ValidationFailed(message, code=code, detail={field: [str(message)]})
 
 
 # Subscribers ---------------------------------------------------------------------------------------------
@@ -52,11 +48,11 @@ def subscriber_create(*, actor: User, county: Region, name: str, url: str, event
         raise NotPermitted()
     unknown = set(events) - set(EventType.values)
     if not events or unknown:
-        raise _bad("events", _("请选择要订阅的事件。"))
+        raise invalid("events", _("请选择要订阅的事件。"))
     if not url.startswith(("https://", "http://")):
-        raise _bad("url", _("接收地址须以 http:// 或 https:// 开头。"))
+        raise invalid("url", _("接收地址须以 http:// 或 https:// 开头。"))
     if not _reachable_host(url):
-        raise _bad("url", _("接收地址不能指向本机或链路本地地址。"))
+        raise invalid("url", _("接收地址不能指向本机或链路本地地址。"))
     secret = secrets.token_urlsafe(32)
     subscriber = Subscriber(county=county, name=name.strip(), url=url.strip(), events=sorted(set(events)),
                             secret_encrypted=personal_data.encrypt(secret), created_by=actor,
@@ -214,7 +210,7 @@ def shape_check(shape) -> dict:
     if not isinstance(fields, dict) or not isinstance(codes, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in fields.items()) or not all(
             isinstance(v, dict) for v in codes.values()):
-        raise _bad("shape", _("回传格式应为：fields 列出对方字段取我方哪个值，codes 列出对方字段的代码对照。"))
+        raise invalid("shape", _("回传格式应为：fields 列出对方字段取我方哪个值，codes 列出对方字段的代码对照。"))
     return {k: shape[k] for k in ("fields", "codes", "fixed") if k in shape}
 
 
@@ -317,7 +313,7 @@ def message_prepare(*, key: str, channel: str, to: str, body: str, purpose: str,
     change that calls for it. Returns it and whether it is new; the same key again records nothing."""
     message, created = Message.objects.get_or_create(key=key, defaults={
         "county_id": county_id, "channel": channel, "to_encrypted": personal_data.encrypt(to),
-        "to_masked": personal_data.mask_phone(to) if channel == MessageChannel.SMS else _mask_email(to),
+        "to_masked": personal_data.mask_phone(to) if channel == MessageChannel.SMS else personal_data.mask_email(to),
         "body_encrypted": personal_data.encrypt(body), "subject": subject[:200], "purpose": purpose,
         "state": MessageState.PENDING})
     return message, created
@@ -359,8 +355,3 @@ def message_send_once(*, key: str, channel: str, to: str, body: str, purpose: st
     message_prepare(key=key, channel=channel, to=to, body=body, purpose=purpose, county_id=county_id,
                     subject=subject)
     return message_deliver(key=key)
-
-
-def _mask_email(address: str) -> str:
-    name, _at, domain = address.partition("@")
-    return f"{name[:1]}***@{domain}" if domain else "***"
