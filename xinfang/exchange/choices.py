@@ -32,3 +32,14 @@ class MessageState(models.TextChoices):
     SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
+
+
+class ImportState(models.TextChoices):
+    """A ledger import's steps: uploaded, its columns mapped and checked (a dry run), then imported in one go."""
+
+    UPLOADED = "uploaded", _("待对照")
+    CHECKING = "checking", _("检查中")
+    CHECKED = "checked", _("已检查")
+    IMPORTING = "importing", _("导入中")
+    IMPORTED = "imported", _("已导入")
+    FAILED = "failed", _("失败")

@@ -29,3 +29,8 @@ class SubscriberForm(forms.Form):
                             help_text=_("不填为信访通标准格式。fields：对方字段取我方哪个值（如 data.case.external_id、"
                                         "type、data.case.reply）；codes：对方字段的代码对照（如 case.replied → 30）。"),
                             error_messages={"invalid": _("回传格式须为有效的JSON。")})
+
+
+class LedgerUploadForm(forms.Form):
+    file = forms.FileField(label=_("台账文件"), help_text=_("Excel（.xlsx）或 CSV 文件，第一行为表头。"),
+                           error_messages={"required": _("请选择要上传的台账文件。"), "empty": _("文件是空的。")})

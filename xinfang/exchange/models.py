@@ -6,6 +6,8 @@
   that is down loses nothing: the pending deliveries wait in the table.
 - **Messages** (SMS, e-mail): each is recorded under a key before it is handed to the gateway, so a retried task never
   sends it twice (at most once), and its state is shown.
+- **Ledger imports** (台账导入): the county's existing Excel ledger, its columns mapped once per county
+  (``LedgerMapping``), checked in a dry run and imported in one transaction (``LedgerImport``; workflow/ledger.py).
 """
 
 import uuid
@@ -19,7 +21,7 @@ from xinfang import personal_data
 from xinfang.org.models import Region
 from xinfang.org.scoping import Scoping
 
-from .choices import DeliveryState, EventType, MessageChannel, MessageState
+from .choices import DeliveryState, EventType, ImportState, MessageChannel, MessageState
 
 
 class Subscriber(models.Model):
@@ -153,3 +155,59 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} {self.to_masked}"
+
+
+class LedgerMapping(models.Model):
+    """How the county's ledger reads, kept from one import to the next: which of its columns holds which of our
+    fields (``columns``: field → header), and what its names mean in our lists (``values``: kind → {their name: our
+    id}, for the categories, units and places it names differently)."""
+
+    county = models.OneToOneField(Region, verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
+    columns = models.JSONField(_("列对照"), default=dict)
+    values = models.JSONField(_("名称对照"), default=dict)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("台账列对照")
+        verbose_name_plural = _("台账列对照")
+
+
+class LedgerImport(models.Model):
+    """One uploaded ledger file and what became of it: the dry run's figures and error sheet, then the import's.
+    Rows become cases with ``external_system="ledger"`` and a source key per row as ``external_id``, so the same
+    row is never imported twice. The progress of a run is in the cache (the run is one transaction)."""
+
+    scoping = Scoping(region="county")
+
+    county = models.ForeignKey(Region, verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("文件"), upload_to="ledger_imports/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    headers = models.JSONField(_("表头"), default=list)
+    mapping = models.JSONField(_("所用对照"), default=dict)  # {"columns": …, "values": …} as checked
+    state = models.CharField(_("状态"), max_length=10, choices=ImportState.choices, default=ImportState.UPLOADED)
+    rows_total = models.PositiveIntegerField(_("数据行数"), default=0)
+    rows_valid = models.PositiveIntegerField(_("可导入"), default=0)
+    rows_skipped = models.PositiveIntegerField(_("已导入过"), default=0)
+    rows_error = models.PositiveIntegerField(_("有误"), default=0)
+    rows_imported = models.PositiveIntegerField(_("已导入"), default=0)
+    summary = models.JSONField(_("检查结果"), default=dict)  # petitioners matched, names unmatched
+    errors_file = models.FileField(_("错误清单"), upload_to="ledger_imports/%Y/%m/", blank=True)
+    failure = models.CharField(_("失败原因"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("上传时间"), db_default=Now())
+    queued_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("检查时间"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("台账导入")
+        verbose_name_plural = _("台账导入")
+        ordering = ["-created_at", "-id"]
+        permissions = [("import_ledger", _("可导入历史台账"))]
+        indexes = [models.Index(fields=["county", "-created_at"], name="exchange_import_county")]
+
+    def __str__(self):
+        return self.name

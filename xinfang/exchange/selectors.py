@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from xinfang.org.scoping import scoped
 
 from .choices import DeliveryState
-from .models import DeliveryAttempt, Message, Subscriber
+from .models import DeliveryAttempt, LedgerImport, Message, Subscriber
 
 
 def subscriber_list(*, user):
@@ -23,3 +23,7 @@ def delivery_log(*, subscriber: Subscriber, limit: int = 100):
 
 def message_list(*, user):
     return scoped(Message.objects.all(), user).order_by("-created_at", "-id")
+
+
+def import_list(*, user):
+    return scoped(LedgerImport.objects.all(), user).select_related("created_by", "county")

@@ -56,6 +56,7 @@ NAV_ITEMS = [
     NavItem(_("接口客户端"), "org:api_client_list", "org.view_apiclient", _("设置")),
     NavItem(_("事件订阅"), "exchange:subscriber_list", "exchange.view_subscriber", _("设置")),
     NavItem(_("短信与邮件"), "exchange:message_list", "exchange.view_message", _("设置")),
+    NavItem(_("台账导入"), "exchange:import_list", "exchange.view_ledgerimport", _("设置")),
     NavItem(_("办理规则"), "cases:county_rules", "cases.change_category", _("设置")),
     NavItem(_("时限规则"), "deadlines:rules", "deadlines.view_ruleset", _("设置")),
     NavItem(_("工作日历"), "deadlines:calendar", "workdays.view_calendarday", _("设置")),

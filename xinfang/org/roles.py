@@ -46,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "visits.manage_schedule",
         "dossiers.publish_listing",
         "scoring.add_rankingsnapshot", "scoring.add_pointentry",
+        "exchange.view_ledgerimport", "exchange.import_ledger",
     ] + _BOARD + _VIEW_VISITS + _VISIT_REPORTS + _VIEW_DOSSIERS + _DASHBOARD,
     Role.AUDITOR: _REGION_WIDE + _VIEW_ORG + _VIEW_CASES + _BOARD + [
         "cases.view_personaldataaccess", "rules.view_rulesversion",

@@ -193,6 +193,11 @@ STORAGES = {
 # Case attachments (scanned letters, photos, replies): size limit; types are in cases/services.py.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Ledger imports (workflow/ledger.py): the largest file and number of rows taken at once, and how long a run may say
+# nothing before the page offers to start it again (its worker died; its transaction wrote nothing).
+LEDGER_IMPORT_MAX_BYTES = env.int("LEDGER_IMPORT_MAX_MB", default=30) * 1024 * 1024
+LEDGER_IMPORT_MAX_ROWS = env.int("LEDGER_IMPORT_MAX_ROWS", default=200_000)
+LEDGER_IMPORT_STALL_SECONDS = env.int("LEDGER_IMPORT_STALL_SECONDS", default=600)
 
 # TEMPLATES
 TEMPLATES = [
