@@ -36,7 +36,7 @@ def write_ledger(path: Path, rows: int, county, run: str) -> None:
     from xinfang.org.choices import RegionLevel, UnitKind
     from xinfang.org.models import Region, Unit
 
-    rng = random.Random(17)
+    rng = random.Random(run)  # new people each run: an ID number already on file under another name is refused
     leaves = [child for _root, _lit, children in CATEGORY_TREE for child in children] + [
         root for root, _lit, children in CATEGORY_TREE if not children]
     places = [f"{r.parent.name}{r.name}" for r in Region.objects.filter(
@@ -45,7 +45,7 @@ def write_ledger(path: Path, rows: int, county, run: str) -> None:
                  .values_list("name", flat=True))
     people = []
     for i in range(rows // 3):
-        people.append((f"居民{i:06d}", _id_number(rng, county.code) if rng.random() < 0.85 else "",
+        people.append((f"居民{run[-5:]}{i:06d}", _id_number(rng, county.code) if rng.random() < 0.85 else "",
                        f"13{rng.randint(0, 999999999):09d}"))
     book = Workbook(write_only=True)
     sheet = book.create_sheet("2019-2025年信访台账")
@@ -57,8 +57,8 @@ def write_ledger(path: Path, rows: int, county, run: str) -> None:
         closed = rng.random() < 0.9
         row = [n, f"{run}-{n:07d}", received, rng.choice(["来信", "来访", "网上信访", "12345"]), name, id_number,
                phone, "城关镇某村某组", 1 if rng.random() < 0.95 else rng.randint(2, 40), rng.choice(places),
-               rng.choice(leaves), f"反映{rng.choice(leaves)}问题，请求依法处理（{n}）", rng.choice(units),
-               "已办结" if closed else rng.choice(["办理中", "已交办", "已答复"]),
+               rng.choice(leaves), f"反映{rng.choice(leaves)}问题，请求依法处理（{run}-{n}）", rng.choice(units),
+               "已办结" if closed else rng.choice(["办理中", "已交办"]),
                (received + timedelta(days=rng.randint(10, 80))).date() if closed else None,
                rng.choice(["满意", "基本满意", "不满意", ""]) if closed else "", "是" if rng.random() < 0.2 else ""]
         wrong = rng.random()

@@ -18,6 +18,7 @@ cache, since its transaction is invisible to the page until it commits.
 """
 
 import hashlib
+import io
 import logging
 import re
 import tempfile
@@ -29,12 +30,16 @@ from itertools import islice
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
+from django.db.models import CharField, IntegerField, Value
+from django.db.models.functions import Cast, Concat, LPad, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.datetime import from_excel
 
 from cases.choices import CaseStatus, Channel, Satisfaction
@@ -150,8 +155,10 @@ def ledger_upload(*, actor: User, county: Region, upload, ip_address: str | None
                       code="file_too_large")
     if upload.size == 0:
         raise invalid("file", _("文件是空的。"), code="invalid_file")
+    upload.seek(0)
+    content = upload.read()
     try:
-        table = Table(upload, upload.name)
+        table = Table(io.BytesIO(content), upload.name)
         headers = table.headers
         table.close()
     except TableUnreadable as exc:
@@ -159,10 +166,10 @@ def ledger_upload(*, actor: User, county: Region, upload, ip_address: str | None
     if len(headers) > 200:
         raise invalid("file", _("第一行有 %(n)s 列，不像台账的表头，请检查文件。") % {"n": len(headers)},
                       code="invalid_file")
-    upload.seek(0)
     ledger_import = LedgerImport(county=county, name=upload.name[:200], size=upload.size, headers=headers,
                                  created_by=actor)
-    ledger_import.file.save(upload.name, upload, save=False)
+    # Kept encrypted, like every ID number and phone it holds; removed once its rows are imported.
+    ledger_import.file.save("ledger.enc", ContentFile(personal_data.encrypt_bytes(content)), save=False)
     ledger_import.save()
     audit_record(actor=actor, action="ledger.upload", obj=ledger_import, region=county,
                  changes={"name": ledger_import.name, "size": ledger_import.size}, ip_address=ip_address)
@@ -333,20 +340,22 @@ def ledger_check_run(pk: int) -> None:
         pk=pk, state=ImportState.CHECKING).first()
     if ledger_import is None:
         return
+    # This run's own request: a newer one (a new mapping, a restart after a stall) makes its figures stale.
+    this_run = LedgerImport.objects.filter(pk=pk, state=ImportState.CHECKING, queued_at=ledger_import.queued_at)
     try:
         result = _Run(ledger_import, write=False).run()
     except TableUnreadable as exc:
-        _failed(ledger_import, exc.message)
+        _failed(this_run, exc.message)
         return
     except Exception:
         logger.exception("ledger check %s failed", pk)
-        _failed(ledger_import, _("检查出错，请联系系统管理员查看日志。"))
+        _failed(this_run, _("检查出错，请联系系统管理员查看日志。"))
         return
     with transaction.atomic():
-        updated = LedgerImport.objects.filter(pk=pk, state=ImportState.CHECKING).update(
-            state=ImportState.CHECKED, checked_at=timezone.now(), **result.figures())
-        if updated:
+        if this_run.update(state=ImportState.CHECKED, checked_at=timezone.now(), **result.figures()):
             _save_errors(ledger_import, result)
+        else:
+            result.sheet_file.close()
 
 
 def ledger_import_run(pk: int) -> None:
@@ -367,33 +376,51 @@ def ledger_import_run(pk: int) -> None:
             LedgerImport.objects.filter(pk=pk).update(state=ImportState.IMPORTED, imported_at=timezone.now(),
                                                       rows_imported=result.imported, **result.figures())
             _save_errors(ledger_import, result)
+            # Its rows are cases now (their personal data encrypted there): the file itself goes.
+            transaction.on_commit(lambda: _delete_file(ledger_import.file.name))
+            LedgerImport.objects.filter(pk=pk).update(file="")
             audit_record(actor=ledger_import.created_by, action="ledger.imported", obj=ledger_import,
                          region=ledger_import.county, changes={"imported": result.imported,
                                                                "errors": result.error_count})
     except TableUnreadable as exc:
-        _failed(LedgerImport.objects.get(pk=pk), exc.message)
+        _failed(LedgerImport.objects.filter(pk=pk), exc.message)
     except Exception:
         logger.exception("ledger import %s failed", pk)
-        _failed(LedgerImport.objects.get(pk=pk), _("导入出错，未导入任何数据。请联系系统管理员查看日志。"))
+        _failed(LedgerImport.objects.filter(pk=pk), _("导入出错，未导入任何数据。请联系系统管理员查看日志。"))
 
 
-def _failed(ledger_import: LedgerImport, message) -> None:
-    LedgerImport.objects.filter(pk=ledger_import.pk).update(state=ImportState.FAILED, failure=str(message)[:500])
-    cache.delete(_progress_key(ledger_import.pk))
+def _failed(this_run, message) -> None:
+    """The run ended without a result: said on the page (a run that is no longer the latest says nothing)."""
+    for pk in this_run.values_list("pk", flat=True):
+        cache.delete(_progress_key(pk))
+    this_run.update(state=ImportState.FAILED, failure=str(message)[:500])
+
+
+def _delete_file(name: str) -> None:
+    if name:
+        LedgerImport.file.field.storage.delete(name)
 
 
 def _save_errors(ledger_import: LedgerImport, result: "_Result") -> None:
+    """The run's error sheet, encrypted, in place of the last one (removed only once this one is committed)."""
     ledger_import.refresh_from_db()
-    if ledger_import.errors_file:
-        ledger_import.errors_file.delete(save=False)
+    old = ledger_import.errors_file.name
     if result.error_count:
         result.sheet_file.seek(0)
-        ledger_import.errors_file.save(f"errors-{ledger_import.pk}.xlsx", File(result.sheet_file), save=False)
+        ledger_import.errors_file.save("errors.enc", ContentFile(personal_data.encrypt_bytes(result.sheet_file.read())),
+                                       save=False)
     else:
         ledger_import.errors_file = ""
     ledger_import.save(update_fields=["errors_file"])
     result.sheet_file.close()
+    transaction.on_commit(lambda: _delete_file(old))
     cache.delete(_progress_key(ledger_import.pk))
+
+
+def error_sheet(ledger_import: LedgerImport) -> bytes:
+    """The error sheet as Excel bytes (it is kept encrypted)."""
+    with ledger_import.errors_file.open("rb") as f:
+        return personal_data.decrypt_bytes(f.read())
 
 
 @dataclass
@@ -442,18 +469,19 @@ class _Run:
         headers = ledger_import.headers
         self.index = {key: headers.index(h) for key, h in mapping["columns"].items() if h in headers}
         self.defaults = mapping.get("defaults", {})
-        self.names = {kind: {_normal(k): v for k, v in mapping.get("values", {}).get(kind, {}).items()}
+        self.names = {kind: {_name_key(k): v for k, v in mapping.get("values", {}).get(kind, {}).items()}
                       for kind in MAPPED_KINDS}
         self._lists()
         self.channels = {_normal(k): v for k, v in _words(Channel, CHANNEL_WORDS).items()}
         self.statuses = {_normal(k): v for k, v in _words(CaseStatus, STATUS_WORDS).items()}
         self.satisfactions = {_normal(k): v for k, v in _words(Satisfaction, SATISFACTION_WORDS).items()}
-        self.collective_at = case_settings_for(self.county).collective_head_count
+        self.collective_at: dict[date, int] = {}  # the county's 集体访 head count, by the day it was in force
         self.now = timezone.now()
         self.tz = timezone.get_current_timezone()
         self.keys_seen: dict[str, int] = {}  # source key → its first row in this file
         self.people: dict = {}  # in-file petitioner key → Petitioner (or a marker in a dry run)
-        self.counters: dict[int, CaseCounter] = {}
+        self.per_year: Counter = Counter()  # cases written per year of receipt, numbered at the end
+        self.first_pk = None
         self.rule_sets: dict = {}
         self.marked_repeats: list[tuple[int, int, datetime]] = []  # (case id, petitioner id, received)
         self.result = _Result()
@@ -491,13 +519,15 @@ class _Run:
     # reading ------------------------------------------------------------------------------------------
 
     def run(self) -> _Result:
-        table = Table(self.imp.file.open("rb"), self.imp.name)
+        with self.imp.file.open("rb") as stored:
+            content = io.BytesIO(personal_data.decrypt_bytes(stored.read()))
+        table = Table(content, self.imp.name)
         self.headers = table.headers
         sheet_file = tempfile.TemporaryFile()  # noqa: SIM115 - handed on in the result, closed by _save_errors
         book = Workbook(write_only=True)
         sheet = book.create_sheet(title=str(_("错误清单")))
-        sheet.append([str(_("行号")), str(_("错误原因")), *self.headers])
         self.sheet = sheet
+        self._sheet_row([str(_("行号")), str(_("错误原因")), *self.headers])
         limit = settings.LEDGER_IMPORT_MAX_ROWS
         rows = table.rows()
         estimate = table.estimate
@@ -513,11 +543,9 @@ class _Run:
                               max(estimate, self.result.total))
         finally:
             table.close()
-            self.imp.file.close()
         if self.write:
             self._link_repeats()
-            for counter in self.counters.values():
-                counter.save(update_fields=["last"])
+            self._renumber()
         book.save(sheet_file)
         self.result.sheet_file = sheet_file
         return self.result
@@ -532,10 +560,23 @@ class _Run:
         for row in batch:
             if row.errors:
                 self.result.error_count += 1
-                self.sheet.append([row.number, "；".join(str(e) for e in row.errors), *[_cell(v) for v in row.raw]])
+                self._sheet_row([row.number, "；".join(str(e) for e in row.errors), *row.raw])
         self.result.valid += len(good)
         if self.write and good:
             self._write(good)
+
+    def _sheet_row(self, values) -> None:
+        """A row of the error sheet: values as the file had them, as text where text (a cell that begins with "="
+        is not made a formula), without the characters a workbook cannot hold."""
+        cells = []
+        for value in values:
+            if isinstance(value, datetime | date | int | float) or value is None:
+                cells.append(value)
+                continue
+            cell = WriteOnlyCell(self.sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value))[:32000])
+            cell.data_type = "s"
+            cells.append(cell)
+        self.sheet.append(cells)
 
     def _cell(self, row: _Row, key: str):
         i = self.index.get(key)
@@ -548,6 +589,8 @@ class _Run:
         value = self._cell(row, key)
         if value is None:
             return ""
+        if isinstance(value, bool):  # an Excel TRUE/FALSE cell
+            return "是" if value else "否"
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return str(value).strip()
@@ -584,12 +627,9 @@ class _Run:
         v["head_count"] = 1
         head_count = self._text(row, "head_count")
         if head_count:
-            try:
-                v["head_count"] = int(float(head_count))
-            except ValueError:
-                v["head_count"] = 0
-            if not 1 <= v["head_count"] <= 100000:
-                err.append(_("“人数”应为正整数：%(value)s。") % {"value": head_count})
+            v["head_count"] = int(head_count) if re.fullmatch(r"[0-9]{1,6}", head_count) else 0
+            if v["head_count"] < 1:
+                err.append(_("“人数”应为正整数：%(value)s。") % {"value": head_count[:20]})
         v["channel"] = self._choice(row, "channel", self.channels)
         if v["channel"] is None and not self._text(row, "channel"):
             err.append(_("“信访形式”未填写。"))
@@ -605,8 +645,26 @@ class _Run:
         v["category"] = self._named(row, "category", self.categories, self.categories_by_pk, required=True)
         v["lead_unit"] = self._named(row, "lead_unit", self.units, self.units_by_pk)
         v["region"] = self._named(row, "region", self.regions, self.regions_by_pk) or self.county
-        if v["status"] in CLOSED_STATUSES - {CaseStatus.CLOSED} and not v["closed_at"]:
-            v["closed_at"] = v["replied_at"] or v["accepted_at"]
+        self._state_facts(row)
+
+    def _state_facts(self, row: _Row) -> None:
+        """What a state needs to be true of the case here, so that the workflow can take the case on from it."""
+        v, err, status = row.values, row.errors, row.values["status"]
+        if status is None:
+            return
+        label = CaseStatus(status).label
+        if status in (CaseStatus.REVIEWING, CaseStatus.RE_REVIEWING):
+            err.append(_("“%(status)s”的事项不能从台账导入：请按“已答复”导入原事项，再在系统中登记复查（复核）申请。")
+                       % {"status": label})
+        if status in (CaseStatus.ASSIGNED, CaseStatus.HANDLING, CaseStatus.REPLIED) and v["lead_unit"] is None \
+                and not self._text(row, "lead_unit"):
+            err.append(_("状态为“%(status)s”的事项须填写主办单位。") % {"status": label})
+        if status == CaseStatus.REPLIED and v["replied_at"] is None and not self._text(row, "replied_at"):
+            err.append(_("状态为“%(status)s”的事项须填写答复时间。") % {"status": label})
+        if status in CLOSED_STATUSES:
+            v["closed_at"] = v["closed_at"] or v["replied_at"]
+            if v["closed_at"] is None and not self._text(row, "closed_at"):
+                err.append(_("状态为“%(status)s”的事项须填写办结时间。") % {"status": label})
 
     def _date(self, row: _Row, key: str) -> datetime | None:
         value = self._cell(row, key)
@@ -677,11 +735,10 @@ class _Run:
             if required:
                 row.errors.append(_("“%(field)s”未填写。") % {"field": BY_KEY[key].label})
             return None
-        normal = _normal(text)
-        mapped = self.names[key].get(normal)
-        found = by_pk.get(mapped) if mapped else names.get(normal)
+        mapped = self.names[key].get(_name_key(text))
+        found = by_pk.get(mapped) if mapped else names.get(_normal(text))
         if found is None:
-            self.result.unmatched[key][text[:50]] += 1
+            self.result.unmatched[key][text[:200]] += 1
             row.errors.append(_("“%(field)s”的“%(value)s”在本县没有对应，请在名称对照中指定。") % {
                 "field": BY_KEY[key].label, "value": text[:50]})
         return found
@@ -689,60 +746,69 @@ class _Run:
     # judging against the file and the database ---------------------------------------------------------
 
     def _keys(self, batch: list[_Row]) -> None:
+        """Each row's source key: a digest of what it says of the matter (its date, petitioner, summary and
+        category as written), so that neither a ledger number that starts again at 1 in next year's file nor a
+        mapping changed between two runs can make an old row new or a new row old."""
+        # A ledger exported from 信访通 itself names its cases by their numbers: they are here already.
+        numbers = {r.values["source_number"] for r in batch if not r.errors and r.values["source_number"]}
+        ours = set(Case.objects.filter(county=self.county, number__in=numbers).values_list("number", flat=True))
         for row in batch:
             if row.errors:
                 continue
             v = row.values
-            if v["source_number"]:
-                row.key = v["source_number"]
-            else:
-                # What the row says of the matter itself, not what our lists made of it (a mapping changed
-                # between two runs must not make the same row new).
-                fields = [v["received_at"].isoformat(), v["name"], v["id_number"], v["phone"], v["summary"],
-                          self._text(row, "category")]
-                row.key = "sha256:" + hashlib.sha256("\x1f".join(map(str, fields)).encode()).hexdigest()[:57]
+            if v["source_number"] in ours:
+                self.result.skipped += 1
+                continue
+            fields = [v["received_at"].isoformat(), v["name"], v["id_number"], v["phone"], v["summary"],
+                      self._text(row, "category")]
+            row.key = "sha256:" + hashlib.sha256("\x1f".join(map(str, fields)).encode()).hexdigest()[:57]
             first = self.keys_seen.get(row.key)
             if first is not None:
-                row.errors.append(_("与第 %(row)s 行重复（同一来源编号或内容相同）。") % {"row": first})
+                row.errors.append(_("与第 %(row)s 行重复（日期、信访人、诉求和类别都相同）。") % {"row": first})
                 row.key = ""
             else:
                 self.keys_seen[row.key] = row.number
         keys = [r.key for r in batch if r.key]
         before = set(Case.objects.filter(county=self.county, external_system=SYSTEM, external_id__in=keys)
                      .values_list("external_id", flat=True))
-        # A ledger exported from 信访通 itself names its cases by their numbers: they are here already.
-        before |= set(Case.objects.filter(county=self.county, number__in=keys).values_list("number", flat=True))
         for row in batch:
             if row.key in before:
                 self.result.skipped += 1
-                row.key = ""  # imported by an earlier run, or registered here: left as it is
+                row.key = ""  # imported by an earlier run: left as it is
 
     def _petitioners(self, rows: list[_Row]) -> None:
-        """Each row's petitioner: the county's by ID number, else by phone and name, else the one this file already
-        named, else a new one."""
-        id_hashes = {personal_data.lookup_hash(r.values["id_number"]) for r in rows if r.values["id_number"]}
-        phone_hashes = {personal_data.lookup_hash(r.values["phone"]) for r in rows
-                        if r.values["phone"] and not r.values["id_number"]}
+        """Each row's petitioner. A row with an ID number: the person this file already named with it, else the
+        county's, else new. A row without: the one this file or the county has with that phone and name, else new.
+        A new person with both is known by both from then on, so the result is the same wherever the batches
+        fall, in the dry run as in the import."""
+        def keys(v):
+            id_hash = personal_data.lookup_hash(v["id_number"]) if v["id_number"] else ""
+            phone_hash = personal_data.lookup_hash(v["phone"]) if v["phone"] else ""
+            return id_hash, phone_hash, ("id", id_hash), ("phone", phone_hash, v["name"])
+
+        wanted = [keys(r.values) for r in rows]
+        id_hashes = {w[0] for w in wanted if w[0] and w[2] not in self.people}
+        phone_hashes = {w[1] for w in wanted if w[1] and not w[0] and w[3] not in self.people}
         by_id = {p.id_hash: p for p in Petitioner.objects.filter(county=self.county, id_hash__in=id_hashes)}
         by_phone = {}
         for p in (Petitioner.objects.filter(county=self.county, phone_hash__in=phone_hashes).order_by("pk")):
             by_phone.setdefault((p.phone_hash, p.name), p)
         new = []
-        for row in rows:
+        for row, (id_hash, phone_hash, id_key, phone_key) in zip(rows, wanted, strict=True):
             v = row.values
-            id_hash = personal_data.lookup_hash(v["id_number"]) if v["id_number"] else ""
-            phone_hash = personal_data.lookup_hash(v["phone"]) if v["phone"] else ""
-            key = (("id", id_hash) if id_hash else ("phone", phone_hash, v["name"]) if phone_hash
-                   else ("row", row.number))
-            known = self.people.get(key)  # named by an earlier row of this file (found, or new with it)
-            found = known or (by_id.get(id_hash) if id_hash else by_phone.get((phone_hash, v["name"]))
-                              if phone_hash else None)
-            if found is not None:
-                if found.name != v["name"]:
+            if id_hash:
+                known, found = self.people.get(id_key), by_id.get(id_hash)
+            elif phone_hash:
+                known, found = self.people.get(phone_key), by_phone.get((phone_hash, v["name"]))
+            else:
+                known = found = None
+            person = known or found
+            if person is not None:
+                if person.name != v["name"]:
+                    # (The name on file is not repeated here: the sheet would tell anyone who holds an ID number.)
                     row.errors.append(
-                        _("身份证号码与第 %(row)s 行相同，姓名却不同，请核对。") % {"row": found._row}
-                        if getattr(found, "_row", None) else
-                        _("身份证号码已登记为另一姓名的信访人（%(name)s），请核对。") % {"name": found.name})
+                        _("身份证号码与第 %(row)s 行相同，姓名却不同，请核对。") % {"row": person._row}
+                        if getattr(person, "_row", None) else _("身份证号码已登记为另一姓名的信访人，请核对姓名。"))
                     row.key = ""
                     continue
                 if known is None:
@@ -750,8 +816,8 @@ class _Run:
                         self.result.by_id += 1
                     else:
                         self.result.by_phone += 1
-                    self.people[key] = found
-                row.petitioner = found
+                    self.people[id_key if id_hash else phone_key] = person
+                row.petitioner = person
                 continue
             petitioner = Petitioner(county=self.county, name=v["name"], address=v["address"], region=v["region"]
                                     if v["region"].pk != self.county.pk else None)
@@ -760,11 +826,12 @@ class _Run:
                 petitioner.id_number = personal_data.encrypt(v["id_number"]) if self.write else ""
                 petitioner.id_hash = id_hash
                 petitioner.id_masked = personal_data.mask_id_number(v["id_number"])
+                self.people[id_key] = petitioner
             if v["phone"]:
                 petitioner.phone = personal_data.encrypt(v["phone"]) if self.write else ""
                 petitioner.phone_hash = phone_hash
                 petitioner.phone_masked = personal_data.mask_phone(v["phone"])
-            self.people[key] = petitioner
+                self.people.setdefault(phone_key, petitioner)
             self.result.new_petitioners += 1
             row.petitioner = petitioner
             new.append(petitioner)
@@ -775,14 +842,33 @@ class _Run:
     # writing ------------------------------------------------------------------------------------------
 
     def _number(self, received: datetime) -> str:
+        """A number of this import's own while it runs (T<import>-<year>-<n>): the county's counters are taken only
+        at the end (``_renumber``), so intake is not kept waiting on them for the whole import."""
         year = timezone.localtime(received).year
-        counter = self.counters.get(year)
-        if counter is None:
+        self.per_year[year] += 1
+        return f"T{self.imp.pk}-{year}-{self.per_year[year]:07d}"
+
+    def _renumber(self) -> None:
+        """The county's numbers for the imported cases, year by year, in one UPDATE each, the counter locked from
+        here to the commit only."""
+        for year, count in sorted(self.per_year.items()):
             CaseCounter.objects.get_or_create(county=self.county, year=year)
             counter = CaseCounter.objects.select_for_update().get(county=self.county, year=year)
-            self.counters[year] = counter
-        counter.last += 1
-        return f"{self.county.code[:6]}-{year}-{counter.last:06d}"
+            if counter.last + count > 999_999:
+                raise TableUnreadable(_("%(year)s年的事项编号将超过六位，请联系系统管理员。") % {"year": year})
+            prefix = f"T{self.imp.pk}-{year}-"
+            Case.objects.filter(pk__gte=self.first_pk, number__startswith=prefix).update(number=Concat(
+                Value(f"{self.county.code[:6]}-{year}-"),
+                LPad(Cast(Cast(Substr("number", len(prefix) + 1), IntegerField()) + Value(counter.last),
+                          CharField()), 6, Value("0"))))
+            counter.last += count
+            counter.save(update_fields=["last"])
+
+    def _collective_at(self, received: datetime) -> int:
+        day = timezone.localtime(received).date()
+        if day not in self.collective_at:
+            self.collective_at[day] = case_settings_for(self.county, day).collective_head_count
+        return self.collective_at[day]
 
     def _rule_set(self, case: Case):
         key = (case.channel, case.upper_source, case.category_id)
@@ -799,26 +885,31 @@ class _Run:
             case = Case(
                 number=self._number(v["received_at"]), county=self.county, channel=v["channel"],
                 received_at=v["received_at"], status=status, lead_petitioner=row.petitioner,
-                head_count=v["head_count"], is_collective=v["is_collective"] or v["head_count"] >= self.collective_at,
+                head_count=v["head_count"],
+                is_collective=v["is_collective"] or v["head_count"] >= self._collective_at(v["received_at"]),
                 category=v["category"], summary=v["summary"], demands=v["demands"], region=v["region"],
                 is_skip_level=v["is_skip_level"], external_system=SYSTEM, external_id=row.key,
                 lead_unit=v["lead_unit"], first_unit=v["lead_unit"], registered_by=self.actor,
                 registered_at=v["received_at"], accepted_at=v["accepted_at"],
                 assigned_at=v["accepted_at"] if v["lead_unit"] else None, replied_at=v["replied_at"],
                 closed_at=v["closed_at"] if status in CLOSED_STATUSES else None, reply_text=v["reply_text"],
-                satisfaction=satisfaction,
+                satisfaction=satisfaction, outcome_reason=_("台账未载明理由")
+                if status in CLOSED_STATUSES - {CaseStatus.CLOSED} else "",
             )
             case.rule_set = self._rule_set(case)
             cases.append(case)
         Case.objects.bulk_create(cases, batch_size=BATCH)
+        if self.first_pk is None:
+            self.first_pk = cases[0].pk
         CasePetitioner.objects.bulk_create(
             [CasePetitioner(case=c, petitioner_id=c.lead_petitioner_id, is_lead=True) for c in cases],
             batch_size=BATCH)
         source = self.imp.name
         TimelineEvent.objects.bulk_create([
             TimelineEvent(case=c, actor=self.actor, kind="import", at=self.now, message=(
-                _("自台账“%(file)s”第 %(row)s 行导入，编号 %(number)s；状态与日期按台账记录，不补计时限。") % {
-                    "file": source, "row": row.number, "number": c.number})[:500],
+                _("自台账“%(file)s”第 %(row)s 行导入%(number)s；状态与日期按台账记录，不补计时限。") % {
+                    "file": source, "row": row.number, "number": _("（原编号 %(n)s）") % {
+                        "n": row.values["source_number"]} if row.values["source_number"] else ""})[:500],
                 changes={"status": [None, c.status], "source": row.key})
             for c, row in zip(cases, rows, strict=True)], batch_size=BATCH)
         for c, row in zip(cases, rows, strict=True):
@@ -848,6 +939,6 @@ class _Run:
         Case.objects.bulk_update(linked, ["is_repeat", "repeat_of"], batch_size=BATCH)
 
 
-def _cell(value):
-    """A value as the error sheet shows it again (openpyxl writes dates and numbers as they were)."""
-    return value if value is None or isinstance(value, int | float | datetime | date) else str(value)[:32000]
+def _name_key(text: str) -> str:
+    """A name as the mapping and the lookup both key it (the page lists at most this much of a name)."""
+    return _normal(text)[:100]

@@ -43,6 +43,20 @@ def encrypt(value: str) -> str:
     return _fernet(_keys()).encrypt(value.encode()).decode()
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A whole file encrypted with the current key (an uploaded ledger, its error sheet: they hold rows of personal
+    data)."""
+    return _fernet(_keys()).encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """A file encrypted by ``encrypt_bytes``, opened with any of the keys (UnreadableValue when none opens it)."""
+    try:
+        return _fernet(_keys()).decrypt(token)
+    except InvalidToken as exc:
+        raise UnreadableValue from exc
+
+
 class UnreadableValue(Exception):
     """No key of FIELD_ENCRYPTION_KEYS opens the value."""
 

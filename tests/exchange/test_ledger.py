@@ -139,18 +139,18 @@ def test_the_county_admin_maps_checks_and_imports_the_old_ledger(client_as, coun
     assert imp.state == "imported" and imp.rows_imported == 4
     imported = Case.objects.filter(external_system="ledger").order_by("received_at")
     assert imported.count() == 4
-    first = imported.get(external_id="1")
+    first = imported.get(summary__contains="第1件")
     assert first.lead_petitioner == known.lead_petitioner  # the same person, not a second 王建国
     assert first.status == "closed" and localtime(first.closed_at).date().isoformat() == "2023-05-02"
     assert localtime(first.received_at).isoformat().startswith("2023-03-02T09:30")
     assert first.number.startswith("340822-2023-")
     assert first.lead_unit == county.housing and first.region == county.villages[0]
-    handling = imported.get(external_id="2")
+    handling = imported.get(summary__contains="第2件")
     assert handling.status == "handling" and handling.closed_at is None
     # History keeps its dates and states, and nothing starts clocks or cards for the past.
     assert not Deadline.objects.filter(case__in=imported).exists()
     assert all(c.due_on is None and c.rule_set_id for c in imported)
-    repeat = imported.get(external_id="6")
+    repeat = imported.get(summary__contains="第6件")
     assert repeat.lead_petitioner == known.lead_petitioner and repeat.repeat_of == first  # his earlier matter
     assert TimelineEvent.objects.filter(case=first, kind="import").get().message.startswith("自台账“2023年信访台账")
     assert Petitioner.objects.filter(name="李秀英").count() == 1
@@ -184,10 +184,10 @@ def test_a_ledger_exported_from_xinfang_maps_itself_and_is_not_imported_again(cl
 
 
 def test_a_gbk_csv_is_read_and_bad_values_are_reported_by_row(client_as, county_admin, categories):
-    text = ("登记日期,信访人,信访类别,反映问题,信访形式,状态,人数,集体访\n"
-            "2022/6/1,张三,欠薪,反映欠薪,来访,已办结,3,是\n"
-            "2022年6月2日,李四,欠薪,反映欠薪,传真,已办结,两人,也许\n"
-            "2031-01-01,王五,欠薪,反映欠薪,来访,已办结,1,否\n")
+    text = ("登记日期,信访人,信访类别,反映问题,信访形式,状态,人数,集体访,办结日期\n"
+            "2022/6/1,张三,欠薪,反映欠薪,来访,已办结,3,是,2022.7.1\n"
+            "2022年6月2日,李四,欠薪,反映欠薪,传真,已办结,两人,也许,2022-07-01\n"
+            "2031-01-01,王五,欠薪,反映欠薪,来访,已办结,1,否,2031-02-01\n")
     data = io.BytesIO(text.encode("gb18030"))
     data.name = "台账.csv"
     client = client_as(county_admin)
@@ -195,7 +195,7 @@ def test_a_gbk_csv_is_read_and_bad_values_are_reported_by_row(client_as, county_
     imp = LedgerImport.objects.get()
     check(client, imp)
     assert (imp.rows_total, imp.rows_valid, imp.rows_error) == (3, 1, 2)
-    sheet = load_workbook(imp.errors_file.open("rb")).active
+    sheet = load_workbook(io.BytesIO(ledger.error_sheet(imp))).active
     reasons = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert "传真" in reasons[3] and "人数" in reasons[3] and "应填“是”或“否”" in reasons[3]  # all at once
     assert "超出合理范围" in reasons[4]

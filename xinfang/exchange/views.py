@@ -1,6 +1,8 @@
 """/exchange/: the county's event subscribers (the system administrator's) with their delivery logs, the messages
 sent, and the county admin's ledger imports. Thin: each page parses its form and calls one service or selector."""
 
+import io
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -100,7 +102,7 @@ def _mapping_from(post, ledger_import) -> tuple[dict, dict, dict]:
     values = {}
     for kind in ledger.MAPPED_KINDS:
         count = post.get(f"count-{kind}", "")
-        for i in range(min(int(count), 500) if count.isdigit() else 0):
+        for i in range(min(int(count), 500) if count.isascii() and count.isdigit() else 0):
             name, target = post.get(f"name-{kind}-{i}", ""), post.get(f"map-{kind}-{i}", "")
             if name and target:
                 values.setdefault(kind, {})[name] = target
@@ -130,14 +132,16 @@ def import_detail(request, pk):
         else:
             return redirect("exchange:import", pk=ledger_import.pk)
     ledger_import.refresh_from_db()
+    progress = ledger.ledger_progress(ledger_import)
     return render(request, "exchange/import_detail.html", {
-        "imp": ledger_import, "progress": ledger.ledger_progress(ledger_import), "fields": [
+        "imp": ledger_import, "progress": progress, "fields": [
             {"field": f, "column": mapping.get("columns", {}).get(f.key, ""),
              "default": mapping.get("defaults", {}).get(f.key, ""), "errors": errors.get(f.key, [])}
             for f in ledger.FIELDS],
         "channels": ledger.Channel.choices, "statuses": ledger.CaseStatus.choices,
         "unmatched": _unmatched(ledger_import), "error": message,
-        "editable": ledger_import.state in (ImportState.UPLOADED, ImportState.CHECKED, ImportState.FAILED),
+        "editable": ledger_import.state in (ImportState.UPLOADED, ImportState.CHECKED, ImportState.FAILED)
+        or progress["stalled"],
         "may_import": request.user.has_perm(ledger.IMPORT_PERMISSION)}, status=400 if message else 200)
 
 
@@ -174,5 +178,5 @@ def import_errors(request, pk):
         raise Http404
     export_record(actor=request.user, what="ledger.errors", label=ledger_import.name, count=ledger_import.rows_error,
                   filters={}, ip_address=client_ip(request), object_id=str(ledger_import.pk))
-    return FileResponse(ledger_import.errors_file.open("rb"), as_attachment=True,
+    return FileResponse(io.BytesIO(ledger.error_sheet(ledger_import)), as_attachment=True,
                         filename=_("错误清单-%(name)s.xlsx") % {"name": ledger_import.name.rsplit(".", 1)[0]})
