@@ -418,6 +418,12 @@ def case_register(*, actor: User, data: CaseInput, files=(), ip_address: str | N
     return case
 
 
+def upload_check(upload) -> None:
+    """An uploaded file within the size limit and of a type intake takes (its content, not its name, decides);
+    refused with a Chinese reason."""
+    _check_upload(upload)
+
+
 def _check_upload(upload) -> None:
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:

@@ -47,6 +47,14 @@ class Conflict(ApplicationError):
     default_message = _("当前状态不允许此操作。")
 
 
+class RateLimited(ApplicationError):
+    """Too many tries from one phone or address: wait and try again (429)."""
+
+    status = 429
+    default_code = "rate_limited"
+    default_message = _("操作过于频繁，请稍后再试。")
+
+
 def full_clean_or_fail(obj, *, validate_constraints: bool = True) -> None:
     """Run a model's own validation; its errors become one ValidationFailed (400) naming the fields. A caller that
     turns a constraint's refusal from the database into its own answer passes ``validate_constraints=False``."""

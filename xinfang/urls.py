@@ -44,6 +44,8 @@ urlpatterns = [
     path("settings/", include("xinfang.rules.urls")),
     # Public pages, no login: a county's reception schedule, and the petitioner's one-time answer link.
     path("public/schedule/<str:code>/", visit_schedule_views.public_schedule, name="public_schedule"),
+    path("public/<str:code>/", include("online.public_urls")),
+    path("online/", include("online.urls")),
     path("r/<str:token>/", visit_field_views.answer, name="answer"),
     path("healthz", org_views.healthz, name="healthz"),
     path("api/v1/", include(api_v1)),

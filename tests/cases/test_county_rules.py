@@ -1,6 +1,7 @@
 """A county admin edits the county's categories and workflow rules in the product; changes are audited."""
 
 import pytest
+from django.utils import timezone
 
 from cases.models import Category
 from cases.services import case_settings_for
@@ -74,7 +75,8 @@ def test_the_county_sets_who_counts_as_a_collective_petition(register, county_ad
     before = register(head_count=3)
     rules_save(actor=county_admin, county=county.region, key="cases", values={"collective_head_count": 3},
                reason="县信访联席会议：3人以上按集体访办理")
-    after = register(head_count=3)
-    two = register(head_count=2)
+    # Received now: a rule applies from the day it is saved, and two hours ago may be yesterday (after midnight).
+    after = register(head_count=3, received_at=timezone.now())
+    two = register(head_count=2, received_at=timezone.now())
 
     assert (before.is_collective, after.is_collective, two.is_collective) == (False, True, False)

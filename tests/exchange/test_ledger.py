@@ -326,7 +326,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_run_starts_again(on_p
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGKILL)
         app.conf.broker_url = settings.CELERY_BROKER_URL
-        cache.clear()
+        cache.delete(f"ledger-import:{imp.pk}:progress")
 
     assert Case.objects.filter(external_system="ledger").count() == 6000
     assert Case.objects.values("external_id").distinct().count() == 6000

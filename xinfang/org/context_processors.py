@@ -33,6 +33,7 @@ NAV_ITEMS = [
     NavItem(_("驾驶舱"), "dashboards:index", "dashboards.view_dashboard"),
     NavItem(_("我的待办"), "cases:mine", "cases.view_case"),
     NavItem(_("信访登记"), "cases:intake", "cases.register_case"),
+    NavItem(_("网上信访"), "online:queue", "online.view_submission"),
     NavItem(_("信访事项"), "cases:list", "cases.view_case"),
     NavItem(_("红黄牌"), "deadlines:cards", "deadlines.view_card", _("督办")),
     NavItem(_("超期督办看板"), "deadlines:board", "deadlines.view_deadline_board", _("督办")),

@@ -27,7 +27,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ] + _BOARD + ["deadlines.issue_supervision", "deadlines.view_ruleset"] + _VIEW_VISITS + _VISIT_REPORTS + [
         "visits.manage_schedule", "visits.add_appointment", "visits.add_reception", "visits.record_field_visit",
         "visits.change_returnvisit", "visits.add_meeting",
-    ] + _VIEW_DOSSIERS + ["dossiers.manage_dossier", "dossiers.claim_listing"] + _DASHBOARD,
+    ] + _VIEW_DOSSIERS + ["dossiers.manage_dossier", "dossiers.claim_listing"] + _DASHBOARD + [
+        "online.view_submission", "online.register_submission"],
     Role.UNIT_OFFICER: _VIEW_ORG + _VIEW_CASES + ["cases.handle_case", "visits.view_receptionslot",
                                                   "visits.view_returnvisit"] + _VIEW_DOSSIERS + [
         "dossiers.claim_listing"],

@@ -110,6 +110,7 @@ LOCAL_APPS = [
     "cases",
     "deadlines",
     "visits",
+    "online",
     "dossiers",
     "scoring",
     "dashboards",

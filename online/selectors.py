@@ -1,0 +1,138 @@
+"""Reads of the online petitions app: the staff's intake queue (within their jurisdiction) and what the petitioner
+is shown of their own petition — its public status, never a note, an officer's name (unless the county allows it) or
+another person's data."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.choices import OPEN_STATUSES, CaseStatus
+from cases.models import Case, Evaluation
+from cases.selectors import replier
+from xinfang.org.scoping import scoped
+
+from .choices import SubmissionState
+from .models import Submission
+from .services import public_rules
+
+
+def rated(case: Case) -> bool:
+    """Whether the petitioner (or a return visit) already rated the current reply."""
+    return case.replied_at is not None and Evaluation.objects.filter(case=case,
+                                                                     recorded_at__gte=case.replied_at).exists()
+
+
+def review_deadline(case: Case):
+    """The last day a review (复查) may be asked for: the county's window from the reply."""
+    if case.replied_at is None:
+        return None
+    days = public_rules(case.county).review_window_days
+    return (timezone.localtime(case.replied_at) + timedelta(days=days)).date()
+
+
+def queue(*, user):
+    """Online submissions waiting for a caseworker, oldest first, and the petitioners' requests on registered cases
+    (to withdraw, to review) not yet dealt with."""
+    rows = scoped(Submission.objects.all(), user).select_related("region", "category", "case")
+    return {
+        "pending": rows.filter(state=SubmissionState.PENDING).order_by("created_at", "id"),
+        "requests": rows.filter(state=SubmissionState.REGISTERED, case__status__in=OPEN_STATUSES + [
+            CaseStatus.CLOSED]).filter(Q(review_requested_at__isnull=False, case__appeals__isnull=True)
+                                       | Q(withdrawn_at__isnull=False, case__status__in=OPEN_STATUSES))
+        .order_by("created_at").distinct(),
+    }
+
+
+def submission_list(*, user):
+    return scoped(Submission.objects.all(), user).select_related("region", "category", "case", "decided_by")
+
+
+@dataclass
+class PublicStatus:
+    """What the query page says: where the matter stands, in the petitioner's words."""
+
+    label: str
+    tone: str  # a Bootstrap colour
+    steps: list = field(default_factory=list)  # (label, when or None)
+    reason: str = ""
+    unit: str = ""
+    officer: str = ""
+    reply: str = ""
+    replied_at: object = None
+    documents: list = field(default_factory=list)  # (kind, label)
+    can_add_material: bool = False
+    can_withdraw: bool = False
+    can_rate: bool = False
+    can_review: bool = False
+    review_deadline: object = None
+    rating: str = ""
+
+
+def public_status(submission: Submission) -> PublicStatus:
+    """The petition's public status: its steps with their dates, the reason of a refusal, the unit handling it, the
+    reply, the documents owed (受理告知书 / 不予受理告知书, 处理意见书) and what the petitioner may do now."""
+    steps = [(_("已提交"), submission.created_at)]
+    if submission.state == SubmissionState.PENDING:
+        return PublicStatus(_("已提交，等待登记"), "secondary", steps, can_add_material=True, can_withdraw=True)
+    if submission.state == SubmissionState.WITHDRAWN:
+        return PublicStatus(_("已撤回"), "secondary", [*steps, (_("已撤回"), submission.withdrawn_at)],
+                            reason=submission.withdraw_reason)
+    if submission.state == SubmissionState.REFUSED:
+        return PublicStatus(_("不予登记"), "danger", [*steps, (_("不予登记"), submission.decided_at)],
+                            reason=submission.refusal_reason)
+    case = submission.case
+    steps.append((_("已登记"), submission.decided_at))
+    status = PublicStatus(_("已登记，等待受理"), "info", steps)
+    if case.status == CaseStatus.NOT_ACCEPTED:
+        steps.append((_("不予受理"), case.closed_at))
+        status.label, status.tone, status.reason = _("不予受理"), "danger", case.outcome_reason
+        status.documents.append(("not_accepted", _("不予受理告知书")))
+    elif case.status == CaseStatus.FORWARDED:
+        steps.append((_("已转送"), case.closed_at))
+        status.label, status.tone = _("已转送 %(body)s 处理") % {"body": case.forwarded_to}, "warning"
+        status.reason = case.outcome_reason
+    elif case.status == CaseStatus.DIVERTED:
+        steps.append((_("导入法律程序"), case.closed_at))
+        status.label, status.tone, status.reason = _("请通过法定途径解决"), "warning", case.outcome_reason
+    if case.accepted_at:
+        steps.append((_("已受理"), case.accepted_at))
+        status.label, status.tone = _("已受理"), "primary"
+        status.documents.append(("accepted", _("受理告知书")))
+    if case.assigned_at and case.lead_unit_id:
+        steps.append((_("已交办"), case.assigned_at))
+        status.unit = case.lead_unit.name
+        status.label = _("办理中")
+    if case.replied_at:
+        steps.append((_("已答复"), case.replied_at))
+        status.label, status.tone = _("已答复"), "success"
+        status.reply, status.replied_at = case.reply_text, case.replied_at
+        status.documents.append(("reply", _("处理意见书")))
+        status.review_deadline = review_deadline(case)
+        last = Evaluation.objects.filter(case=case, recorded_at__gte=case.replied_at).order_by("-recorded_at").first()
+        status.rating = last.get_result_display() if last else ""
+        status.can_rate = case.status == CaseStatus.REPLIED and not rated(case)
+        status.can_review = (case.status in (CaseStatus.REPLIED, CaseStatus.CLOSED)
+                             and not submission.review_requested_at
+                             and timezone.localdate() <= status.review_deadline)
+    if case.status == CaseStatus.HANDLING and case.replied_at:
+        status.label, status.tone = _("重新办理中"), "warning"
+    if case.status == CaseStatus.CLOSED:
+        steps.append((_("已办结"), case.closed_at))
+        status.label, status.tone = _("已办结"), "success"
+    if case.status in (CaseStatus.REVIEWING, CaseStatus.RE_REVIEWING):
+        status.label, status.tone = case.get_status_display(), "warning"
+    if public_rules(case.county).show_officer_names and case.replied_at:
+        officer = replier(case)
+        status.officer = officer.name if officer else ""
+    status.can_add_material = case.status in OPEN_STATUSES
+    status.can_withdraw = case.status in OPEN_STATUSES and not submission.withdrawn_at
+    return status
+
+
+def submission_public(*, pk, county):
+    """The petitioner's own submission (the one their query code opened), with its case."""
+    return Submission.objects.select_related("case__lead_unit", "case__county", "county").filter(
+        pk=pk, county=county).first() if pk else None

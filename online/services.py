@@ -1,0 +1,283 @@
+"""Writes of the online petitions app: the public side's guards (a challenge against scripts, SMS codes, limits per
+phone and per address, lockout after wrong codes) and the submission itself. What reaches the case (registering it,
+the petitioner's material, rating, review) is in workflow/online.py.
+
+Every public action is in the audit trail with its IP address and no user. A wrong or expired code, or a query code
+that finds nothing, says the same plain thing either way: nothing tells whether a case exists."""
+
+import hashlib
+import hmac
+import random
+import secrets
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Category
+from cases.services import upload_check
+from xinfang import personal_data, sms
+from xinfang.errors import NotFound, RateLimited, ValidationFailed, invalid
+from xinfang.org.models import Region
+from xinfang.org.services import audit_append
+from xinfang.rules.selectors import rules_for
+
+from .choices import SubmissionState
+from .models import Material, Submission
+from .rules import PUBLIC_RULES
+
+CODE_SECONDS = 5 * 60  # an SMS code is good for five minutes
+CODE_GAP_SECONDS = 60  # and one is sent a minute at most
+MAX_FILES = 10
+QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
+
+
+def public_rules(county: Region):
+    return rules_for(county, PUBLIC_RULES.key)
+
+
+def _audit(action: str, county: Region, ip: str | None, obj_id: str = "", changes: dict | None = None) -> None:
+    audit_append(actor=None, action=f"public.{action}", object_type="online.submission", object_id=obj_id,
+                 object_repr="", region_id=county.pk, changes=changes or {}, ip_address=ip)
+
+
+# Limits -------------------------------------------------------------------------------------------------
+
+def _count(key: str, seconds: int) -> int:
+    """One more try under ``key`` within a window of ``seconds``; the count so far."""
+    if cache.add(key, 1, seconds):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.add(key, 1, seconds)
+        return 1
+
+
+def _limit(key: str, limit: int, seconds: int) -> None:
+    if _count(f"online:limit:{key}", seconds) > limit:
+        raise RateLimited(_("操作过于频繁，请稍后再试。"))
+
+
+def ip_limit(ip: str | None, county: Region, what: str) -> None:
+    """The address's tries at lookups and codes this hour (the county's limit)."""
+    _limit(f"{what}:ip:{ip or '-'}", public_rules(county).lookups_per_ip_per_hour, 3600)
+
+
+# The challenge --------------------------------------------------------------------------------------------
+
+_NUMERALS = "零一二三四五六七八九十"
+
+
+def challenge_new() -> dict:
+    """A small sum in Chinese words (三加五等于几？) and a signed token holding its answer: no external service, and a
+    script has to read the page to answer it."""
+    a, b = random.randint(1, 9), random.randint(1, 9)  # noqa: S311 - a speed bump, not a secret
+    token = signing.dumps({"s": a + b, "n": secrets.token_hex(8)}, salt="online.challenge")
+    return {"question": _("%(a)s加%(b)s等于几？") % {"a": _NUMERALS[a], "b": _NUMERALS[b]}, "token": token}
+
+
+def challenge_check(token: str, answer: str) -> None:
+    """The answer to a challenge of the last ten minutes, each challenge answered once."""
+    message = _("请正确回答验证问题（请填阿拉伯数字）。")
+    try:
+        data = signing.loads(token or "", salt="online.challenge", max_age=600)
+    except signing.BadSignature as exc:
+        raise invalid("challenge", message, code="challenge_failed") from exc
+    if not str(answer or "").strip().isdigit() or int(str(answer).strip()) != data["s"]:
+        raise invalid("challenge", message, code="challenge_failed")
+    if not cache.add(f"online:challenge:{data['n']}", 1, 700):
+        raise invalid("challenge", message, code="challenge_failed")
+
+
+# SMS codes ----------------------------------------------------------------------------------------------
+
+def _code_key(purpose: str, phone: str) -> str:
+    return f"online:code:{purpose}:{personal_data.lookup_hash(phone)}"
+
+
+def _digest(code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def phone_code_send(*, county: Region, phone: str, purpose: str, ip: str | None = None) -> None:
+    """Send a six-digit code to ``phone`` for ``purpose`` ("submit" or "track"): one a minute, the county's number
+    an hour per phone, and the address's limit."""
+    phone = personal_data.normalize_phone(phone)
+    if not phone:
+        raise invalid("phone", _("请填写手机号码。"))
+    if not phone.startswith("1"):
+        raise invalid("phone", _("请填写11位手机号码（验证码以短信发送）。"))
+    if not settings.SMS_BACKEND:
+        raise ValidationFailed(_("本系统未配置短信网关，暂不能发送验证码，请到信访接待场所或拨打电话反映。"),
+                               code="sms_unavailable")
+    ip_limit(ip, county, "code")
+    phone_key = personal_data.lookup_hash(phone)
+    if not cache.add(f"online:code-gap:{phone_key}", 1, CODE_GAP_SECONDS):
+        raise RateLimited(_("验证码已发送，请一分钟后再试。"))
+    _limit(f"code:phone:{phone_key}", public_rules(county).codes_per_phone_per_hour, 3600)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    cache.set(_code_key(purpose, phone), {"digest": _digest(code), "tries": 0}, CODE_SECONDS)
+    sms.send_sms(phone, _("【信访通】您的验证码是 %(code)s，5分钟内有效。请勿告诉他人。") % {"code": code})
+    _audit("code_sent", county, ip, changes={"purpose": purpose, "phone": personal_data.mask_phone(phone)})
+
+
+def phone_code_check(*, county: Region, phone: str, purpose: str, code: str) -> None:
+    """The code sent to ``phone`` for ``purpose``: used once; wrong the county's number of times, it is gone and a
+    new one must be asked for."""
+    message = _("验证码不正确或已过期，请重新获取。")
+    key = _code_key(purpose, phone)
+    held = cache.get(key)
+    if held is None:
+        raise invalid("code", message, code="code_invalid")
+    if not hmac.compare_digest(held["digest"], _digest((code or "").strip())):
+        held["tries"] += 1
+        if held["tries"] >= public_rules(county).wrong_codes_before_lockout:
+            cache.delete(key)
+        else:
+            cache.set(key, held, CODE_SECONDS)
+        raise invalid("code", message, code="code_invalid")
+    cache.delete(key)
+
+
+# Submitting ---------------------------------------------------------------------------------------------
+
+@dataclass
+class SubmissionInput:
+    name: str
+    id_number: str
+    phone: str
+    code: str
+    region: Region | None
+    category: Category | None
+    summary: str
+    facts: str
+    demands: str
+    promised: bool
+    address: str = ""
+    files: list = field(default_factory=list)
+
+
+def _query_code() -> str:
+    raw = "".join(secrets.choice(QUERY_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def query_hash(code: str) -> str:
+    return personal_data.lookup_hash("query:" + (code or "").strip().upper().replace(" ", ""))
+
+
+@transaction.atomic
+def submission_create(*, county: Region, data: SubmissionInput, ip: str | None = None) -> tuple[Submission, str]:
+    """The petition sent in: every field checked at once (all its errors together), the phone proved by its code;
+    returns it with its query code, shown once and sent by SMS."""
+    errors: dict[str, list] = {}
+
+    def check(name, fn):
+        try:
+            return fn()
+        except ValidationFailed as exc:
+            errors.setdefault(name, []).extend([str(m) for v in exc.detail.values() for m in v] or [str(exc.message)])
+            return None
+
+    name = (data.name or "").strip()
+    if not name:
+        errors["name"] = [_("请填写姓名。")]
+    id_number = check("id_number", lambda: personal_data.normalize_id_number(data.id_number))
+    if not id_number and "id_number" not in errors:
+        errors["id_number"] = [_("请填写身份证号码。")]
+    phone = check("phone", lambda: personal_data.normalize_phone(data.phone))
+    if not phone and "phone" not in errors:
+        errors["phone"] = [_("请填写手机号码。")]
+    if data.region is None or not data.region.path.startswith(county.path) or data.region.pk == county.pk:
+        errors["region"] = [_("请选择问题发生地（乡镇或村、社区）。")]
+    if data.category is None or data.category.county_id != county.pk or not data.category.is_active:
+        errors["category"] = [_("请选择反映事项的类别。")]
+    for field_name, value, message, limit in (("summary", data.summary, _("请用一句话概括反映的事项。"), 300),
+                                              ("facts", data.facts, _("请写明事实和理由。"), 10000),
+                                              ("demands", data.demands, _("请写明您的诉求。"), 5000)):
+        if not (value or "").strip():
+            errors[field_name] = [message]
+        elif len(value.strip()) > limit:
+            errors[field_name] = [_("不能超过 %(n)s 字。") % {"n": limit}]
+    if not data.promised:
+        errors["promised"] = [_("请确认所反映的情况属实。")]
+    if len(data.files) > MAX_FILES:
+        errors["files"] = [_("最多上传 %(n)s 个文件。") % {"n": MAX_FILES}]
+    for upload in data.files:
+        check("files", lambda upload=upload: upload_check(upload))
+    if phone and "phone" not in errors:
+        check("code", lambda: phone_code_check(county=county, phone=phone, purpose="submit", code=data.code))
+    if errors:
+        raise ValidationFailed(_("提交的内容有误，请按提示修改。"), code="invalid", detail=errors)
+    code = _query_code()
+    submission = Submission(
+        county=county, region=data.region, category=data.category, name=name[:50],
+        id_number=personal_data.encrypt(id_number), id_hash=personal_data.lookup_hash(id_number),
+        id_masked=personal_data.mask_id_number(id_number), phone=personal_data.encrypt(phone),
+        phone_hash=personal_data.lookup_hash(phone), phone_masked=personal_data.mask_phone(phone),
+        address=(data.address or "").strip()[:200], summary=data.summary.strip(), facts=data.facts.strip(),
+        demands=data.demands.strip(), promised=True, query_hash=query_hash(code), ip_address=ip)
+    submission.save()
+    materials_add(submission, data.files)
+    _audit("submit", county, ip, str(submission.pk), {"files": len(data.files)})
+    transaction.on_commit(lambda: sms.send_sms(phone, _(
+        "【信访通】您的网上信访已提交，查询码 %(code)s。凭查询码和手机号后四位可查询办理情况。") % {"code": code}))
+    return submission, code
+
+
+def materials_add(submission: Submission, files) -> list[Material]:
+    """Files kept with a submission not yet registered (checked by the caller)."""
+    made = []
+    for upload in files:
+        material = Material(submission=submission, name=upload.name[:200], size=upload.size,
+                            content_type=upload.content_type or "")
+        material.file.save(upload.name, upload, save=False)
+        material.save()
+        made.append(material)
+    return made
+
+
+# Finding one's own petition ------------------------------------------------------------------------------
+
+def submission_find(*, county: Region, query_code: str, last_four: str, ip: str | None = None) -> Submission:
+    """The petition the query code names, if the phone's last four digits match. A wrong pair says the same as an
+    unknown code; the address's lookups are limited, and a code tried wrong too often is locked for a while."""
+    ip_limit(ip, county, "lookup")
+    rules = public_rules(county)
+    digest = query_hash(query_code)
+    lock = f"online:lock:{digest}"
+    if (cache.get(lock) or 0) > time.time():  # the lock holds its own end (the cache's expiry is only tidying)
+        raise RateLimited(_("查询错误次数过多，请 %(n)s 分钟后再试。") % {"n": rules.lockout_minutes})
+    found = Submission.objects.select_related("case", "county").filter(county=county, query_hash=digest).first()
+    if found is None or not hmac.compare_digest(found.phone_masked[-4:], (last_four or "").strip()[-4:]) \
+            or len((last_four or "").strip()) != 4:
+        if _count(f"online:wrong:{digest}", rules.lockout_minutes * 60) >= rules.wrong_codes_before_lockout:
+            cache.set(lock, time.time() + rules.lockout_minutes * 60, rules.lockout_minutes * 60)
+            cache.delete(f"online:wrong:{digest}")
+        _audit("lookup_failed", county, ip)
+        raise NotFound(_("查询码或手机号后四位不正确。"), code="not_found")
+    cache.delete(f"online:wrong:{digest}")
+    _audit("lookup", county, ip, str(found.pk))
+    return found
+
+
+@transaction.atomic
+def submission_withdraw(*, submission: Submission, reason: str, ip: str | None = None) -> Submission:
+    """The petitioner withdraws a petition not yet registered."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid("reason", _("请填写撤回理由。"))
+    updated = Submission.objects.filter(pk=submission.pk, state=SubmissionState.PENDING).update(
+        state=SubmissionState.WITHDRAWN, withdraw_reason=reason[:300], withdrawn_at=timezone.now())
+    if not updated:
+        raise ValidationFailed(_("该信访件已登记或已处理，不能在此撤回。"), code="not_pending")
+    _audit("withdraw", submission.county, ip, str(submission.pk))
+    submission.refresh_from_db()
+    return submission
+
