@@ -188,8 +188,12 @@ def document(request, code, kind):
     status = selectors.public_status(submission)
     if kind not in DOCUMENTS or kind not in {k for k, _label in status.documents}:
         raise Http404
-    context = {"county": county, "s": submission, "case": submission.case, "status": status,
-               "today": timezone.localdate(), "kind": kind}
+    case = submission.case
+    # Each document is dated the day of the decision it tells of.
+    dated = {"accepted": case.accepted_at, "not_accepted": case.closed_at, "reply": case.replied_at}[kind]
+    context = {"county": county, "s": submission, "case": case, "status": status, "kind": kind,
+               "doc_date": timezone.localtime(dated) if dated else timezone.localdate(),
+               "window": services.public_rules(county).review_window_days}
     if request.GET.get("format") != "pdf":
         return render(request, DOCUMENTS[kind], context)
     try:

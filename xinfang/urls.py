@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("scoring.api.urls")),
     path("", include("dashboards.api.urls")),
     path("", include("xinfang.rules.api.urls")),
+    path("", include("online.api_urls")),
 ]
 
 urlpatterns = [

@@ -143,9 +143,20 @@ def test_codes_are_one_a_minute_and_lookups_lock_after_wrong_digits_then_reset(c
 
 
 def test_a_query_code_never_opens_another_persons_case(client, county, categories):
-    send_in(client, county, petition(county, categories))
-    submissions = list(Submission.objects.all())
-    assert len(submissions) == 1
+    mine = query_code_of(client, send_in(client, county, petition(county, categories)))
+    other = Client()
+    theirs = query_code_of(other, send_in(other, county, petition(
+        county, categories, name="李秀英", id_number="34082219920612000X", phone="13905569876",
+        summary="反映小区物业乱收费")))
+    assert Submission.objects.count() == 2
+    # My code with their digits, their code with mine: nothing, and the same words as for a code that does not exist.
+    for code, digits in ((mine, "9876"), (theirs, "1234")):
+        response = track(Client(), county, code, digits)
+        assert response.status_code == 404 and "查询码或手机号后四位不正确" in response.content.decode()
+    looking = Client()
+    assert track(looking, county, theirs, "9876").status_code == 302
+    page = looking.get(f"/public/{county.region.code}/mine/").content.decode()
+    assert "反映小区物业乱收费" in page and "拖欠农民工工资" not in page and "王建国" not in page
     someone = Client()
     response = track(someone, county, "ZZZZZ-ZZZZZ", "1234")
     assert response.status_code == 404 and "查询码或手机号后四位不正确" in response.content.decode()

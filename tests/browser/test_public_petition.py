@@ -1,0 +1,99 @@
+"""In a real browser on a 390-px phone: a petitioner sends a petition in, a caseworker registers it and the unit
+answers, and the petitioner finds it with the query code and rates the answer."""
+
+import re
+
+import pytest
+from django.core import signing
+
+from cases.models import Case
+from online.models import Submission
+from tests.browser.conftest import PHONE, shot
+from tests.browser.test_case_journey import login
+from workflow import case_accept, case_assign, case_meet, case_reply
+from xinfang import sms
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def answer_challenge(page):
+    token = page.locator("input[name=challenge_token]").input_value()
+    page.get_by_label(re.compile("验证问题")).fill(str(signing.loads(token, salt="online.challenge")["s"]))
+
+
+def test_a_petitioner_on_a_phone_sends_a_petition_in_and_rates_the_answer(browser, live_server, county, categories,
+                                                                         caseworker, unit_officer, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    sms.outbox.clear()
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.set_default_timeout(15_000)
+    base = f"{live_server.url}/public/{county.region.code}/"
+    phone.goto(base)
+    shot(phone, "public-landing-phone")
+    phone.get_by_test_id("go-submit").click()
+
+    phone.get_by_label("姓名").fill("王建国")
+    phone.get_by_label("身份证号码").fill("340822199003157719")  # a wrong check digit
+    phone.get_by_label("手机号码").fill("12345")
+    answer_challenge(phone)
+    phone.get_by_test_id("submit").click()
+    page = phone.content()
+    assert "校验位不正确" in page and "电话号码无效" in page and "请写明事实和理由" in page  # all at once
+    shot(phone, "public-submit-errors-phone")
+
+    phone.get_by_label("身份证号码").fill("340822199003157718")
+    phone.get_by_label("手机号码").fill("13805561234")
+    phone.get_by_label("问题发生地").select_option(label=county.villages[0].name)
+    phone.get_by_label("事项类别").select_option(label="欠薪")
+    phone.get_by_label("反映事项").fill("反映某工地拖欠农民工工资三个月")
+    phone.get_by_label("事实和理由").fill("2026年8月至10月在城关镇某工地务工，工资至今未付。")
+    phone.get_by_label("诉求").fill("请求督促支付工资4.2万元。")
+    answer_challenge(phone)
+    phone.get_by_test_id("send-code").click()
+    phone.get_by_test_id("code-sent").wait_for()
+    code = re.search(r"验证码是 (\d{6})", sms.outbox[-1][1]).group(1)
+    phone.get_by_label("短信验证码").fill(code)
+    phone.get_by_label(re.compile("本人承诺")).check()
+    answer_challenge(phone)
+    phone.get_by_test_id("submit").click()
+    query_code = phone.get_by_test_id("query-code").inner_text().strip()
+    shot(phone, "public-submitted-phone")
+    assert Submission.objects.get().state == "pending"
+
+    desk = browser.new_page(viewport={"width": 1280, "height": 900})
+    desk.base_url = live_server.url
+    login(desk, caseworker.username)
+    desk.get_by_role("link", name="网上信访").click()
+    desk.get_by_role("link", name="反映某工地拖欠农民工工资三个月").click()
+    shot(desk, "online-submission-desktop")
+    desk.get_by_test_id("register").click()
+    desk.wait_for_url("**/cases/*/")
+    case = Case.objects.get()
+    assert case.channel == "online"
+    case = case_accept(actor=caseworker, case=case, version=case.version)
+    case = case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
+    case = case_meet(actor=unit_officer, case=case, version=case.version)
+    case_reply(actor=unit_officer, case=case, version=case.version, text="已督促施工方于12月底前结清工资。")
+    desk.close()
+
+    context.clear_cookies()
+    phone.goto(base + "track/")
+    phone.get_by_label("查询码").fill(query_code)
+    phone.get_by_label("手机号后四位").fill("1234")
+    answer_challenge(phone)
+    phone.get_by_test_id("track-submit").click()
+    assert phone.get_by_test_id("public-status").inner_text() == "已答复"
+    assert "已督促施工方" in phone.get_by_test_id("public-reply").inner_text()
+    shot(phone, "public-mine-phone")
+    phone.get_by_test_id("doc-reply").click()
+    assert "信访事项处理意见书" in phone.get_by_test_id("document").inner_text()
+    shot(phone, "public-reply-document-phone")
+    phone.go_back()
+    phone.locator("label[for=result-satisfied]").click()
+    phone.get_by_test_id("rate-submit").click()
+    assert "感谢您的评价" in phone.content()
+    shot(phone, "public-rated-phone")
+    case.refresh_from_db()
+    assert case.satisfaction == "satisfied"
+    context.close()

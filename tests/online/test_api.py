@@ -1,0 +1,75 @@
+"""/api/v1/public/…: the same operations for a mini-program or the provincial portal, with the same challenge,
+codes and limits, and machine-readable refusals."""
+
+import io
+
+from django.core import signing
+from rest_framework.test import APIClient
+
+from online.models import Submission
+from workflow import case_accept, case_assign, case_meet, case_reply
+from workflow.online import submission_register
+
+from .conftest import last_code, petition
+
+
+def answered(api, base) -> dict:
+    challenge = api.post(base + "challenge/").json()
+    return {"challenge_token": challenge["token"],
+            "challenge": str(signing.loads(challenge["token"], salt="online.challenge")["s"])}
+
+
+def test_a_mini_program_submits_looks_up_and_rates(county, categories, caseworker, unit_officer):
+    api = APIClient()
+    base = f"/api/v1/public/{county.region.code}/"
+    data = petition(county, categories, promised=True)
+    assert api.post(base + "codes/", {"phone": data["phone"], **answered(api, base)}, format="json").status_code == 202
+    bad = api.post(base + "submissions/", {**data, "id_number": "340822199003157719", "code": last_code(),
+                                           **answered(api, base)}, format="json")
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid" and "id_number" in bad.json()["detail"]
+    assert not Submission.objects.exists()
+    assert api.post(base + "codes/", {"phone": data["phone"], **answered(api, base)},
+                    format="json").status_code == 429  # one code a minute
+    # the code is still good (five minutes): the petition goes in with it
+    photo = io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    photo.name = "现场.png"
+    made = api.post(base + "submissions/", {**data, "code": last_code(), "files": [photo], **answered(api, base)},
+                    format="multipart")
+    assert made.status_code == 201, made.json()
+    query_code = made.json()["query_code"]
+
+    assert api.get(base + "mine/").status_code == 404  # no token
+    wrong = api.post(base + "lookup/", {"query_code": query_code, "last_four": "0000", **answered(api, base)},
+                     format="json")
+    assert wrong.status_code == 404 and wrong.json()["code"] == "not_found"
+    found = api.post(base + "lookup/", {"query_code": query_code, "last_four": "1234", **answered(api, base)},
+                     format="json")
+    assert found.status_code == 200 and found.json()["status"]["label"] == "已提交，等待登记"
+    token = found.json()["token"]
+
+    case = submission_register(actor=caseworker, submission=Submission.objects.get())
+    case = case_accept(actor=caseworker, case=case, version=case.version)
+    case = case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
+    case = case_meet(actor=unit_officer, case=case, version=case.version)
+    case_reply(actor=unit_officer, case=case, version=case.version, text="已结清。")
+    mine = api.get(base + "mine/", HTTP_X_QUERY_TOKEN=token).json()
+    assert mine["label"] == "已答复" and mine["can_rate"] and mine["case_number"] == case.number
+    assert api.post(base + "mine/rate/", {"result": "nope"}, format="json",
+                    HTTP_X_QUERY_TOKEN=token).status_code == 400
+    rated = api.post(base + "mine/rate/", {"result": "basic"}, format="json", HTTP_X_QUERY_TOKEN=token)
+    assert rated.status_code == 200 and not rated.json()["can_rate"]
+    again = api.post(base + "mine/rate/", {"result": "basic"}, format="json", HTTP_X_QUERY_TOKEN=token)
+    assert again.status_code == 409 and again.json()["code"] == "already_rated"
+
+
+def test_the_public_operations_are_in_the_schema(client):
+    schema = client.get("/api/schema/?format=json").json()
+    for path in ("submissions/", "lookup/", "mine/", "mine/rate/", "mine/review/", "mine/materials/"):
+        assert f"/api/v1/public/{{code}}/{path}" in schema["paths"], path
+
+
+def test_a_token_of_one_county_opens_nothing_in_another(county, categories, other_county):
+    api = APIClient()
+    token = signing.dumps({"pk": 1}, salt="online.access")
+    assert api.get(f"/api/v1/public/{other_county.region.code}/mine/", HTTP_X_QUERY_TOKEN=token).status_code == 404
+    assert api.get("/api/v1/public/999999999999/mine/", HTTP_X_QUERY_TOKEN=token).status_code == 404
