@@ -33,6 +33,7 @@ run: seed
 	@echo "Logins (password xinfang-demo): caseworker 信访干部 · officer 承办单位 · leader 县领导 · cadre 信访专员"
 	@echo "                                admin 县级管理员 · auditor 审计员 · cityleader 市领导 · root 超级用户（仅安装用）"
 	@echo "  三员分立（首次登录绑定手机验证器）: sysadmin 系统管理员 · secadmin 安全管理员 · auditadmin 审计管理员"
+	@echo "网上信访（信访人，无需登录）: http://$(HOST):$(PORT)/public/340822000000/"
 	@echo
 	@trap 'kill 0' INT TERM EXIT; \
 	$(VENV)/bin/celery -A xinfang worker --loglevel=INFO --concurrency=2 & \
