@@ -20,7 +20,10 @@ def test_a_caseworker_logs_in_through_the_real_login_page_and_sees_the_chinese_h
     page.wait_for_url(page.base_url + "/")
     assert page.title() == "工作台 · 信访通"
     assert page.get_by_role("heading", name="您好，张信访").is_visible()
+    assert "张信访" in page.get_by_test_id("whoami").inner_text()
+    page.set_viewport_size({"width": 1440, "height": 900})  # a wide screen shows the unit and the roles too
     assert "怀宁县信访局" in page.get_by_test_id("whoami").inner_text()
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="组织").click()  # a dropdown of the navigation bar
     assert page.get_by_role("link", name="行政区划").is_visible()
     # Vendored static files are served (no CDN): Bootstrap styled the navigation bar.
