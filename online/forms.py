@@ -36,14 +36,15 @@ class SubmitForm(forms.Form):
     demands = forms.CharField(label=_("诉求"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     files = MultipleFileField(label=_("材料（照片或PDF，可不传）"), required=False)
     promised = forms.BooleanField(label=_("本人承诺所反映的情况属实，如有不实愿承担相应责任。"), required=False)
-    challenge = forms.CharField(label=_("验证问题"), max_length=3, required=False)
+    challenge = forms.CharField(label=_("验证问题"), required=False)
     challenge_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class TrackForm(forms.Form):
-    query_code = forms.CharField(label=_("查询码"), max_length=20, required=False)
-    last_four = forms.CharField(label=_("手机号后四位"), max_length=4, required=False)
-    challenge = forms.CharField(label=_("验证问题"), max_length=3, required=False)
+    # No lengths here: the service answers any wrong pair the same way.
+    query_code = forms.CharField(label=_("查询码"), required=False)
+    last_four = forms.CharField(label=_("手机号后四位"), required=False)
+    challenge = forms.CharField(label=_("验证问题"), required=False)
     challenge_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
 

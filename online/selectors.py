@@ -36,7 +36,7 @@ def review_deadline(case: Case):
 def queue(*, user):
     """Online submissions waiting for a caseworker, oldest first, and the petitioners' requests on registered cases
     (to withdraw, to review) not yet dealt with."""
-    rows = scoped(Submission.objects.all(), user).select_related("region", "category", "case")
+    rows = scoped(Submission.objects.all(), user).select_related("region", "category__parent", "case")
     return {
         "pending": rows.filter(state=SubmissionState.PENDING).order_by("created_at", "id"),
         "requests": rows.filter(state=SubmissionState.REGISTERED, case__status__in=OPEN_STATUSES + [
@@ -47,7 +47,7 @@ def queue(*, user):
 
 
 def submission_list(*, user):
-    return scoped(Submission.objects.all(), user).select_related("region", "category", "case", "decided_by")
+    return scoped(Submission.objects.all(), user).select_related("region", "category__parent", "case", "decided_by")
 
 
 @dataclass
@@ -69,6 +69,8 @@ class PublicStatus:
     can_review: bool = False
     review_deadline: object = None
     rating: str = ""
+    appeal: str = ""  # a decided review's (or re-review's) opinion
+    requests: list = field(default_factory=list)  # the petitioner's requests waiting for the desk
 
 
 def public_status(submission: Submission) -> PublicStatus:
@@ -86,6 +88,11 @@ def public_status(submission: Submission) -> PublicStatus:
     case = submission.case
     steps.append((_("已登记"), submission.decided_at))
     status = PublicStatus(_("已登记，等待受理"), "info", steps)
+    if case.accepted_at:
+        steps.append((_("已受理"), case.accepted_at))
+        status.label, status.tone = _("已受理"), "primary"
+        status.documents.append(("accepted", _("受理告知书")))
+    # A decision that ended the office's part (before or after acceptance) is what the page says last.
     if case.status == CaseStatus.NOT_ACCEPTED:
         steps.append((_("不予受理"), case.closed_at))
         status.label, status.tone, status.reason = _("不予受理"), "danger", case.outcome_reason
@@ -97,10 +104,6 @@ def public_status(submission: Submission) -> PublicStatus:
     elif case.status == CaseStatus.DIVERTED:
         steps.append((_("导入法律程序"), case.closed_at))
         status.label, status.tone, status.reason = _("请通过法定途径解决"), "warning", case.outcome_reason
-    if case.accepted_at:
-        steps.append((_("已受理"), case.accepted_at))
-        status.label, status.tone = _("已受理"), "primary"
-        status.documents.append(("accepted", _("受理告知书")))
     if case.assigned_at and case.lead_unit_id:
         steps.append((_("已交办"), case.assigned_at))
         status.unit = case.lead_unit.name
@@ -114,9 +117,14 @@ def public_status(submission: Submission) -> PublicStatus:
         last = Evaluation.objects.filter(case=case, recorded_at__gte=case.replied_at).order_by("-recorded_at").first()
         status.rating = last.get_result_display() if last else ""
         status.can_rate = case.status == CaseStatus.REPLIED and not rated(case)
+        appeal = case.appeals.exclude(outcome="").order_by("-decided_at").first()
+        if appeal is not None:
+            status.appeal = _("%(kind)s意见：%(decision)s") % {"kind": appeal.get_kind_display(),
+                                                            "decision": appeal.decision}
+        # One review from here: once an appeal exists (or the matter is final) the next step is the desk's.
         status.can_review = (case.status in (CaseStatus.REPLIED, CaseStatus.CLOSED)
-                             and not submission.review_requested_at
-                             and timezone.localdate() <= status.review_deadline)
+                             and not submission.review_requested_at and not case.is_final
+                             and not case.appeals.exists() and timezone.localdate() <= status.review_deadline)
     if case.status == CaseStatus.HANDLING and case.replied_at:
         status.label, status.tone = _("重新办理中"), "warning"
     if case.status == CaseStatus.CLOSED:
@@ -129,6 +137,9 @@ def public_status(submission: Submission) -> PublicStatus:
         status.officer = officer.name if officer else ""
     status.can_add_material = case.status in OPEN_STATUSES
     status.can_withdraw = case.status in OPEN_STATUSES and not submission.withdrawn_at
+    status.requests = [label for when, label in ((submission.withdrawn_at, _("已申请撤回，等待工作人员处理")),
+                                                 (submission.review_requested_at, _("已申请复查，等待工作人员处理")))
+                       if when]
     return status
 
 

@@ -8,6 +8,7 @@ that finds nothing, says the same plain thing either way: nothing tells whether 
 import hashlib
 import hmac
 import random
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -33,7 +34,8 @@ from .rules import PUBLIC_RULES
 
 CODE_SECONDS = 5 * 60  # an SMS code is good for five minutes
 CODE_GAP_SECONDS = 60  # and one is sent a minute at most
-MAX_FILES = 10
+MAX_FILES = 10  # at a time
+MAX_FILES_IN_ALL = 30  # of one petition, with what was added later
 QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
 
 
@@ -75,23 +77,29 @@ _NUMERALS = "零一二三四五六七八九十"
 
 
 def challenge_new() -> dict:
-    """A small sum in Chinese words (三加五等于几？) and a signed token holding its answer: no external service, and a
-    script has to read the page to answer it."""
+    """A small sum in Chinese words (三加五等于几？): its answer stays on the server (the cache, under a nonce the
+    signed token names), so a script has to read the question; no external service."""
     a, b = random.randint(1, 9), random.randint(1, 9)  # noqa: S311 - a speed bump, not a secret
-    token = signing.dumps({"s": a + b, "n": secrets.token_hex(8)}, salt="online.challenge")
-    return {"question": _("%(a)s加%(b)s等于几？") % {"a": _NUMERALS[a], "b": _NUMERALS[b]}, "token": token}
+    nonce = secrets.token_hex(12)
+    cache.set(f"online:challenge:{nonce}", a + b, 600)
+    return {"question": _("%(a)s加%(b)s等于几？") % {"a": _NUMERALS[a], "b": _NUMERALS[b]},
+            "token": signing.dumps(nonce, salt="online.challenge")}
 
 
 def challenge_check(token: str, answer: str) -> None:
-    """The answer to a challenge of the last ten minutes, each challenge answered once."""
+    """The answer to a challenge of the last ten minutes. A challenge is used up by its first answer, right or
+    wrong: it cannot be tried again."""
     message = _("请正确回答验证问题（请填阿拉伯数字）。")
     try:
-        data = signing.loads(token or "", salt="online.challenge", max_age=600)
+        nonce = signing.loads(token or "", salt="online.challenge", max_age=600)
     except signing.BadSignature as exc:
         raise invalid("challenge", message, code="challenge_failed") from exc
-    if not str(answer or "").strip().isdigit() or int(str(answer).strip()) != data["s"]:
+    key = f"online:challenge:{nonce}"
+    expected = cache.get(key)
+    if expected is None or not cache.delete(key):  # (delete says whether it was there: one answer wins a race)
         raise invalid("challenge", message, code="challenge_failed")
-    if not cache.add(f"online:challenge:{data['n']}", 1, 700):
+    answer = str(answer or "").strip()
+    if not (answer.isascii() and answer.isdigit()) or int(answer) != expected:
         raise invalid("challenge", message, code="challenge_failed")
 
 
@@ -122,7 +130,8 @@ def phone_code_send(*, county: Region, phone: str, purpose: str, ip: str | None 
         raise RateLimited(_("验证码已发送，请一分钟后再试。"))
     _limit(f"code:phone:{phone_key}", public_rules(county).codes_per_phone_per_hour, 3600)
     code = f"{secrets.randbelow(1_000_000):06d}"
-    cache.set(_code_key(purpose, phone), {"digest": _digest(code), "tries": 0}, CODE_SECONDS)
+    key = _code_key(purpose, phone)
+    cache.set(key, {"digest": _digest(code), "nonce": secrets.token_hex(8)}, CODE_SECONDS)
     sms.send_sms(phone, _("【信访通】您的验证码是 %(code)s，5分钟内有效。请勿告诉他人。") % {"code": code})
     _audit("code_sent", county, ip, changes={"purpose": purpose, "phone": personal_data.mask_phone(phone)})
 
@@ -135,14 +144,15 @@ def phone_code_check(*, county: Region, phone: str, purpose: str, code: str) -> 
     held = cache.get(key)
     if held is None:
         raise invalid("code", message, code="code_invalid")
-    if not hmac.compare_digest(held["digest"], _digest((code or "").strip())):
-        held["tries"] += 1
-        if held["tries"] >= public_rules(county).wrong_codes_before_lockout:
-            cache.delete(key)
-        else:
-            cache.set(key, held, CODE_SECONDS)
+    # Each try is counted (atomically) before the code is compared, so guesses sent at once are counted too.
+    tries = _count(f"{key}:tries:{held['nonce']}", CODE_SECONDS)
+    if tries > public_rules(county).wrong_codes_before_lockout:
+        cache.delete(key)
         raise invalid("code", message, code="code_invalid")
-    cache.delete(key)
+    if not hmac.compare_digest(held["digest"], _digest((code or "").strip())):
+        raise invalid("code", message, code="code_invalid")
+    if not cache.delete(key):  # used once, even by two submissions at the same moment
+        raise invalid("code", message, code="code_invalid")
 
 
 # Submitting ---------------------------------------------------------------------------------------------
@@ -169,13 +179,15 @@ def _query_code() -> str:
 
 
 def query_hash(code: str) -> str:
-    return personal_data.lookup_hash("query:" + (code or "").strip().upper().replace(" ", ""))
+    """The query code's keyed hash, as typed or read aloud: case, spaces and the hyphen do not matter."""
+    return personal_data.lookup_hash("query:" + re.sub(r"[\s-]", "", code or "").upper())
 
 
 @transaction.atomic
 def submission_create(*, county: Region, data: SubmissionInput, ip: str | None = None) -> tuple[Submission, str]:
     """The petition sent in: every field checked at once (all its errors together), the phone proved by its code;
     returns it with its query code, shown once and sent by SMS."""
+    ip_limit(ip, county, "submit")
     errors: dict[str, list] = {}
 
     def check(name, fn):
@@ -251,18 +263,21 @@ def submission_find(*, county: Region, query_code: str, last_four: str, ip: str 
     ip_limit(ip, county, "lookup")
     rules = public_rules(county)
     digest = query_hash(query_code)
-    lock = f"online:lock:{digest}"
+    lock, tries_key = f"online:lock:{digest}", f"online:tries:{digest}"
+    locked = _("查询错误次数过多，请 %(n)s 分钟后再试。") % {"n": rules.lockout_minutes}
     if (cache.get(lock) or 0) > time.time():  # the lock holds its own end (the cache's expiry is only tidying)
-        raise RateLimited(_("查询错误次数过多，请 %(n)s 分钟后再试。") % {"n": rules.lockout_minutes})
+        raise RateLimited(locked)
+    # Each try is counted (atomically) before the digits are compared: a burst of guesses is counted too.
+    if _count(tries_key, rules.lockout_minutes * 60) > rules.wrong_codes_before_lockout:
+        cache.set(lock, time.time() + rules.lockout_minutes * 60, rules.lockout_minutes * 60)
+        cache.delete(tries_key)
+        raise RateLimited(locked)
+    digits = (last_four or "").strip()
     found = Submission.objects.select_related("case", "county").filter(county=county, query_hash=digest).first()
-    if found is None or not hmac.compare_digest(found.phone_masked[-4:], (last_four or "").strip()[-4:]) \
-            or len((last_four or "").strip()) != 4:
-        if _count(f"online:wrong:{digest}", rules.lockout_minutes * 60) >= rules.wrong_codes_before_lockout:
-            cache.set(lock, time.time() + rules.lockout_minutes * 60, rules.lockout_minutes * 60)
-            cache.delete(f"online:wrong:{digest}")
+    if found is None or len(digits) != 4 or not hmac.compare_digest(found.phone_masked[-4:], digits):
         _audit("lookup_failed", county, ip)
         raise NotFound(_("查询码或手机号后四位不正确。"), code="not_found")
-    cache.delete(f"online:wrong:{digest}")
+    cache.delete(tries_key)
     _audit("lookup", county, ip, str(found.pk))
     return found
 

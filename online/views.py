@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
+from cases.models import Petitioner
 from workflow import online as steps
 from xinfang.errors import ApplicationError
 from xinfang.http import client_ip
@@ -31,8 +32,10 @@ def detail(request, pk):
                                                 phone=submission.phone_plain)
     similar = case_selectors.similar_open_cases(user=request.user, region=submission.region,
                                                 category=submission.category)
-    return render(request, "online/detail.html", {"s": submission, "history": history, "similar": similar,
-                                                  "materials": submission.materials.all()})
+    on_file = Petitioner.objects.filter(county=submission.county_id, id_hash=submission.id_hash).first()
+    return render(request, "online/detail.html", {
+        "s": submission, "history": history, "similar": similar, "materials": submission.materials.all(),
+        "on_file": on_file, "phone_differs": on_file is not None and on_file.phone_hash != submission.phone_hash})
 
 
 @login_required
@@ -41,6 +44,9 @@ def detail(request, pk):
 def decide(request, pk):
     submission = get_object_or_404(selectors.submission_list(user=request.user), pk=pk)
     action = request.POST.get("action")
+    if action not in ("register", "repeat", "refuse"):
+        messages.error(request, _("请选择登记、按重复信访登记或不予登记。"))
+        return redirect("online:detail", pk=submission.pk)
     try:
         if action == "refuse":
             steps.submission_refuse(actor=request.user, submission=submission, reason=request.POST.get("reason", ""),

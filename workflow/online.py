@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from cases import services as cases
 from cases.choices import OPEN_STATUSES, AttachmentKind, CaseStatus, Channel, EvaluationMethod, Satisfaction
-from cases.models import Attachment, Case
+from cases.models import Attachment, Case, Petitioner
 from cases.services import upload_check
 from online import services as online
 from online.choices import SubmissionState
@@ -42,8 +42,14 @@ def submission_register(*, actor: User, submission: Submission, repeat_of: Case 
     """Register the submission as a case (登记): on the 网上信访 channel, received when it was sent, the petitioner's
     files on the case; ``repeat_of`` makes it a repeat of that case (重复信访), as at the desk."""
     submission = _pending(actor, submission)
+    # A person already on file stays as the file has them: a phone typed online (by anyone who knows a name and an
+    # ID number) never replaces the registered one — the submission keeps it, and its page shows the difference.
+    known = Petitioner.objects.filter(county=submission.county, id_hash=submission.id_hash).first()
+    if known is not None and known.name != submission.name:
+        raise Conflict(_("该身份证号码已登记为另一姓名的信访人，请核实后再登记或不予登记。"),
+                       code="petitioner_name_mismatch")
     data = cases.CaseInput(
-        channel=Channel.ONLINE, received_at=submission.created_at,
+        channel=Channel.ONLINE, received_at=submission.created_at, lead=known,
         petitioner=cases.PetitionerInput(name=submission.name, id_number=submission.id_number_plain,
                                          phone=submission.phone_plain, address=submission.address,
                                          region=submission.region),
@@ -91,11 +97,18 @@ def public_add_material(*, submission: Submission, files, ip: str | None = None)
     files = list(files)
     if not files:
         raise invalid("files", _("请选择要上传的文件。"))
+    online.ip_limit(ip, submission.county, "material")
+    # Locked: a caseworker registering it at this moment waits, then the files go to the case.
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    case = _case_of(submission)
+    held = submission.materials.count() + (case.attachments.filter(uploaded_by=None).count() if case else 0)
+    if held + len(files) > online.MAX_FILES_IN_ALL:
+        raise invalid("files", _("材料最多 %(n)s 份，已有 %(held)s 份。") % {"n": online.MAX_FILES_IN_ALL,
+                                                                      "held": held})
     if len(files) > online.MAX_FILES:
         raise invalid("files", _("最多上传 %(n)s 个文件。") % {"n": online.MAX_FILES})
     for upload in files:
         upload_check(upload)
-    case = _case_of(submission)
     if submission.state == SubmissionState.PENDING:
         online.materials_add(submission, files)
     elif case is not None and case.status in OPEN_STATUSES:
@@ -121,9 +134,9 @@ def public_withdraw(*, submission: Submission, reason: str, ip: str | None = Non
     case = _case_of(submission)
     if case is None or case.status not in OPEN_STATUSES:
         raise Conflict(_("该信访件已处理完毕，不能撤回。"), code="not_open")
-    if submission.withdrawn_at:
+    if not Submission.objects.filter(pk=submission.pk, withdrawn_at__isnull=True).update(
+            withdraw_reason=reason[:300], withdrawn_at=timezone.now()):
         raise Conflict(_("您已申请撤回，请等待工作人员处理。"), code="already_requested")
-    Submission.objects.filter(pk=submission.pk).update(withdraw_reason=reason[:300], withdrawn_at=timezone.now())
     cases.timeline_event(case, None, "public_withdraw", _("信访人网上申请撤回：%(reason)s") % {"reason": reason[:300]})
     online._audit("withdraw_request", submission.county, ip, str(submission.pk))
     submission.refresh_from_db()
@@ -161,10 +174,11 @@ def public_request_review(*, submission: Submission, reason: str, ip: str | None
     if timezone.localdate() > review_deadline(case):
         raise Conflict(_("已超过申请复查的期限（收到处理意见之日起 %(n)s 日）。") % {
             "n": online.public_rules(case.county).review_window_days}, code="review_window_passed")
-    if submission.review_requested_at:
+    if case.is_final or case.appeals.exists():
+        raise Conflict(_("该事项已经复查（复核），请到信访接待场所办理后续事项。"), code="already_reviewed")
+    if not Submission.objects.filter(pk=submission.pk, review_requested_at__isnull=True).update(
+            review_reason=reason[:500], review_requested_at=timezone.now()):
         raise Conflict(_("您已申请复查，请等待工作人员处理。"), code="already_requested")
-    Submission.objects.filter(pk=submission.pk).update(review_reason=reason[:500],
-                                                       review_requested_at=timezone.now())
     cases.timeline_event(case, None, "public_review", _("信访人网上申请复查：%(reason)s") % {"reason": reason[:300]})
     online._audit("review_request", submission.county, ip, str(submission.pk))
     submission.refresh_from_db()

@@ -175,7 +175,7 @@ def test_the_api_serves_every_group_in_one_shape(api_as, county_admin, county, d
     restored = api.post("/api/v1/rules/cases/versions/1/rollback/", {"reason": "疫情结束"}, format="json")
 
     assert {g["group"] for g in groups} == {"cases", "deadlines", "visits", "duty", "backlog", "notifications",
-                                                   "points", "index", "security"}
+                                                   "points", "index", "security", "online"}
     cases = next(g for g in groups if g["group"] == "cases")
     assert (cases["version"], cases["values"]["collective_head_count"], cases["values"]["max_extensions"]) == (2, 3, 2)
     assert {f["name"]: (f["min"], f["max"], f["default"]) for f in cases["fields"]}["collective_head_count"] == (

@@ -107,6 +107,21 @@ def rules_for(region: Region, key: str, on: date | None = None) -> Rules:
     return Rules(g, values_over_defaults(g, row), row, county.pk)
 
 
+def rules_for_groups(region: Region, keys, on: date | None = None) -> list[Rules]:
+    """The settings of each group in ``keys`` in force on ``on`` for the county of ``region``, in one query (the
+    API's list of every group)."""
+    groups = [_group_or_error(k) for k in keys]
+    county = region.ancestor_at(RegionLevel.COUNTY) if region.level >= RegionLevel.COUNTY else None
+    if county is None:
+        return [Rules(g, g.defaults()) for g in groups]
+    rows = {}
+    for row in (RulesVersion.objects.filter(county_id=county.pk, group__in=[g.key for g in groups],
+                                            valid_from__lte=on or timezone.localdate(), withdrawn_at__isnull=True)
+                .order_by("group", "-valid_from", "-version").select_related("created_by")):
+        rows.setdefault(row.group, row)
+    return [Rules(g, values_over_defaults(g, rows.get(g.key)), rows.get(g.key), county.pk) for g in groups]
+
+
 def rules_for_counties(county_ids, key: str, on: date | None = None) -> dict[int, Rules]:
     """The settings of group ``key`` in force on ``on`` for each county (one query): for sweeps over counties."""
     g = _group_or_error(key)

@@ -194,6 +194,9 @@ STORAGES = {
 # Case attachments (scanned letters, photos, replies): size limit; types are in cases/services.py.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The proxies in front of the web processes (TLS, load balancing): behind them the caller's address is taken from
+# X-Forwarded-For (xinfang.http.client_ip), for the audit trail and the public pages' limits per address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # Ledger imports (workflow/ledger.py): the largest file and number of rows taken at once, and how long a run may say
 # nothing before the page offers to start it again (its worker died; its transaction wrote nothing).
 LEDGER_IMPORT_MAX_BYTES = env.int("LEDGER_IMPORT_MAX_MB", default=30) * 1024 * 1024

@@ -51,8 +51,8 @@ class RulesListView(APIView):
         if not readable:
             raise NotPermitted()
         county = caller_county(request.user)
-        return Response(RulesGroupSerializer([selectors.rules_for(county, g.key) for g in readable], many=True,
-                                             context={"county_id": county.pk}).data)
+        return Response(RulesGroupSerializer(selectors.rules_for_groups(county, [g.key for g in readable]),
+                                             many=True, context={"county_id": county.pk}).data)
 
 
 class RulesGroupView(APIView):
