@@ -96,3 +96,31 @@ class Material(models.Model):
         verbose_name = _("网上信访材料")
         verbose_name_plural = _("网上信访材料")
         ordering = ["added_at", "id"]
+
+
+class Notice(models.Model):
+    """A document the petitioner is owed (受理告知书, 不予受理告知书, 处理意见书), numbered by the county once, the
+    first time it is issued: 怀信受字〔2026〕12号 — a sequence per county, kind and year (``NoticeCounter``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("文书"), max_length=20)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    number = models.CharField(_("文号"), max_length=40)
+    issued_at = models.DateTimeField(_("出具时间"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("告知文书")
+        verbose_name_plural = _("告知文书")
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="online_notice_once_per_kind")]
+
+
+class NoticeCounter(models.Model):
+    """The last number given per county, kind of document and year."""
+
+    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["county", "kind", "year"], name="online_notice_counter")]

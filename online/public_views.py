@@ -191,7 +191,8 @@ def document(request, code, kind):
     case = submission.case
     # Each document is dated the day of the decision it tells of.
     dated = {"accepted": case.accepted_at, "not_accepted": case.closed_at, "reply": case.replied_at}[kind]
-    context = {"county": county, "s": submission, "case": case, "status": status, "kind": kind,
+    notice = services.notice_issue(case=case, kind=kind, on=dated or timezone.now())
+    context = {"county": county, "s": submission, "case": case, "status": status, "kind": kind, "notice": notice,
                "doc_date": timezone.localtime(dated) if dated else timezone.localdate(),
                "window": services.public_rules(county).review_window_days}
     if request.GET.get("format") != "pdf":

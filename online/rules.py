@@ -4,7 +4,7 @@ scripts out, the statutory window for a review request."""
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from xinfang.rules.registry import BOOL, Field, Group, register
+from xinfang.rules.registry import BOOL, TEXT, Field, Group, register
 
 PUBLIC_RULES = register(Group(
     key="online", label=_("网上信访规则"), order=15, owner="online",
@@ -12,6 +12,8 @@ PUBLIC_RULES = register(Group(
     fields=(
         Field("show_officer_names", _("向信访人显示经办人姓名"), False, kind=BOOL,
               help=_("关闭时，查询页只显示办理单位，不显示工作人员姓名。")),
+        Field("notice_prefix", _("文号机关代字"), "", kind=TEXT, required=False, max=10,
+              help=_("告知书文号的机关代字，如“怀信”（文号：怀信受字〔2026〕12号）；不填则用县名的第一个字加“信”。")),
         Field("review_window_days", _("申请复查期限"), 30, min=1, max=90, unit=pgettext_lazy("unit", "天"),
               help=_("自收到处理意见之日起，信访人可在此期限内申请复查（《信访工作条例》：30日）。")),
         Field("codes_per_phone_per_hour", _("每个手机号每小时验证码条数"), 5, min=1, max=50,

@@ -29,7 +29,7 @@ from xinfang.org.services import audit_append
 from xinfang.rules.selectors import rules_for
 
 from .choices import SubmissionState
-from .models import Material, Submission
+from .models import Material, Notice, NoticeCounter, Submission
 from .rules import PUBLIC_RULES
 
 CODE_SECONDS = 5 * 60  # an SMS code is good for five minutes
@@ -296,3 +296,26 @@ def submission_withdraw(*, submission: Submission, reason: str, ip: str | None =
     submission.refresh_from_db()
     return submission
 
+
+
+# Notices ------------------------------------------------------------------------------------------------
+
+NOTICE_WORDS = {"accepted": "受", "not_accepted": "不受", "reply": "处"}
+
+
+@transaction.atomic
+def notice_issue(*, case, kind: str, on) -> "Notice":
+    """The document's number, given once: the first time it is issued it takes the next of the county's sequence
+    for its kind and the year of its decision (``on``); issued again, it keeps its number."""
+    found = Notice.objects.filter(case=case, kind=kind).first()
+    if found is not None:
+        return found
+    year = timezone.localtime(on).year
+    NoticeCounter.objects.get_or_create(county=case.county, kind=kind, year=year)
+    counter = NoticeCounter.objects.select_for_update().get(county=case.county, kind=kind, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    prefix = public_rules(case.county).notice_prefix or f"{case.county.name[:1]}信"
+    number = _("%(prefix)s%(word)s字〔%(year)s〕%(n)s号") % {"prefix": prefix, "word": NOTICE_WORDS[kind],
+                                                          "year": year, "n": counter.last}
+    return Notice.objects.create(case=case, kind=kind, year=year, number=number)

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from django.utils.timezone import localtime
 
 from cases.models import Case
 from online.models import Submission
@@ -71,6 +72,10 @@ def test_a_petitioner_sends_a_petition_in_and_follows_it_to_the_answer(client, c
     assert "李承办" not in mine  # the county does not show officers' names
     notice = phone.get(f"/public/{county.region.code}/mine/documents/accepted/").content.decode()
     assert "信访事项受理告知书" in notice and case.number in notice
+    number = re.search(r"怀信受字〔(\d{4})〕(\d+)号", notice)  # the county's own sequence of notices
+    assert number and number.groups() == (str(localtime(case.accepted_at).year), "1")
+    again = phone.get(f"/public/{county.region.code}/mine/documents/accepted/").content.decode()
+    assert number.group(0) in again  # issued once, the same number every time
     opinion = phone.get(f"/public/{county.region.code}/mine/documents/reply/").content.decode()
     assert "处理意见书" in opinion and "30日内" in opinion
     assert phone.get(f"/public/{county.region.code}/mine/documents/not_accepted/").status_code == 404
