@@ -78,6 +78,8 @@ def test_a_petitioner_sends_a_petition_in_and_follows_it_to_the_answer(client, c
     assert number.group(0) in again  # issued once, the same number every time
     opinion = phone.get(f"/public/{county.region.code}/mine/documents/reply/").content.decode()
     assert "处理意见书" in opinion and "30日内" in opinion
+    pdf = phone.get(f"/public/{county.region.code}/mine/documents/reply/?format=pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert phone.get(f"/public/{county.region.code}/mine/documents/not_accepted/").status_code == 404
 
     # 不满意 goes back to be handled, as a return visit's does; rating twice is refused.
