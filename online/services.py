@@ -43,7 +43,9 @@ def public_rules(county: Region):
     return rules_for(county, PUBLIC_RULES.key)
 
 
-def _audit(action: str, county: Region, ip: str | None, obj_id: str = "", changes: dict | None = None) -> None:
+def public_audit(action: str, county: Region, ip: str | None, obj_id: str = "", changes: dict | None = None
+                 ) -> None:
+    """A petitioner's action in the one audit trail: no user, the address it came from."""
     audit_append(actor=None, action=f"public.{action}", object_type="online.submission", object_id=obj_id,
                  object_repr="", region_id=county.pk, changes=changes or {}, ip_address=ip)
 
@@ -133,7 +135,7 @@ def phone_code_send(*, county: Region, phone: str, purpose: str, ip: str | None 
     key = _code_key(purpose, phone)
     cache.set(key, {"digest": _digest(code), "nonce": secrets.token_hex(8)}, CODE_SECONDS)
     sms.send_sms(phone, _("【信访通】您的验证码是 %(code)s，5分钟内有效。请勿告诉他人。") % {"code": code})
-    _audit("code_sent", county, ip, changes={"purpose": purpose, "phone": personal_data.mask_phone(phone)})
+    public_audit("code_sent", county, ip, changes={"purpose": purpose, "phone": personal_data.mask_phone(phone)})
 
 
 def phone_code_check(*, county: Region, phone: str, purpose: str, code: str) -> None:
@@ -237,7 +239,7 @@ def submission_create(*, county: Region, data: SubmissionInput, ip: str | None =
         demands=data.demands.strip(), promised=True, query_hash=query_hash(code), ip_address=ip)
     submission.save()
     materials_add(submission, data.files)
-    _audit("submit", county, ip, str(submission.pk), {"files": len(data.files)})
+    public_audit("submit", county, ip, str(submission.pk), {"files": len(data.files)})
     transaction.on_commit(lambda: sms.send_sms(phone, _(
         "【信访通】您的网上信访已提交，查询码 %(code)s。凭查询码和手机号后四位可查询办理情况。") % {"code": code}))
     return submission, code
@@ -275,10 +277,10 @@ def submission_find(*, county: Region, query_code: str, last_four: str, ip: str 
     digits = (last_four or "").strip()
     found = Submission.objects.select_related("case", "county").filter(county=county, query_hash=digest).first()
     if found is None or len(digits) != 4 or not hmac.compare_digest(found.phone_masked[-4:], digits):
-        _audit("lookup_failed", county, ip)
+        public_audit("lookup_failed", county, ip)
         raise NotFound(_("查询码或手机号后四位不正确。"), code="not_found")
     cache.delete(tries_key)
-    _audit("lookup", county, ip, str(found.pk))
+    public_audit("lookup", county, ip, str(found.pk))
     return found
 
 
@@ -292,7 +294,7 @@ def submission_withdraw(*, submission: Submission, reason: str, ip: str | None =
         state=SubmissionState.WITHDRAWN, withdraw_reason=reason[:300], withdrawn_at=timezone.now())
     if not updated:
         raise ValidationFailed(_("该信访件已登记或已处理，不能在此撤回。"), code="not_pending")
-    _audit("withdraw", submission.county, ip, str(submission.pk))
+    public_audit("withdraw", submission.county, ip, str(submission.pk))
     submission.refresh_from_db()
     return submission
 

@@ -118,7 +118,7 @@ def public_add_material(*, submission: Submission, files, ip: str | None = None)
         cases.timeline_event(case, None, "public_material", _("信访人网上补充材料 %(n)s 份。") % {"n": len(files)})
     else:
         raise Conflict(_("该事项已办结，不能再补充材料。"), code="case_closed")
-    online._audit("material", submission.county, ip, str(submission.pk), {"files": len(files)})
+    online.public_audit("material", submission.county, ip, str(submission.pk), {"files": len(files)})
     return len(files)
 
 
@@ -138,7 +138,7 @@ def public_withdraw(*, submission: Submission, reason: str, ip: str | None = Non
             withdraw_reason=reason[:300], withdrawn_at=timezone.now()):
         raise Conflict(_("您已申请撤回，请等待工作人员处理。"), code="already_requested")
     cases.timeline_event(case, None, "public_withdraw", _("信访人网上申请撤回：%(reason)s") % {"reason": reason[:300]})
-    online._audit("withdraw_request", submission.county, ip, str(submission.pk))
+    online.public_audit("withdraw_request", submission.county, ip, str(submission.pk))
     submission.refresh_from_db()
     return submission
 
@@ -157,7 +157,7 @@ def public_rate(*, submission: Submission, result: str, note: str = "", ip: str 
     case, evaluation = cases.record_evaluation(case=case, actor=None, version=case.version, result=result,
                                                method=EvaluationMethod.LINK, note=(note or "").strip()[:500])
     evaluated(case, evaluation, None)
-    online._audit("rate", submission.county, ip, str(submission.pk), {"result": result})
+    online.public_audit("rate", submission.county, ip, str(submission.pk), {"result": result})
     return case
 
 
@@ -180,7 +180,7 @@ def public_request_review(*, submission: Submission, reason: str, ip: str | None
             review_reason=reason[:500], review_requested_at=timezone.now()):
         raise Conflict(_("您已申请复查，请等待工作人员处理。"), code="already_requested")
     cases.timeline_event(case, None, "public_review", _("信访人网上申请复查：%(reason)s") % {"reason": reason[:300]})
-    online._audit("review_request", submission.county, ip, str(submission.pk))
+    online.public_audit("review_request", submission.county, ip, str(submission.pk))
     submission.refresh_from_db()
     return submission
 
