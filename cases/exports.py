@@ -7,6 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+def _yes_no(flag: bool) -> str:
+    """是 or 否, never a blank a reader could take for "not recorded"."""
+    return str(_("是")) if flag else str(_("否"))
+
+
 COLUMNS = [
     (_("编号"), lambda c: c.number),
     (_("收到时间"), lambda c: timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M")),
@@ -18,9 +23,9 @@ COLUMNS = [
     (_("诉求摘要"), lambda c: c.summary),
     (_("主办单位"), lambda c: c.lead_unit.name if c.lead_unit_id else ""),
     (_("状态"), lambda c: c.get_status_display()),
-    (_("重复信访"), lambda c: str(_("是")) if c.is_repeat else ""),
-    (_("集体访"), lambda c: str(_("是")) if c.is_collective else ""),
-    (_("越级访"), lambda c: str(_("是")) if c.is_skip_level else ""),
+    (_("重复信访"), lambda c: _yes_no(c.is_repeat)),
+    (_("集体访"), lambda c: _yes_no(c.is_collective)),
+    (_("越级访"), lambda c: _yes_no(c.is_skip_level)),
     (_("满意度"), lambda c: c.get_satisfaction_display()),
     (_("办结时间"), lambda c: timezone.localtime(c.closed_at).strftime("%Y-%m-%d") if c.closed_at else ""),
 ]

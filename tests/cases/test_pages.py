@@ -147,6 +147,7 @@ def test_the_ledger_export_has_the_filtered_rows(client_as, caseworker, register
     rows = list(sheet.values)
     assert rows[0][:3] == ("编号", "收到时间", "信访形式")
     assert len(rows) == 2 and rows[1][7] == "征地补偿款未发放"
+    assert rows[1][10:13] == ("否", "否", "否")  # 重复 / 集体 / 越级: said, not left blank
 
 
 def test_my_work_lists_what_waits_for_the_user(client_as, caseworker, case):
