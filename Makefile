@@ -26,7 +26,8 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-## make run: the demo county on embedded defaults (SQLite under var/, Celery on the filesystem broker).
+## make run: the demo county on embedded defaults (SQLite under var/, Celery on the filesystem broker), DEBUG off so
+## that visitors meet the product's own error pages (DEBUG=True make run for Django's debug pages).
 run: seed
 	@echo
 	@echo "信访通 demo: http://$(HOST):$(PORT)/   (API docs: http://$(HOST):$(PORT)/api/docs/, health: /healthz)"
@@ -36,6 +37,7 @@ run: seed
 	@echo "网上信访（信访人，无需登录）: http://$(HOST):$(PORT)/public/340822000000/"
 	@echo
 	@trap 'kill 0' INT TERM EXIT; \
+	export DEBUG=$${DEBUG:-False}; \
 	$(VENV)/bin/celery -A xinfang worker --loglevel=INFO --concurrency=2 & \
 	$(VENV)/bin/celery -A xinfang beat --loglevel=INFO & \
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+
 def _yes_no(flag: bool) -> str:
     """是 or 否, never a blank a reader could take for "not recorded"."""
     return str(_("是")) if flag else str(_("否"))

@@ -74,3 +74,20 @@ def test_production_starts_with_a_real_secret_key():
                           PUBLIC_BASE_URL="https://xinfang.example.gov.cn")
 
     assert result.returncode == 0, result.stderr
+
+
+def test_the_demo_shows_the_products_own_chinese_404_and_its_static_files(tmp_path):
+    """`make run` runs with DEBUG off: a missing page is the product's Chinese 404, not Django's debug page, and the
+    stylesheets and the favicon are still served (WhiteNoise, from the app folders)."""
+    script = (
+        "import django; django.setup(); from django.test import Client; c = Client(HTTP_HOST='localhost'); "
+        "r = c.get('/no-such-page/'); s = c.get('/static/favicon.svg'); "
+        "print(r.status_code, 'URLconf' in r.content.decode(), '未找到' in r.content.decode(), s.status_code)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "xinfang.settings.local", "DEBUG": "False",
+             "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["404", "False", "True", "200"]
