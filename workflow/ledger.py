@@ -31,7 +31,7 @@ from itertools import islice
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import CharField, IntegerField, Value
 from django.db.models.functions import Cast, Concat, LPad, Substr
 from django.utils import timezone
@@ -342,6 +342,7 @@ def ledger_check_run(pk: int) -> None:
         return
     # This run's own request: a newer one (a new mapping, a restart after a stall) makes its figures stale.
     this_run = LedgerImport.objects.filter(pk=pk, state=ImportState.CHECKING, queued_at=ledger_import.queued_at)
+    _fresh_statistics()
     try:
         result = _Run(ledger_import, write=False).run()
     except TableUnreadable as exc:
@@ -361,6 +362,7 @@ def ledger_check_run(pk: int) -> None:
 def ledger_import_run(pk: int) -> None:
     """The import (a Celery task): the valid rows in one transaction, with the import's own figures and error sheet;
     a failure rolls it all back and says so."""
+    _fresh_statistics()
     try:
         with transaction.atomic():
             try:
@@ -387,6 +389,16 @@ def ledger_import_run(pk: int) -> None:
     except Exception:
         logger.exception("ledger import %s failed", pk)
         _failed(LedgerImport.objects.filter(pk=pk), _("导入出错，未导入任何数据。请联系系统管理员查看日志。"))
+
+
+def _fresh_statistics() -> None:
+    """ANALYZE the tables a run looks rows up in (PostgreSQL), before it starts: right after an earlier import of
+    100,000 rows their statistics are stale, and the planner scans a county's every imported case for each batch's
+    source keys (0.25 s a batch, a third of a dry run) instead of probing the unique index (0.1 ms). Outside the run's
+    transaction, so it holds no lock for the import's length."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE cases_case, cases_petitioner")
 
 
 def _failed(this_run, message) -> None:
