@@ -18,7 +18,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -31,7 +30,7 @@ from xinfang.errors import ApplicationError
 from xinfang.http import client_ip
 from xinfang.org import selectors as org_selectors
 from xinfang.org.services import export_record
-from xinfang.pages import PAGE_SIZE, filtered_page, form_error_text, get_or_404, redirect_back
+from xinfang.pages import PAGE_SIZE, filtered_page, form_error_text, get_or_404, pdf_response, redirect_back
 
 from . import selectors, services
 from .choices import LIVE_STAGES, ClaimStatus, ListingStatus, Stage
@@ -428,19 +427,12 @@ def print_file(request, pk):
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def pdf_file(request, pk):
-    """The same file rendered to PDF by WeasyPrint (which needs Pango and a Chinese font on the server)."""
-    try:
-        import weasyprint  # lazy: an optional dependency (the PDF button answers 503 without it)
-    except (ImportError, OSError):  # OSError: WeasyPrint is installed but Pango is not
-        return HttpResponse(_("服务器暂不能生成PDF，请使用打印页面。"), status=503,
-                            content_type="text/plain; charset=utf-8")
+    """The same file rendered to PDF (xinfang.pages.pdf_response)."""
     html, dossier = _file_html(request, pk, pdf=True)
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    export_record(actor=request.user, what="dossiers.file", label=dossier.case.number, count=None, filters={},
-                  object_id=str(dossier.pk), ip_address=client_ip(request))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=_("积案档案-%(number)s.pdf") % {"number": dossier.case.number})
+    response = pdf_response(request, html, _("积案档案-%(number)s.pdf") % {"number": dossier.case.number})
+    if response.status_code == 200:
+        export_record(actor=request.user, what="dossiers.file", label=dossier.case.number, count=None, filters={},
+                      object_id=str(dossier.pk), ip_address=client_ip(request))
     return response
 
 

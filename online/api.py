@@ -12,13 +12,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.models import Category
 from visits.selectors import public_county
 from workflow import online as steps
 from xinfang.api.schema import ERROR_RESPONSES
 from xinfang.errors import NotFound
 from xinfang.http import client_ip
-from xinfang.org.models import Region
 
 from . import selectors, services
 
@@ -145,15 +143,8 @@ class SubmissionView(PublicView):
         county = self.county(code)
         data = self.valid(SubmissionRequest, request)
         self.challenge(data)
-        region = Region.objects.filter(pk=data.get("region")).first() if data.get("region") else None
-        category = Category.objects.filter(pk=data.get("category")).first() if data.get("category") else None
-        _submission, query_code = services.submission_create(county=county, ip=client_ip(request), data=(
-            services.SubmissionInput(name=data.get("name", ""), id_number=data.get("id_number", ""),
-                                     phone=data.get("phone", ""), code=data.get("code", ""), region=region,
-                                     category=category, summary=data.get("summary", ""),
-                                     facts=data.get("facts", ""), demands=data.get("demands", ""),
-                                     promised=data.get("promised", False), address=data.get("address", ""),
-                                     files=data.get("files", []))))
+        _submission, query_code = services.submission_create(county=county, ip=client_ip(request),
+                                                             data=services.submission_input(data))
         return Response({"query_code": query_code}, status=status.HTTP_201_CREATED)
 
 

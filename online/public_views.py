@@ -2,22 +2,21 @@
 templates, made for a phone. Thin: each page reads its form and calls one service or workflow step."""
 
 import time
+from functools import wraps
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.models import Category
 from visits.selectors import public_county
 from workflow import online as steps
 from xinfang.errors import ApplicationError
 from xinfang.http import client_ip
-from xinfang.org.models import Region
+from xinfang.pages import pdf_response
 
 from . import selectors, services
 from .forms import RateForm, SubmitForm, TrackForm
@@ -32,22 +31,6 @@ def _county(code):
     if county is None:
         raise Http404
     return county
-
-
-def _choices(county):
-    regions = (Region.objects.filter(path__startswith=county.path, level__gt=county.level).select_related("parent")
-               .order_by("path"))
-    groups = {}
-    for r in regions:
-        township = r if r.level == county.level + 1 else r.parent
-        groups.setdefault(township.pk, (township.name, []))[1].append((r.pk, r.name))
-    categories = {}
-    for c in Category.objects.filter(county=county, is_active=True).select_related("parent").order_by(
-            "parent__sort_order", "parent_id", "sort_order", "id"):
-        top = c.parent or c
-        categories.setdefault(top.pk, (top.name, []))[1].append((c.pk, c.name if c.parent_id else _("%(name)s（其他）")
-                                                                  % {"name": c.name}))
-    return list(groups.values()), list(categories.values())
 
 
 def landing(request, code):
@@ -70,20 +53,15 @@ def submit(request, code):
                                          ip=client_ip(request))
                 sent = True
             else:
-                submission, query_code = services.submission_create(county=county, ip=client_ip(request), data=(
-                    services.SubmissionInput(
-                        name=data["name"], id_number=data["id_number"], phone=data["phone"], code=data["code"],
-                        region=Region.objects.filter(pk=data["region"]).first() if data["region"] else None,
-                        category=Category.objects.filter(pk=data["category"]).first() if data["category"] else None,
-                        summary=data["summary"], facts=data["facts"], demands=data["demands"],
-                        promised=data["promised"], address=data["address"], files=data["files"])))
+                submission, query_code = services.submission_create(county=county, ip=client_ip(request),
+                                                                    data=services.submission_input(data))
                 request.session["online_submitted"] = {"code": query_code, "pk": submission.pk}
                 _grant(request, submission)
                 return redirect("public:submitted", code=code)
         except ApplicationError as exc:
             errors = {k: [str(m) for m in v] for k, v in exc.detail.items()} or {"general": [str(exc.message)]}
             status = exc.status
-    regions, categories = _choices(county)
+    regions, categories = selectors.public_choices(county)
     return render(request, "public/submit.html", {
         "county": county, "form": form, "errors": errors, "sent": sent, "challenge": services.challenge_new(),
         "regions": regions, "categories": categories, "data": request.POST}, status=status)
@@ -101,18 +79,20 @@ def _grant(request, submission: Submission) -> None:
     request.session[GRANT] = {"pk": submission.pk, "until": time.time() + GRANT_SECONDS}
 
 
-def _granted(request, county) -> Submission:
-    grant = request.session.get(GRANT) or {}
-    if grant.get("until", 0) < time.time():
-        raise _GoTrack
-    found = selectors.submission_public(pk=grant.get("pk"), county=county)
-    if found is None:
-        raise _GoTrack
-    return found
+def petitioners_own(view):
+    """A page of the petitioner's own petition: the one their query code opened in this session, in this county,
+    within the half hour; otherwise back to the query page."""
+    @wraps(view)
+    def wrapped(request, code, *args, **kwargs):
+        county = _county(code)
+        grant = request.session.get(GRANT) or {}
+        submission = (selectors.submission_public(pk=grant.get("pk"), county=county)
+                      if grant.get("until", 0) >= time.time() else None)
+        if submission is None:
+            return redirect("public:track", code=code)
+        return view(request, county, submission, *args, **kwargs)
 
-
-class _GoTrack(Exception):
-    pass
+    return wrapped
 
 
 def track(request, code):
@@ -135,23 +115,15 @@ def track(request, code):
                                                  "challenge": services.challenge_new()}, status=status)
 
 
-def mine(request, code):
-    county = _county(code)
-    try:
-        submission = _granted(request, county)
-    except _GoTrack:
-        return redirect("public:track", code=code)
+@petitioners_own
+def mine(request, county, submission):
     return render(request, "public/mine.html", {
         "county": county, "s": submission, "status": selectors.public_status(submission), "rate_form": RateForm()})
 
 
 @require_POST
-def mine_action(request, code, action):
-    county = _county(code)
-    try:
-        submission = _granted(request, county)
-    except _GoTrack:
-        return redirect("public:track", code=code)
+@petitioners_own
+def mine_action(request, county, submission, action):
     ip = client_ip(request)
     try:
         if action == "material":
@@ -171,20 +143,16 @@ def mine_action(request, code, action):
             raise Http404
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect("public:mine", code=code)
+    return redirect("public:mine", code=county.code)
 
 
 DOCUMENTS = {"accepted": "public/doc_accepted.html", "not_accepted": "public/doc_not_accepted.html",
              "reply": "public/doc_reply.html"}
 
 
-def document(request, code, kind):
+@petitioners_own
+def document(request, county, submission, kind):
     """A document the petitioner is owed, as a printable page, or a PDF where the server can make one."""
-    county = _county(code)
-    try:
-        submission = _granted(request, county)
-    except _GoTrack:
-        return redirect("public:track", code=code)
     status = selectors.public_status(submission)
     if kind not in DOCUMENTS or kind not in {k for k, _label in status.documents}:
         raise Http404
@@ -197,14 +165,5 @@ def document(request, code, kind):
                "window": services.public_rules(county).review_window_days}
     if request.GET.get("format") != "pdf":
         return render(request, DOCUMENTS[kind], context)
-    try:
-        import weasyprint  # lazy: an optional dependency, as for the dossier's file
-    except (ImportError, OSError):
-        return HttpResponse(_("服务器暂不能生成PDF，请使用打印页面。"), status=503,
-                            content_type="text/plain; charset=utf-8")
     html = render_to_string(DOCUMENTS[kind], {**context, "pdf": True}, request=request)
-    response = HttpResponse(weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(),
-                            content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=f"{submission.case.number}-{kind}.pdf")
-    return response
+    return pdf_response(request, html, f"{case.number}-{kind}.pdf")

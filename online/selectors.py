@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATUSES, CaseStatus
-from cases.models import Case, Evaluation
+from cases.models import Case, Category, Evaluation, Petitioner
 from cases.selectors import replier
+from xinfang.org.models import Region
 from xinfang.org.scoping import scoped
 
 from .choices import SubmissionState
@@ -147,3 +148,27 @@ def submission_public(*, pk, county):
     """The petitioner's own submission (the one their query code opened), with its case."""
     return Submission.objects.select_related("case__lead_unit", "case__county", "county").filter(
         pk=pk, county=county).first() if pk else None
+
+
+def public_choices(county):
+    """What the submit form offers: the county's townships with their villages and communities, and its active
+    categories under their top level (a top level's own cases as "（其他）")."""
+    regions = (Region.objects.filter(path__startswith=county.path, level__gt=county.level).select_related("parent")
+               .order_by("path"))
+    places = {}
+    for r in regions:
+        township = r if r.level == county.level + 1 else r.parent
+        places.setdefault(township.pk, (township.name, []))[1].append((r.pk, r.name))
+    categories = {}
+    for c in Category.objects.filter(county=county, is_active=True).select_related("parent").order_by(
+            "parent__sort_order", "parent_id", "sort_order", "id"):
+        top = c.parent or c
+        categories.setdefault(top.pk, (top.name, []))[1].append(
+            (c.pk, c.name if c.parent_id else _("%(name)s（其他）") % {"name": c.name}))
+    return list(places.values()), list(categories.values())
+
+
+def petitioner_on_file(submission: Submission):
+    """The county's registered petitioner with the submission's ID number, if any (registration keeps their
+    details; the page says when the phone typed online differs)."""
+    return Petitioner.objects.filter(county=submission.county_id, id_hash=submission.id_hash).first()

@@ -175,6 +175,20 @@ class SubmissionInput:
     files: list = field(default_factory=list)
 
 
+def submission_input(data: dict) -> SubmissionInput:
+    """A SubmissionInput from a form's or an API body's cleaned data (region and category as ids; an id that names
+    nothing is None, which submission_create refuses with its message)."""
+    def text(name):
+        return data.get(name) or ""
+
+    region = Region.objects.filter(pk=data["region"]).first() if data.get("region") else None
+    category = Category.objects.filter(pk=data["category"]).first() if data.get("category") else None
+    return SubmissionInput(name=text("name"), id_number=text("id_number"), phone=text("phone"), code=text("code"),
+                           region=region, category=category, summary=text("summary"), facts=text("facts"),
+                           demands=text("demands"), promised=bool(data.get("promised")), address=text("address"),
+                           files=list(data.get("files") or []))
+
+
 def _query_code() -> str:
     raw = "".join(secrets.choice(QUERY_ALPHABET) for _ in range(10))
     return f"{raw[:5]}-{raw[5:]}"

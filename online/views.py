@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
-from cases.models import Petitioner
 from workflow import online as steps
 from xinfang.errors import ApplicationError
 from xinfang.http import client_ip
@@ -32,7 +31,7 @@ def detail(request, pk):
                                                 phone=submission.phone_plain)
     similar = case_selectors.similar_open_cases(user=request.user, region=submission.region,
                                                 category=submission.category)
-    on_file = Petitioner.objects.filter(county=submission.county_id, id_hash=submission.id_hash).first()
+    on_file = selectors.petitioner_on_file(submission)
     return render(request, "online/detail.html", {
         "s": submission, "history": history, "similar": similar, "materials": submission.materials.all(),
         "on_file": on_file, "phone_differs": on_file is not None and on_file.phone_hash != submission.phone_hash})

@@ -179,9 +179,9 @@ def ledger_upload(*, actor: User, county: Region, upload, ip_address: str | None
 def saved_mapping(county: Region) -> dict:
     """The county's kept mapping: {"columns": {field: header}, "values": {kind: {name: id}}, "defaults": …}."""
     found = LedgerMapping.objects.filter(county=county).first()
-    return {"columns": dict(found.columns), "values": dict(found.values.get("values", {})),
-            "defaults": dict(found.values.get("defaults", {}))} if found else {"columns": {}, "values": {},
-                                                                                 "defaults": {}}
+    if found is None:
+        return {"columns": {}, "values": {}, "defaults": {}}
+    return {"columns": dict(found.columns), "values": dict(found.values), "defaults": dict(found.defaults)}
 
 
 def proposed_mapping(ledger_import: LedgerImport) -> dict:
@@ -223,7 +223,7 @@ def ledger_mapping_save(*, actor: User, ledger_import: LedgerImport, columns: di
     county = ledger_import.county
     _require(actor, county)
     ledger_import = LedgerImport.objects.select_for_update().get(pk=ledger_import.pk)
-    if ledger_import.state in (ImportState.IMPORTED,) or (
+    if ledger_import.state == ImportState.IMPORTED or (
             ledger_import.state in (ImportState.CHECKING, ImportState.IMPORTING) and not _stalled(ledger_import)):
         raise Conflict(_("该文件正在处理或已导入，不能再修改对照。"), code="import_busy")
     errors = {}
@@ -265,7 +265,7 @@ def ledger_mapping_save(*, actor: User, ledger_import: LedgerImport, columns: di
     kept = saved_mapping(county)
     merged_values = {kind: {**kept["values"].get(kind, {}), **clean_values.get(kind, {})} for kind in MAPPED_KINDS}
     LedgerMapping.objects.update_or_create(county=county, defaults={
-        "columns": columns, "values": {"values": merged_values, "defaults": defaults}, "updated_by": actor})
+        "columns": columns, "values": merged_values, "defaults": defaults, "updated_by": actor})
     ledger_import.mapping = {"columns": columns, "values": merged_values, "defaults": defaults}
     ledger_import.state = ImportState.CHECKING
     ledger_import.queued_at = timezone.now()
@@ -442,7 +442,7 @@ class _Row:
     errors: list = field(default_factory=list)
     values: dict = field(default_factory=dict)
     key: str = ""
-    petitioner: object = None  # a Petitioner (found or new), or its in-file key in a dry run
+    petitioner: object = None  # a Petitioner: found, or new (saved only when the run writes)
 
 
 @dataclass

@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 
 from cases import services as cases
 from cases.choices import OPEN_STATUSES, AttachmentKind, CaseStatus, Channel, EvaluationMethod, Satisfaction
-from cases.models import Attachment, Case, Petitioner
+from cases.models import Attachment, Case
 from cases.services import upload_check
 from online import services as online
 from online.choices import SubmissionState
 from online.models import Submission
-from online.selectors import rated, review_deadline
+from online.selectors import petitioner_on_file, rated, review_deadline
 from xinfang.errors import Conflict, NotFound, NotPermitted, invalid
 from xinfang.org.models import User
 from xinfang.org.scoping import scoped
@@ -44,7 +44,7 @@ def submission_register(*, actor: User, submission: Submission, repeat_of: Case 
     submission = _pending(actor, submission)
     # A person already on file stays as the file has them: a phone typed online (by anyone who knows a name and an
     # ID number) never replaces the registered one — the submission keeps it, and its page shows the difference.
-    known = Petitioner.objects.filter(county=submission.county, id_hash=submission.id_hash).first()
+    known = petitioner_on_file(submission)
     if known is not None and known.name != submission.name:
         raise Conflict(_("该身份证号码已登记为另一姓名的信访人，请核实后再登记或不予登记。"),
                        code="petitioner_name_mismatch")

@@ -1,11 +1,11 @@
 """Helpers shared by the server-rendered pages of every app: a list through its FilterSet, a form's errors as one
-Chinese line, the way back after a POST, and a scoped row or 404."""
+Chinese line, the way back after a POST, a scoped row or 404, and a printable page as a PDF."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from xinfang.org.selectors import user_county
@@ -79,3 +79,17 @@ def user_county_or_404(user):
     if county is None:
         raise Http404
     return county
+
+
+def pdf_response(request, html: str, filename: str) -> HttpResponse:
+    """A printable page rendered to PDF by WeasyPrint (which needs Pango and a Chinese font on the server); without
+    it, 503 and a plain Chinese message pointing at the printable page."""
+    try:
+        import weasyprint  # lazy: an optional dependency (the PDF buttons answer 503 without it)
+    except (ImportError, OSError):  # OSError: WeasyPrint is installed but Pango is not
+        return HttpResponse(_("服务器暂不能生成PDF，请使用打印页面。"), status=503,
+                            content_type="text/plain; charset=utf-8")
+    response = HttpResponse(weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=filename)
+    return response

@@ -2,13 +2,7 @@
 every refused row and its reason, imports the rest in one go — and a second run imports nothing twice."""
 
 import io
-import os
-import signal
-import subprocess
-import sys
-import time
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -20,12 +14,12 @@ from cases.models import Case, Petitioner, TimelineEvent
 from deadlines.models import Deadline
 from tests.cases.conftest import ID_LI, ID_WANG
 from tests.factories import make_person
+from tests.workers import RealWorker, wait_for
 from workflow import ledger
 from xinfang.exchange import tasks
 from xinfang.exchange.models import LedgerImport, LedgerMapping
 from xinfang.org.models import AuditEvent
 
-ROOT = Path(__file__).resolve().parents[2]
 HEADERS = ["序号", "登记日期", "来源", "信访人姓名", "身份证号", "联系电话", "问题属地", "信访类别", "反映问题",
            "责任单位", "办理状态", "办结日期", "是否重复"]
 
@@ -132,7 +126,7 @@ def test_the_county_admin_maps_checks_and_imports_the_old_ledger(client_as, coun
     check(client, imp, **{"count-category": "1", "name-category-0": "城建纠纷",
                           "map-category-0": str(categories["land"].pk)})
     assert (imp.rows_valid, imp.rows_error) == (4, 4)
-    assert LedgerMapping.objects.get(county=county.region).values["values"]["category"] == {
+    assert LedgerMapping.objects.get(county=county.region).values["category"] == {
         "城建纠纷": categories["land"].pk}
 
     run_import(client, imp)
@@ -289,53 +283,23 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_run_starts_again(on_p
     assert imp.rows_valid == 6000
     client.post(f"/exchange/imports/{imp.pk}/", {"action": "import"})
 
-    db = settings.DATABASES["default"]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "xinfang.settings.test", "MEDIA_ROOT": str(media),
-           "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/"
-                           f"{db['NAME']}",
-           "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url}
-    queue = f"ledger-test-{os.getpid()}"
-
-    def start():
-        return subprocess.Popen(  # noqa: S603 — a real Celery worker, on its own queue
-            [sys.executable, "-m", "celery", "-A", "xinfang", "worker", "--pool", "solo", "-Q", queue,
-             "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
-    from xinfang.celery import app
-
-    app.conf.broker_url = redis_url
-    worker = start()
     try:
-        app.send_task(ledger.IMPORT_TASK, args=[imp.pk], queue=queue)
-        _wait(lambda: ledger.ledger_progress(imp)["done"] >= 1000, "the worker never got going")
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
-        _wait(lambda: not Case.objects.exists(), "the killed run left cases behind", timeout=10)
-        imp.refresh_from_db()
-        assert imp.state == "importing" and Case.objects.count() == 0
+        with RealWorker(redis_url, "ledger-test", MEDIA_ROOT=str(media)) as worker:
+            worker.send(ledger.IMPORT_TASK, imp.pk)
+            wait_for(lambda: ledger.ledger_progress(imp)["done"] >= 1000, "the worker never got going")
+            worker.kill()
+            wait_for(lambda: not Case.objects.exists(), "the killed run left cases behind", timeout=10)
+            imp.refresh_from_db()
+            assert imp.state == "importing" and Case.objects.count() == 0
 
-        settings.LEDGER_IMPORT_STALL_SECONDS = 0  # (the county's wait, 10 minutes, passed)
-        page = client.get(f"/exchange/imports/{imp.pk}/").content.decode()
-        assert 'data-testid="stalled"' in page and 'data-testid="start-import"' in page
-        client.post(f"/exchange/imports/{imp.pk}/", {"action": "import"})
-        worker = start()
-        app.send_task(ledger.IMPORT_TASK, args=[imp.pk], queue=queue)
-        _wait(lambda: LedgerImport.objects.get(pk=imp.pk).state == "imported", "the run did not finish", 120)
+            settings.LEDGER_IMPORT_STALL_SECONDS = 0  # (the county's wait, 10 minutes, passed)
+            page = client.get(f"/exchange/imports/{imp.pk}/").content.decode()
+            assert 'data-testid="stalled"' in page and 'data-testid="start-import"' in page
+            client.post(f"/exchange/imports/{imp.pk}/", {"action": "import"})
+            worker.start().send(ledger.IMPORT_TASK, imp.pk)
+            wait_for(lambda: LedgerImport.objects.get(pk=imp.pk).state == "imported", "the run did not finish", 120)
     finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGKILL)
-        app.conf.broker_url = settings.CELERY_BROKER_URL
         cache.delete(f"ledger-import:{imp.pk}:progress")
 
     assert Case.objects.filter(external_system="ledger").count() == 6000
     assert Case.objects.values("external_id").distinct().count() == 6000
-
-
-def _wait(condition, message, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(message)

@@ -5,13 +5,7 @@ and nothing lost, even when the worker dies mid-delivery."""
 
 import hashlib
 import hmac
-import os
-import signal
-import subprocess
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -22,10 +16,9 @@ from django.utils import timezone
 
 import workflow.cases as workflow
 from tests.factories import make_person
+from tests.workers import RealWorker, wait_for
 from xinfang.exchange import services
 from xinfang.exchange.models import Delivery, DeliveryAttempt, OutboxEvent, Subscriber
-
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def subscribe(client_as, system_admin, url, events=("case.registered", "case.accepted")):
@@ -156,49 +149,17 @@ def test_a_worker_killed_mid_delivery_delivers_once_it_is_back(on_postgres, redi
     register()
     receiver.delay = 30  # the first try hangs: the worker is killed while it waits for the answer
 
-    db = settings.DATABASES["default"]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "xinfang.settings.test",
-           "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/"
-                           f"{db['NAME']}",
-           "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url}
-    queue = f"webhook-test-{os.getpid()}"
-
-    def start():
-        return subprocess.Popen(  # noqa: S603 — a real Celery worker, on its own queue
-            [sys.executable, "-m", "celery", "-A", "xinfang", "worker", "--pool", "solo", "-Q", queue,
-             "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
-    from xinfang.celery import app
-
-    app.conf.broker_url = redis_url
-    worker = start()
-    try:
-        app.send_task("xinfang.exchange.tasks.deliver_events", queue=queue)
-        _wait(lambda: receiver.requests, "the worker never tried to deliver")
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
+    with RealWorker(redis_url, "webhook-test") as worker:
+        worker.send("xinfang.exchange.tasks.deliver_events")
+        wait_for(lambda: receiver.requests, "the worker never tried to deliver")
+        worker.kill()
         assert Delivery.objects.get().state == "pending"  # its transaction died with it
         receiver.delay = 0
-        worker = start()
-        app.send_task("xinfang.exchange.tasks.deliver_events", queue=queue)
-        _wait(lambda: Delivery.objects.filter(state="delivered").exists(), "the event was not delivered")
-    finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGKILL)
-        app.conf.broker_url = settings.CELERY_BROKER_URL
+        worker.start().send("xinfang.exchange.tasks.deliver_events")
+        wait_for(lambda: Delivery.objects.filter(state="delivered").exists(), "the event was not delivered")
 
     assert len(receiver.requests) == 2  # tried twice,
     assert len(receiver.seen) == 1  # taken once, by its event id
-
-
-def _wait(condition, message, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(message)
 
 
 @pytest.mark.django_db

@@ -159,12 +159,14 @@ class Message(models.Model):
 
 class LedgerMapping(models.Model):
     """How the county's ledger reads, kept from one import to the next: which of its columns holds which of our
-    fields (``columns``: field → header), and what its names mean in our lists (``values``: kind → {their name: our
-    id}, for the categories, units and places it names differently)."""
+    fields (``columns``: field → header), what its names mean in our lists (``values``: kind → {their name: our id},
+    for the categories, units and places it names differently), and the file's one value for a field it has no
+    column for (``defaults``: a 来信台账 is all 来信)."""
 
     county = models.OneToOneField(Region, verbose_name=_("县"), on_delete=models.PROTECT, related_name="+")
     columns = models.JSONField(_("列对照"), default=dict)
     values = models.JSONField(_("名称对照"), default=dict)
+    defaults = models.JSONField(_("统一值"), default=dict)  # field → our value, where the file has no column for it
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
