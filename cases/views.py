@@ -21,7 +21,8 @@ from deadlines.selectors import case_clock_summary
 from visits.selectors import my_return_visits
 from xinfang.errors import ApplicationError
 from xinfang.http import client_ip
-from xinfang.org.models import Region
+from xinfang.org import selectors as org_selectors
+from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import scoped
 from xinfang.org.services import export_record
 from xinfang.pages import user_county_or_404
@@ -73,6 +74,14 @@ def _autocomplete_url(field) -> str:
     return reverse(route) if route else ""
 
 
+def _options(field) -> list[tuple]:
+    """A relation's first options as a picker offers them: units departments first, villages with their township."""
+    qs = field.get_queryset()
+    if qs.model is Unit:
+        qs = org_selectors.unit_picker_order(qs.select_related("region__parent"))
+    return [(obj.pk, getattr(obj, "picker_label", None) or str(obj)) for obj in qs[:SELECT_CAP]]
+
+
 def form_fields(serializer: drf.Serializer, *, skip=("version",)) -> list[dict]:
     """Describe a serializer's fields for the generic action form (includes/action_form.html)."""
     described = []
@@ -82,12 +91,10 @@ def form_fields(serializer: drf.Serializer, *, skip=("version",)) -> list[dict]:
         entry = {"name": name, "label": field.label, "required": field.required, "help": field.help_text or "",
                  "multiple": False}
         if isinstance(field, drf.ManyRelatedField):
-            entry.update(type="select", multiple=True,
-                         choices=[(obj.pk, str(obj)) for obj in field.child_relation.get_queryset()[:SELECT_CAP]],
+            entry.update(type="select", multiple=True, choices=_options(field.child_relation),
                          autocomplete=_autocomplete_url(field.child_relation))
         elif isinstance(field, drf.RelatedField):
-            entry.update(type="select", choices=[(obj.pk, str(obj)) for obj in field.get_queryset()[:SELECT_CAP]],
-                         autocomplete=_autocomplete_url(field))
+            entry.update(type="select", choices=_options(field), autocomplete=_autocomplete_url(field))
         elif isinstance(field, drf.BooleanField):
             entry.update(type="checkbox")
         elif isinstance(field, drf.ChoiceField):

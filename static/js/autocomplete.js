@@ -18,7 +18,8 @@
   }
 
   function label(item) {
-    // Units read as their names (which carry the county: 怀宁县住房和城乡建设局); people with their title.
+    // Units read as the API labels them (a village's committee with its township); people with their title.
+    if (item.label) { return item.label; }
     if (item.name) { return item.name; }
     var name = item.display_name || item.username;
     return item.title ? name + "（" + item.title + "）" : name;

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import selectors
 from .choices import RegionLevel, Role, UnitKind
 from .models import ApiClient, AuditEvent, Region, Unit, User
 
@@ -59,7 +60,7 @@ class RegionFilterSet(django_filters.FilterSet):
 
 
 class UnitFilterSet(django_filters.FilterSet):
-    q = SearchFilter(fields=["name", "short_name"])
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q", help_text=_("名称、简称、别名或拼音首字母"))
     kind = django_filters.ChoiceFilter(label=_("单位类型"), choices=UnitKind.choices)
     region = SubtreeFilter(label=_("所在区划代码（含下级）"), field_name="region")
     is_active = django_filters.BooleanFilter(label=_("启用"))
@@ -67,6 +68,14 @@ class UnitFilterSet(django_filters.FilterSet):
     class Meta:
         model = Unit
         fields = ["q", "kind", "region", "is_active"]
+
+    def filter_q(self, qs, name, value):
+        return selectors.unit_search(qs, value)
+
+    def filter_queryset(self, queryset):
+        # Without a search, the order a picker offers units in (departments first), for the page and the API.
+        qs = super().filter_queryset(queryset)
+        return qs if self.form.cleaned_data.get("q") else selectors.unit_picker_order(qs)
 
 
 class UserFilterSet(django_filters.FilterSet):

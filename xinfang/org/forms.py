@@ -53,3 +53,11 @@ class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(label=_("角色"), choices=Role.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
                                       help_text=_("系统管理员、安全管理员、审计管理员须由不同账号担任，审计管理员不兼任其他角色。"))
+
+
+class UnitNamesForm(forms.Form):
+    short_name = forms.CharField(label=_("简称"), max_length=30, required=False,
+                                 error_messages={"max_length": _("简称最多%(limit_value)d个字。")})
+    aliases = forms.CharField(label=_("别名"), max_length=200, required=False,
+                              help_text=_("群众和干部的其他叫法，用空格或顿号分隔，如：住建局、建设局。选择单位时按名称、简称、别名和拼音首字母都能找到。"),
+                              error_messages={"max_length": _("别名合计最多%(limit_value)d个字。")})

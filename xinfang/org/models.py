@@ -12,6 +12,8 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.names import search_key, split_aliases
+
 from .choices import RegionLevel, TokenScope, UnitKind
 from .scoping import Scoping
 
@@ -106,6 +108,10 @@ class Unit(models.Model):
 
     name = models.CharField(_("单位名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
+    aliases = models.CharField(_("别名"), max_length=200, blank=True,
+                               help_text=_("群众和干部的其他叫法，用空格或顿号分隔，如：住建局、建设局。"))
+    # The name, short name and aliases with their pinyin (xinfang.names.search_key): what the unit pickers search.
+    search_key = models.TextField(_("检索词"), blank=True, editable=False)
     kind = models.CharField(_("单位类型"), max_length=20, choices=UnitKind.choices)
     region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="units")
     parent = models.ForeignKey(
@@ -135,6 +141,20 @@ class Unit(models.Model):
         ]
 
     def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_key = search_key(self.name, self.short_name, *split_aliases(self.aliases))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def picker_label(self) -> str:
+        """The name as pickers show it: a village's or community's unit with its township beside it, so that two
+        高桥村村委会 can be told apart (needs region__parent loaded: selectors.unit_list)."""
+        if self.region.level == RegionLevel.VILLAGE and self.region.parent_id:
+            return _("%(name)s（%(township)s）") % {"name": self.name, "township": self.region.parent.name}
         return self.name
 
 

@@ -7,12 +7,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 
+from xinfang import names
 from xinfang.celery import app
 
-from .choices import RegionLevel
+from .choices import RegionLevel, UnitKind
 from .models import ApiClient, AuditEvent, Heartbeat, Region, Unit, User
 from .scoping import scoped
 
@@ -22,7 +23,33 @@ def region_list(*, user):
 
 
 def unit_list(*, user):
-    return scoped(Unit.objects.select_related("region", "parent"), user)
+    return scoped(Unit.objects.select_related("region__parent", "parent"), user)
+
+
+# Pickers list a county's own bodies before its townships' and villages' (the region's level), and among bodies of
+# one level the kinds in the order UnitKind declares them: the petition bureau, party and government, departments.
+_KIND_ORDER = Case(*[When(kind=kind, then=Value(n)) for n, kind in enumerate(UnitKind.values)],
+                   default=Value(len(UnitKind.values)), output_field=IntegerField())
+
+
+def unit_picker_order(qs):
+    """Units in the order a picker offers them (departments first for a county caseworker)."""
+    return qs.order_by("region__level", _KIND_ORDER, "sort_order", "name", "pk")
+
+
+def unit_search(qs, text: str):
+    """Units known as ``text``: by name, short name, alias or their pinyin (full or initials: zjj), best first; then
+    names holding the typed characters in order (住建 → 住房和城乡建设局)."""
+    query = names.normalised(text)
+    if not query:
+        return unit_picker_order(qs)
+    direct = Q(search_key__contains=query)
+    in_order = Q(name__iregex=names.in_order_pattern(query)) if len(query) > 1 else Q(pk__in=[])
+    rank = Case(When(name=query, then=Value(0)), When(Q(short_name=query) | Q(name__startswith=query), then=Value(1)),
+                When(name__contains=query, then=Value(2)), When(direct, then=Value(3)), default=Value(4),
+                output_field=IntegerField())
+    return qs.filter(direct | in_order).annotate(match_rank=rank).order_by(
+        "match_rank", "region__level", _KIND_ORDER, "sort_order", "name", "pk")
 
 
 def user_list(*, user):

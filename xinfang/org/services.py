@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinfang.errors import Conflict, NotFound, NotPermitted, ValidationFailed, full_clean_or_fail
+from xinfang.names import split_aliases
 
 from .choices import ADMINISTRATORS, CODE_PREFIX_LENGTH, RegionLevel, Role, TokenScope, UnitKind
 from .models import PATH_SEPARATOR, ApiClient, AuditEvent, Heartbeat, Region, Unit, User
@@ -142,13 +143,30 @@ def region_create(*, code: str, name: str, level: int, parent: Region | None = N
 # Units ---------------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def unit_create(*, name: str, kind: str, region: Region, short_name: str = "", parent: Unit | None = None,
-                sort_order: int = 0) -> Unit:
+def unit_create(*, name: str, kind: str, region: Region, short_name: str = "", aliases: str = "",
+                parent: Unit | None = None, sort_order: int = 0) -> Unit:
     """Create a unit seated in ``region``."""
-    unit = Unit(name=name, kind=UnitKind(kind), region=region, short_name=short_name, parent=parent,
-                sort_order=sort_order)
+    unit = Unit(name=name, kind=UnitKind(kind), region=region, short_name=short_name,
+                aliases="、".join(split_aliases(aliases)), parent=parent, sort_order=sort_order)
     full_clean_or_fail(unit)
     unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_names_set(*, actor: User, unit: Unit, short_name: str, aliases: str, ip_address: str | None = None) -> Unit:
+    """The county admin records what people call a unit (住建局 for 县住房和城乡建设局), so that pickers find it;
+    audited with before and after."""
+    if not actor.has_perm("org.change_unit"):
+        raise NotPermitted()
+    require_visible(actor, unit)
+    before = {"short_name": unit.short_name, "aliases": unit.aliases}
+    unit.short_name, unit.aliases = short_name.strip(), "、".join(split_aliases(aliases))
+    full_clean_or_fail(unit)
+    unit.save(update_fields=["short_name", "aliases"])
+    audit_record(actor=actor, action="unit.names", obj=unit, region=unit.region,
+                 changes={"before": before, "after": {"short_name": unit.short_name, "aliases": unit.aliases}},
+                 ip_address=ip_address)
     return unit
 
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +21,7 @@ from xinfang.pages import form_error_text, form_service_error
 
 from . import selectors, services
 from .filtersets import ApiClientFilterSet, AuditEventFilterSet, RegionFilterSet, UnitFilterSet, UserFilterSet
-from .forms import ApiClientForm, RolesForm
+from .forms import ApiClientForm, RolesForm, UnitNamesForm
 
 PAGE_SIZE = 50
 
@@ -73,8 +74,22 @@ def unit_list(request):
 @permission_required("org.view_unit", raise_exception=True)
 def unit_detail(request, pk):
     unit = get_object_or_404(selectors.unit_list(user=request.user), pk=pk)
+    form = UnitNamesForm(request.POST or None, initial={"short_name": unit.short_name, "aliases": unit.aliases})
+    if request.method == "POST":
+        if not request.user.has_perm("org.change_unit"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.unit_names_set(actor=request.user, unit=unit, ip_address=client_ip(request),
+                                        **form.cleaned_data)
+            except ApplicationError as exc:
+                form_service_error(form, exc)
+            else:
+                messages.success(request, _("已保存%(name)s的简称和别名。") % {"name": unit.name})
+                return redirect("org:unit_detail", pk=unit.pk)
     users = selectors.user_list(user=request.user).filter(unit=unit)
-    return render(request, "org/unit_detail.html", {"unit": unit, "users": users})
+    return render(request, "org/unit_detail.html", {"unit": unit, "users": users, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required

@@ -21,10 +21,13 @@ class RegionSerializer(serializers.ModelSerializer):
 class UnitSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     region = RegionRefSerializer(read_only=True)
+    label = serializers.CharField(source="picker_label", read_only=True,
+                                  help_text="The name as pickers show it: a village's unit with its township.")
 
     class Meta:
         model = Unit
-        fields = ["id", "name", "short_name", "kind", "kind_display", "region", "parent", "is_active"]
+        fields = ["id", "name", "short_name", "aliases", "label", "kind", "kind_display", "region", "parent",
+                  "is_active"]
 
 
 class UserSerializer(serializers.ModelSerializer):

@@ -49,6 +49,16 @@ DEPARTMENTS = [
     ("县数据资源管理局", UnitKind.DEPARTMENT), ("县总工会", UnitKind.OTHER),
     ("国网怀宁县供电公司", UnitKind.ENTERPRISE), ("县城市建设投资有限公司", UnitKind.ENTERPRISE),
 ]
+# What people call the departments (the unit pickers find them by these too).
+SHORT_NAMES = {
+    "县人力资源和社会保障局": ("人社局", "劳动局"), "县住房和城乡建设局": ("住建局", "建设局、房管局"),
+    "县自然资源和规划局": ("自规局", "国土局"), "县农业农村局": ("农业局", ""),
+    "市生态环境局怀宁分局": ("环保局", "生态环境局"), "县教育体育局": ("教体局", "教育局"),
+    "县卫生健康委员会": ("卫健委", "卫生局"), "县市场监督管理局": ("市监局", "工商局"),
+    "县交通运输局": ("交通局", ""), "县城市管理局": ("城管局", "城管"), "县退役军人事务局": ("退役军人局", ""),
+    "县医疗保障局": ("医保局", ""), "县应急管理局": ("应急局", "安监局"), "县数据资源管理局": ("数据局", ""),
+    "国网怀宁县供电公司": ("供电公司", "电力公司"), "县城市建设投资有限公司": ("城投公司", ""),
+}
 VILLAGE_FIRST = "黄杨桂石龙凤檀金洪马茶枫柳桃竹松梅花湖新三双高平秀安和丰兴民福"
 VILLAGE_SECOND = ["岗", "圩", "冲", "湾", "桥", "山", "河", "畈", "塘", "岭", "庄", "埠", "铺", "墩"]
 
@@ -163,8 +173,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def _unit(name, kind, region, sort_order=0):
+        short_name, aliases = SHORT_NAMES.get(name, ("", ""))
         return Unit.objects.filter(region=region, name=name).first() or unit_create(
-            name=name, kind=kind, region=region, sort_order=sort_order)
+            name=name, kind=kind, region=region, sort_order=sort_order, short_name=short_name, aliases=aliases)
 
 
 def county_case_count(county) -> int:
