@@ -62,7 +62,7 @@ lint: install
 ## Refresh the English catalogue after changing user-visible strings, then fill the msgstrs in locale/en.
 messages: install
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'static/vendor/*' --ignore 'tests/*'
-	$(PY) manage.py compilemessages -l en --ignore '.venv/*'
+	$(PY) manage.py compilemessages -l en -l zh_Hans --ignore '.venv/*'
 
 clean:
 	rm -rf var staticfiles

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dashboards.measures import MEASURE_CHOICES, set_condition
 from xinfang.clocks import CARD_STATES, CASE_FIELDS, state_q
+from xinfang.org import selectors as org_selectors
 from xinfang.org.filtersets import SubtreeFilter
 
 from . import selectors
@@ -41,18 +42,37 @@ class UrgencyOrderingFilter(django_filters.OrderingFilter):
         return super().get_ordering_value(param)
 
 
+class AnyYesNo(forms.NullBooleanSelect):
+    """A yes/no filter whose empty choice reads 不限 (any), not 未知."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("不限")), ("true", _("是")), ("false", _("否"))]
+
+    def format_value(self, value):
+        return {True: "true", False: "false", "true": "true", "false": "false"}.get(value, "")
+
+
+def yes_no(label, **kwargs):
+    return django_filters.BooleanFilter(label=label, widget=AnyYesNo, **kwargs)
+
+
 class CaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q",
-                                  help_text=_("编号、身份证号、电话、姓名或诉求中的词语"))
+                                  help_text=_("编号、身份证号、电话、姓名或诉求中的词语"),
+                                  widget=forms.TextInput(attrs={"type": "search", "placeholder": _(
+                                      "编号、身份证号、电话、姓名或诉求中的词语")}))
     # The multiple-choice filters are on the case's own columns: no join, so no duplicate rows and no DISTINCT (which
     # django-filter adds by default and which made the filtered list's count a sort of every matching row).
-    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=CaseStatus.choices, distinct=False)
-    open = django_filters.BooleanFilter(label=_("未办结"), method="filter_open")
-    channel = django_filters.MultipleChoiceFilter(label=_("信访形式"), choices=Channel.choices, distinct=False)
+    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=CaseStatus.choices, distinct=False,
+                                                 widget=forms.CheckboxSelectMultiple)
+    open = yes_no(_("未办结"), method="filter_open")
+    channel = django_filters.MultipleChoiceFilter(label=_("信访形式"), choices=Channel.choices, distinct=False,
+                                                  widget=forms.CheckboxSelectMultiple)
     category = django_filters.NumberFilter(label=_("类别（含下级）"), method="filter_category")
-    region = SubtreeFilter(label=_("问题属地代码（含下级）"), field_name="region")
+    region = SubtreeFilter(label=_("问题属地（含下级）"), field_name="region")
     # The matters of one region itself, not of its subtree (the dashboard's 县直 row); a drill-down field.
-    region_exact = django_filters.CharFilter(label=_("问题属地代码（仅本级）"), field_name="region__code",
+    region_exact = django_filters.CharFilter(label=_("问题属地（仅本级）"), field_name="region__code",
                                              widget=forms.HiddenInput)
     unit = django_filters.NumberFilter(label=_("主办单位"), field_name="lead_unit_id")
     received_after = django_filters.DateFilter(label=_("收到日期起"), field_name="received_at",
@@ -60,13 +80,15 @@ class CaseFilterSet(django_filters.FilterSet):
     received_before = django_filters.DateFilter(label=_("收到日期止"), field_name="received_at",
                                                 lookup_expr="date__lte",
                                                 widget=forms.DateInput(attrs={"type": "date"}))
-    is_repeat = django_filters.BooleanFilter(label=_("重复信访"))
-    is_collective = django_filters.BooleanFilter(label=_("集体访"))
-    is_skip_level = django_filters.BooleanFilter(label=_("越级访"))
-    is_to_province = django_filters.BooleanFilter(label=_("赴省访"))
-    is_to_beijing = django_filters.BooleanFilter(label=_("进京访"))
-    card = django_filters.ChoiceFilter(label=_("红黄牌"), method="filter_card", choices=CARD_CHOICES)
-    satisfaction = django_filters.MultipleChoiceFilter(label=_("满意度"), choices=Satisfaction.choices, distinct=False)
+    is_repeat = yes_no(_("重复信访"))
+    is_collective = yes_no(_("集体访"))
+    is_skip_level = yes_no(_("越级访"))
+    is_to_province = yes_no(_("赴省访"))
+    is_to_beijing = yes_no(_("进京访"))
+    card = django_filters.ChoiceFilter(label=_("红黄牌"), method="filter_card", choices=CARD_CHOICES,
+                                       empty_label=_("不限"))
+    satisfaction = django_filters.MultipleChoiceFilter(label=_("满意度"), choices=Satisfaction.choices, distinct=False,
+                                                       widget=forms.CheckboxSelectMultiple)
     # The dashboards' drill-down: the cases counted in one of their figures (dashboards.measures.SETS).
     # Set by the dashboards' links, not picked in the form: a hidden field, shown on the list as a removable chip.
     measure = django_filters.ChoiceFilter(label=_("统计口径"), choices=MEASURE_CHOICES, method="filter_measure",
@@ -75,7 +97,14 @@ class CaseFilterSet(django_filters.FilterSet):
         label=_("排序"),
         fields=(("received_at", "received_at"), ("number", "number"), ("due_on", "due_on")),
         field_labels={"received_at": _("收到时间"), "number": _("编号"), "due_on": _("紧急程度（到期日）")},
+        empty_label=_("默认（最新收到在前）"),
     )
+
+    # The page's layout: the common filters in one row, the status as chips, the rest behind 更多筛选.
+    MAIN = ("q", "channel", "received_after", "received_before", "card")
+    CHIPS = ("status",)
+    MORE = ("open", "category", "region", "unit", "satisfaction", "is_repeat", "is_collective", "is_skip_level",
+            "is_to_province", "is_to_beijing", "ordering")
 
     class Meta:
         model = Case
@@ -92,11 +121,23 @@ class CaseFilterSet(django_filters.FilterSet):
 
             def categories():  # read once, when the form is rendered (the select asks for its choices twice)
                 if not loaded:
-                    loaded.extend([("", "---------")] + [(c.pk, str(c)) for c in selectors.tree_sorted(
+                    loaded.extend([("", _("全部"))] + [(c.pk, str(c)) for c in selectors.tree_sorted(
                         selectors.category_choices(user=user))])
                 return loaded
 
             self.filters["category"].extra["widget"] = forms.Select(choices=categories)
+            # The region and the unit as searchable pickers showing names (static/js/autocomplete.js); the select
+            # holds the chosen one, looked up in the person's jurisdiction.
+            self.filters["region"].extra["widget"] = forms.Select(
+                choices=self._chosen(org_selectors.region_chosen, "region", "code"))
+            self.filters["unit"].extra["widget"] = forms.Select(
+                choices=self._chosen(org_selectors.unit_chosen, "unit", "pk"))
+
+    def _chosen(self, lookup, name: str, key: str):
+        """The choices of a picker: 全部 and the value chosen in this request, by its label."""
+        value = (self.data.get(name) or "").strip() if self.data is not None else ""
+        chosen = [(getattr(obj, key), obj.picker_label) for obj in lookup(user=self.request.user, value=value)]
+        return [("", _("全部"))] + chosen
 
     def filter_q(self, qs, name, value):
         return selectors.search_cases(qs, value)

@@ -440,3 +440,23 @@ class PersonalDataAccess(models.Model):
         verbose_name_plural = _("个人信息查看记录")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["petitioner", "-at"], name="cases_pda_petitioner")]
+
+
+class SavedFilter(models.Model):
+    """A person's named case-list filter (我的筛选): the list's query string, re-applied through the case FilterSet
+    and the person's jurisdiction whenever it is opened."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="saved_case_filters")
+    name = models.CharField(_("名称"), max_length=30)
+    query = models.CharField(_("筛选条件"), max_length=2000)
+    created_at = models.DateTimeField(_("保存时间"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("保存的筛选")
+        verbose_name_plural = _("保存的筛选")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="cases_savedfilter_unique_name")]
+
+    def __str__(self):
+        return self.name

@@ -10,7 +10,7 @@ from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import among, scoped
 
 from .choices import OPEN_STATUSES, CaseStatus
-from .models import Appeal, Case, Category, Petitioner
+from .models import Appeal, Case, Category, Petitioner, SavedFilter
 
 S = CaseStatus
 
@@ -63,6 +63,28 @@ def my_work(*, user):
         waiting |= Q(status__in=[S.REVIEWING, S.RE_REVIEWING]) & among(
             "pk", Appeal.objects.filter(reviewing_unit_id=user.unit_id, decided_at__isnull=True).values("case_id"))
     return qs.filter(waiting).order_by(F("due_on").asc(nulls_last=True), "received_at", "id")
+
+
+def saved_filters(*, user):
+    """The person's saved case-list filters (我的筛选), by name."""
+    return SavedFilter.objects.filter(user=user).order_by("name")
+
+
+def my_work_neighbour(*, user, case: Case, after: bool = True) -> Case | None:
+    """The case after (or before) ``case`` in the user's my-work order, for the case page's 下一件 / 上一件 (the
+    shortcuts j and k). ``case`` need not be on the list (opened from the case list, or done with): its place in the
+    order is what counts, so "next" is the next most urgent case waiting for the user. One query, keyset on the
+    order's columns (due date with the undated last, received, id)."""
+    due, received, pk = case.due_on, case.received_at, case.pk
+    same_due = Q(due_on=due) if due is not None else Q(due_on__isnull=True)
+    later_in_due = same_due & (Q(received_at__gt=received) | Q(received_at=received, pk__gt=pk))
+    earlier_in_due = same_due & (Q(received_at__lt=received) | Q(received_at=received, pk__lt=pk))
+    if after:
+        beyond = (Q(due_on__gt=due) | Q(due_on__isnull=True)) if due is not None else Q(pk__in=[])
+        return my_work(user=user).filter(beyond | later_in_due).first()
+    before = Q(due_on__lt=due) if due is not None else Q(due_on__isnull=False)
+    return (my_work(user=user).filter(before | earlier_in_due)
+            .order_by(F("due_on").desc(nulls_first=True), "-received_at", "-id").first())
 
 
 # Intake: repeat detection ---------------------------------------------------------------------------------

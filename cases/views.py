@@ -7,7 +7,8 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.db.models import prefetch_related_objects
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers as drf
 
 import workflow
-from dashboards.measures import MEASURE_CHOICES
 from deadlines.selectors import case_clock_summary
 from visits.selectors import my_return_visits
 from xinfang.errors import ApplicationError
@@ -25,12 +25,12 @@ from xinfang.org import selectors as org_selectors
 from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import scoped
 from xinfang.org.services import export_record
-from xinfang.pages import user_county_or_404
+from xinfang.pages import cleaned_query_redirect, filter_chips, user_county_or_404
 
 from . import selectors, services
 from .actions import ACTIONS
 from .api.serializers import CaseCreateSerializer, ScopedPrimaryKeyField, case_input_from
-from .choices import Channel, UpperSource
+from .choices import AssignmentRole, Channel, UpperSource
 from .exports import write_case_ledger
 from .filtersets import CaseFilterSet
 from .models import Attachment, Case, Category, Extension
@@ -128,16 +128,62 @@ def _filtered_cases(request):
 @login_required
 @permission_required("cases.view_case", raise_exception=True)
 def case_list(request):
+    clean = cleaned_query_redirect(request)
+    if clean is not None:
+        return clean
     filterset, qs = _filtered_cases(request)
     qs = Case.objects.none() if qs is None else qs
+    if list(request.GET) == ["q"] and selectors.CASE_NUMBER_RE.match(request.GET["q"].strip()):
+        # The header's search box given a case number: straight to the case, when the user may see it.
+        found = qs.values_list("pk", flat=True).first()
+        if found is not None:
+            return redirect("cases:detail", pk=found)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    without_measure = query.copy()
-    measure = without_measure.pop("measure", [""])[-1]
+    form = filterset.form
+    chips = filter_chips(form, query, display={"region_exact": lambda code: next(
+        (r.name for r in org_selectors.region_chosen(user=request.user, value=code)), code)})
     return render(request, "cases/case_list.html", {
-        "filter": filterset, "page": page, "query": query.urlencode(),
-        "measure_label": dict(MEASURE_CHOICES).get(measure, ""), "query_without_measure": without_measure.urlencode()})
+        "filter": filterset, "page": page, "query": query.urlencode(), "chips": chips,
+        "main_fields": [form[name] for name in CaseFilterSet.MAIN],
+        "chip_fields": [form[name] for name in CaseFilterSet.CHIPS],
+        "more_fields": [form[name] for name in CaseFilterSet.MORE],
+        "more_open": any(name in query for name in CaseFilterSet.MORE),
+        "saved_filters": selectors.saved_filters(user=request.user)})
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+@require_POST
+def saved_filter_save(request):
+    """Keep the list's current filters under a name (我的筛选); the query is read by the FilterSet first."""
+    query = QueryDict(request.POST.get("query", ""), mutable=True)
+    query.pop("page", None)
+    filterset = CaseFilterSet(query, queryset=Case.objects.none(), request=request)
+    if not filterset.is_valid():
+        messages.error(request, _("筛选条件有误，未保存。"))
+        return redirect(reverse("cases:list") + (f"?{query.urlencode()}" if query else ""))
+    try:
+        saved = services.saved_filter_save(actor=request.user, name=request.POST.get("name", ""),
+                                           query=query.urlencode())
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已保存筛选“%(name)s”。") % {"name": saved.name})
+    return redirect(reverse("cases:list") + (f"?{query.urlencode()}" if query else ""))
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+@require_POST
+def saved_filter_delete(request, pk):
+    try:
+        services.saved_filter_delete(actor=request.user, pk=pk)
+    except ApplicationError as exc:
+        raise Http404 from exc
+    messages.success(request, _("已删除保存的筛选。"))
+    return redirect("cases:list")
 
 
 @login_required
@@ -234,8 +280,13 @@ def _flatten_errors(errors: dict) -> dict:
     """{'petitioner': {'name': [...]}} → {'petitioner_name': '...'} for the intake template."""
     flat = {}
     for name, value in (errors or {}).items():
-        if name == "co_petitioners" and isinstance(value, list):
-            flat[name] = error_text([v for v in value if v])
+        if name == "co_petitioners" and isinstance(value, list | dict):
+            # Errors by row (a list, or a dict by index): "其他信访人1：身份证号码：…".
+            rows = value.items() if isinstance(value, dict) else enumerate(value)
+            labels = {"name": _("姓名"), "id_number": _("身份证号码"), "phone": _("电话")}
+            flat[name] = _("；").join(
+                _("其他信访人%(n)s：%(errors)s") % {"n": int(i) + 1, "errors": error_text(errors, labels)}
+                for i, errors in rows if errors)
         elif isinstance(value, dict):
             for sub, sub_value in value.items():
                 flat[f"{name}_{sub}"] = error_text(sub_value)
@@ -272,22 +323,70 @@ def intake_lookup(request):
 @login_required
 @permission_required("cases.view_case", raise_exception=True)
 def case_detail(request, pk):
-    case = _get_case(request, pk)
+    return _case_page(request, _get_case(request, pk))
+
+
+def _case_page(request, case, *, failed: dict | None = None, status: int = 200):
+    """The case page; after a refused action (``failed``: its name, what was typed and the errors by field), that
+    action's form is open again with what was typed and every error beside its field."""
     action_forms = []
     for name in workflow.allowed_actions(user=request.user, case=case):
         case_action = ACTIONS[name]
         serializer = case_action.input(context={"request": request})
         if name in ("request_review", "request_re_review"):
             serializer.fields["reviewing_unit"].queryset = selectors.reviewing_units_for(case)
-        action_forms.append({"name": name, "label": case_action.label, "fields": form_fields(serializer)})
+        entry = {"name": name, "label": case_action.label, "fields": form_fields(serializer)}
+        if failed and failed["name"] == name:
+            entry.update(open=True, errors=failed["errors"].get("__all__", ""))
+            for field in entry["fields"]:
+                values = failed["values"].getlist(field["name"])
+                field.update(value=values[-1] if values else "", values=values,
+                             error=failed["errors"].get(field["name"], ""))
+        action_forms.append(entry)
     pending_extensions = [e for e in case.extensions.all() if e.status == "pending"]
     today = timezone.localdate()
-    return render(request, "cases/case_detail.html", {
+    return render(request, "cases/case_detail.html", status=status, context={
         "case": case, "action_forms": action_forms, "pending_extensions": pending_extensions,
         "clocks": case_clock_summary(case, today), "today": today,
         "can_decide_extension": request.user.has_perm("cases.approve_extension"),
         "can_reveal": request.user.has_perm("cases.view_personal_data"),
         "petitioner_links": sorted(case.case_petitioners.all(), key=lambda link: (not link.is_lead, link.pk)),
+    })
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+def case_neighbour(request, pk, direction):
+    """上一件 / 下一件 on the case page (the shortcuts k and j): the case before or after this one in the user's
+    my-work order, found when asked for, so the case page pays nothing for the links."""
+    case = _get_case(request, pk)
+    neighbour = selectors.my_work_neighbour(user=request.user, case=case, after=direction == "next")
+    if neighbour is None:
+        messages.info(request, _("“我的待办”中没有下一件了。") if direction == "next"
+                      else _("“我的待办”中没有上一件了。"))
+        return redirect("cases:detail", pk=case.pk)
+    return redirect("cases:detail", pk=neighbour.pk)
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+def case_print(request, pk):
+    """The case on A4 for the paper file (卷宗): what the page shows that belongs in the file, petitioners masked as
+    the page masks them, without the navigation. A printout takes the case out of the system: it is in the audit
+    trail as an export, like the ledger."""
+    case = _get_case(request, pk)
+    # The return visits' results and who recorded them: three more queries, whatever the case holds.
+    prefetch_related_objects([case], "evaluations__recorded_by", "return_visits__evaluation",
+                             "return_visits__done_by")
+    export_record(actor=request.user, what="cases.print", label=case.number, count=1, filters={},
+                  object_id=str(case.pk), ip_address=client_ip(request))
+    today = timezone.localdate()
+    assignments = list(case.assignments.all())
+    return render(request, "cases/case_print.html", {
+        "case": case, "clocks": case_clock_summary(case, today), "today": today, "printed_at": timezone.localtime(),
+        "petitioner_links": sorted(case.case_petitioners.all(), key=lambda link: (not link.is_lead, link.pk)),
+        "assisting": [a for a in assignments if a.role == AssignmentRole.ASSIST and a.is_active],
+        "assignments": assignments,
     })
 
 
@@ -304,17 +403,33 @@ def case_act(request, pk, action):
         data.setlist("assist_units", request.POST.getlist("assist_units"))
     serializer = case_action.input(data=data, context={"request": request})
     if not serializer.is_valid():
-        labels = {name: field.label for name, field in serializer.fields.items()}
-        messages.error(request, _("%(action)s未完成：%(errors)s") % {
-            "action": case_action.label, "errors": error_text(serializer.errors, labels)})
-        return redirect("cases:detail", pk=case.pk)
+        return _action_refused(request, case, case_action, data, serializer.errors)
     try:
         case_action.run(request.user, case, serializer.validated_data)
     except ApplicationError as exc:
+        if exc.detail and isinstance(exc.detail, dict):
+            return _action_refused(request, case, case_action, data, exc.detail, message=exc.message)
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已%(action)s。") % {"action": case_action.label})
     return redirect("cases:detail", pk=case.pk)
+
+
+def _action_refused(request, case, case_action, data, errors: dict, message=None):
+    """A refused action: the case page again (400), the form open with what was typed, each error beside its field
+    and all of them at once."""
+    names = {field["name"] for field in form_fields(case_action.input(context={"request": request}))}
+    by_field, others = {}, []
+    for name, value in errors.items():
+        if name in names:
+            by_field[name] = error_text(value)
+        else:
+            others.append(error_text(value))
+    by_field["__all__"] = _("；").join(others)
+    messages.error(request, message or _("%(action)s未完成，请按提示修改后再提交。") % {"action": case_action.label})
+    case.refresh_from_db()
+    return _case_page(request, case, failed={"name": case_action.name, "values": data, "errors": by_field},
+                      status=400)
 
 
 @login_required

@@ -86,6 +86,16 @@ def unconfirmed_deadlines(*, county_id: int) -> int:
                                    stopped_at__isnull=True).count()
 
 
+def unconfirmed_deadline_years(*, county_id: int) -> dict[int, int]:
+    """The running clocks flagged 'calendar unconfirmed', counted by the year of their due date (one query, the
+    partial index deadlines_unconfirmed): the calendar page names each year the admin must settle, and how many clocks
+    wait on it (a year the package has learnt since the clocks were counted included)."""
+    rows = (Deadline.objects.filter(case__county_id=county_id, calendar_unconfirmed=True, met_at__isnull=True,
+                                    stopped_at__isnull=True)
+            .values_list("due_on__year").annotate(n=Count("id")).order_by())
+    return dict(rows)
+
+
 def unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 

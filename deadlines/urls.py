@@ -30,4 +30,5 @@ urlpatterns = [
     path("calendar/days/", config.calendar_day_add, name="calendar_day_add"),
     path("calendar/days/<int:pk>/delete/", config.calendar_day_delete, name="calendar_day_delete"),
     path("calendar/years/", config.calendar_year_confirm, name="calendar_year_confirm"),
+    path("calendar/years/load/", config.calendar_year_load, name="calendar_year_load"),
 ]

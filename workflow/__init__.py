@@ -8,7 +8,7 @@ costs its leader points. Pages, the API, Celery tasks and management commands ca
 step, and the apps' own services for a step that stays inside one app (docs/architecture.md).
 """
 
-from .calendar import calendar_day_delete, calendar_day_set, calendar_year_confirm
+from .calendar import calendar_day_delete, calendar_day_set, calendar_year_confirm, calendar_year_load
 from .case_file import allowed_actions, case_file
 from .cases import (
     assignment_report,
@@ -35,7 +35,8 @@ from .visits import answer_link_submit, reception_record, return_visit_record
 
 __all__ = [
     "allowed_actions", "answer_link_submit", "assignment_report", "calendar_day_delete", "calendar_day_set",
-    "calendar_year_confirm", "case_accept", "case_assign", "case_close", "case_decide_appeal", "case_divert",
+    "calendar_year_confirm", "calendar_year_load", "case_accept", "case_assign", "case_close", "case_decide_appeal",
+    "case_divert",
     "case_evaluate", "case_feedback", "case_file", "case_forward", "case_meet", "case_not_accept",
     "case_handoff", "case_register",
     "case_reply", "case_request_appeal", "case_return", "dossier_close", "extension_decide", "reception_record",

@@ -33,3 +33,12 @@ def calendar_year_confirm(*, actor: User, county: Region, year: int) -> Calendar
     obj = calendar.calendar_year_confirm(actor=actor, county=county, year=year)
     _recompute_after_commit(county, date(year, 1, 1))
     return obj
+
+
+@transaction.atomic
+def calendar_year_load(*, actor: User, county: Region, year: int) -> CalendarYear:
+    """The year taken from the chinese-calendar package; the county's running clocks from its first day recomputed
+    on the package's days (those counted before the package knew the year lose their 'calendar unconfirmed')."""
+    obj = calendar.calendar_year_load(actor=actor, county=county, year=year)
+    _recompute_after_commit(county, date(year, 1, 1))
+    return obj

@@ -55,6 +55,11 @@ class RateLimited(ApplicationError):
     default_message = _("操作过于频繁，请稍后再试。")
 
 
+# Codes of our own field checks that serializers raise too (cases.api.serializers): an API refusal for that one reason
+# answers with it rather than the generic "invalid" (xinfang.api.errors).
+FIELD_CODES = frozenset({"invalid_id_number", "invalid_phone"})
+
+
 def full_clean_or_fail(obj, *, validate_constraints: bool = True) -> None:
     """Run a model's own validation; its errors become one ValidationFailed (400) naming the fields. A caller that
     turns a constraint's refusal from the database into its own answer passes ``validate_constraints=False``."""

@@ -93,3 +93,58 @@ def pdf_response(request, html: str, filename: str) -> HttpResponse:
                             content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=filename)
     return response
+
+
+def cleaned_query_redirect(request):
+    """A list's URL without its empty parameters (a submitted filter form sends every field): a redirect to the
+    clean URL, or None when it is clean already."""
+    query = request.GET.copy()
+    dirty = False
+    for name in list(query):
+        values = [value for value in query.getlist(name) if value.strip()]
+        if len(values) != len(query.getlist(name)):
+            dirty = True
+            if values:
+                query.setlist(name, values)
+            else:
+                query.pop(name)
+    if not dirty:
+        return None
+    return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+
+def _choice_label(field, value: str) -> str:
+    for key, label in getattr(field.widget, "choices", None) or getattr(field, "choices", None) or ():
+        if isinstance(label, list | tuple):  # a group of choices
+            for inner_key, inner_label in label:
+                if str(inner_key) == value:
+                    return str(inner_label)
+        elif str(key) == value:
+            return str(label)
+    return value
+
+
+def filter_chips(form, query, *, display: dict | None = None, skip=("page",)) -> list[dict]:
+    """The filters in force as removable chips above a list: each value with its field's label and the label of its
+    choice (状态：办理中), and the URL of the list without it. ``display`` names values the form cannot (a hidden
+    field's region code → its name)."""
+    chips = []
+    for name in query:
+        field = form.fields.get(name)
+        if field is None or name in skip:
+            continue
+        values = query.getlist(name)
+        for value in values:
+            if not value.strip():
+                continue
+            rest = query.copy()
+            rest.pop("page", None)
+            kept = [v for v in values if v != value]
+            if kept:
+                rest.setlist(name, kept)
+            else:
+                rest.pop(name)
+            shown = (display or {}).get(name, lambda v, f=field: _choice_label(f, v))(value)
+            chips.append({"name": name, "value": value, "label": _("%(field)s：%(value)s") % {
+                "field": field.label, "value": shown}, "url": f"?{rest.urlencode()}"})
+    return chips

@@ -14,8 +14,9 @@ from rest_framework import serializers
 
 from deadlines.api.serializers import CardSerializer, DeadlineSerializer, SupervisionSerializer, SuspensionSerializer
 from deadlines.choices import SupervisionKind
+from xinfang import personal_data
 from xinfang.api.fields import MomentField
-from xinfang.errors import NotFound
+from xinfang.errors import NotFound, ValidationFailed
 from xinfang.org.models import Region, Unit
 from xinfang.org.scoping import scoped
 
@@ -147,6 +148,22 @@ class PetitionerInputSerializer(serializers.Serializer):
     id_number = serializers.CharField(label=_("身份证号码"), required=False, allow_blank=True, max_length=20)
     phone = serializers.CharField(label=_("电话"), required=False, allow_blank=True, max_length=20)
     address = serializers.CharField(label=_("住址"), required=False, allow_blank=True, max_length=200)
+
+    # Checked here as well as in the service, so that a bad ID number or phone is reported with every other error of
+    # the form at once (the service alone would speak only once the rest is right). The value stays as typed.
+    def validate_id_number(self, value):
+        return _checked(personal_data.normalize_id_number, value)
+
+    def validate_phone(self, value):
+        return _checked(personal_data.normalize_phone, value)
+
+
+def _checked(normalise, value: str) -> str:
+    try:
+        normalise(value)
+    except ValidationFailed as exc:
+        raise serializers.ValidationError(str(exc.message), code=exc.code) from exc
+    return value
 
 
 class CaseCreateSerializer(serializers.Serializer):

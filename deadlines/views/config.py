@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +22,7 @@ from xinfang.errors import ApplicationError
 from xinfang.org.models import Region
 from xinfang.pages import form_service_error, user_county_or_404
 from xinfang.workdays import selectors as calendar_selectors
-from xinfang.workdays.calendar import package_years
+from xinfang.workdays.calendar import package_version, package_years
 
 from .. import selectors
 from ..forms import CalendarDayForm, YearForm
@@ -43,11 +45,19 @@ def _month(value: str | None) -> date:
     return timezone.localdate().replace(day=1)
 
 
+def _unknown_message(year: int) -> str:
+    """The instruction for a year the package does not know, its upgrade command set in code type (the message is
+    our own translated text, the command a constant: nothing in it comes from a user)."""
+    command = format_html('<code class="text-nowrap">{}</code>', calendar_selectors.UPGRADE_COMMAND)
+    return mark_safe(calendar_selectors.package_unknown_message(year, command=command))  # noqa: S308
+
+
 def _calendar_context(request, county: Region, month: date, form=None) -> dict:
     today = timezone.localdate()
-    unconfirmed = calendar_selectors.unconfirmed_years(county.pk, around=today)
-    entered = calendar_selectors.override_counts(county.pk, unconfirmed)
-    years = package_years()
+    flagged = selectors.unconfirmed_deadline_years(county_id=county.pk)
+    # The years that matter: this one, the next, and any a running clock waits on.
+    years = calendar_selectors.calendar_years(county.pk, years={today.year, today.year + 1, *flagged})
+    package = package_years()
     return {
         "county": county, "month": month, "today": today,
         "weeks": calendar_selectors.calendar_month(county.pk, year=month.year, month=month.month),
@@ -55,10 +65,9 @@ def _calendar_context(request, county: Region, month: date, form=None) -> dict:
         "next": (month.replace(day=28) + timedelta(days=4)).replace(day=1),
         "overrides": calendar_selectors.calendar_day_list(user=request.user, county_id=county.pk),
         "form": form or CalendarDayForm(),
-        "unconfirmed": [{"year": y, "entered": entered.get(y, 0)} for y in unconfirmed],
-        "flagged": selectors.unconfirmed_deadlines(county_id=county.pk) if unconfirmed else 0,
-        "confirmed_years": calendar_selectors.confirmed_years(county.pk),
-        "package_first": years.start, "package_last": years.stop - 1,
+        "years": [{"info": y, "flagged": flagged.get(y.year, 0),
+                   "unknown_message": _unknown_message(y.year) if y.state == "unknown" else ""} for y in years],
+        "package_first": package.start, "package_last": package.stop - 1, "package_version": package_version(),
     }
 
 
@@ -129,3 +138,25 @@ def calendar_year_confirm(request):
         messages.success(request, _("已确认 %(year)s 年的工作日历，相关期限不再标记为“日历未确认”。") % {"year": year})
     return redirect("deadlines:calendar")
 
+
+
+@login_required
+@require_POST
+@permission_required("workdays.add_calendaryear", raise_exception=True)
+def calendar_year_load(request):
+    """The year's holidays and 调休 working days from the installed chinese-calendar package, as the county's."""
+    county = user_county_or_404(request.user)
+    form = YearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("年份无效。"))
+        return redirect("deadlines:calendar")
+    year = form.cleaned_data["year"]
+    try:
+        workflow.calendar_year_load(actor=request.user, county=county, year=year)
+    except ApplicationError as exc:
+        # Loaded already: nothing changed, which is no error.
+        (messages.info if exc.code == "year_loaded" else messages.error)(request, exc.message)
+    else:
+        messages.success(request, _("已从日历数据载入 %(year)s 年的法定节假日和调休上班日，"
+                                    "正在计时的期限将按国家安排重新计算。") % {"year": year})
+    return redirect("deadlines:calendar")

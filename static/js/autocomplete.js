@@ -34,7 +34,8 @@
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : { results: [] }; })
       .then(function (data) {
-        refill(select, (data.results || []).map(function (item) { return { id: item.id, label: label(item) }; }));
+        var key = box.dataset.autocompleteValue || "id";  // regions are chosen by their code
+        refill(select, (data.results || []).map(function (item) { return { id: item[key], label: label(item) }; }));
         box.removeAttribute("aria-busy");
       })
       .catch(function () { box.removeAttribute("aria-busy"); });

@@ -37,8 +37,8 @@ def test_a_caseworker_registers_a_letter_and_lands_on_its_page(client_as, casewo
     ("petitioner_id_number", "340822199003157719", "身份证号码校验位不正确"),
     ("petitioner_id_number", "12345", "身份证号码应为18位"),
     ("petitioner_phone", "1234", "电话号码无效"),
-    ("petitioner_name", "", "该字段不能为空"),
-    ("summary", "", "该字段不能为空"),
+    ("petitioner_name", "", "请填写此项。"),
+    ("summary", "", "请填写此项。"),
 ])
 def test_bad_intake_shows_a_chinese_message_and_saves_nothing(client_as, caseworker, county, categories, field,
                                                               value, message):
@@ -182,11 +182,13 @@ def test_a_leaders_home_counts_the_open_cases_of_the_jurisdiction(client_as, lea
     assert "在办信访事项" in html and "在办集体访" in html
 
 
-def test_an_action_with_a_missing_field_names_the_field_in_chinese(client_as, caseworker, case):
-    response = client_as(caseworker).post(f"/cases/{case.pk}/act/not-accept/", {"version": case.version},
-                                          follow=True)
+def test_an_action_with_a_missing_field_says_so_beside_the_field(client_as, caseworker, case):
+    response = client_as(caseworker).post(f"/cases/{case.pk}/act/not-accept/", {"version": case.version})
 
-    assert "不予受理未完成：理由：该字段是必填项。" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "不予受理未完成，请按提示修改后再提交。" in html
+    assert 'id="not_accept-reason-error" data-error-for="reason">请填写此项。</div>' in html
     assert Case.objects.get(pk=case.pk).status == "registered"
 
 

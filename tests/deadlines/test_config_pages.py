@@ -332,19 +332,20 @@ def test_the_unconfirmed_year_warning_counts_the_flagged_clocks(client_as, count
 
     page = html(client_as(county_admin).get(CALENDAR))
 
-    warning = page.split('data-testid="unconfirmed"')[1].split("</ul>")[0]
-    assert "2027年" in warning and "目前有 1 个正在计时的节点标记为“日历未确认”" in warning
+    warning = page.split('data-testid="year-2027" data-state="unknown"')[1].split("</li>")[0]
+    assert "目前有 1 个正在计时的节点标记为“日历未确认”" in warning
     assert "disabled" in warning  # nothing entered for 2027 yet: there is nothing to confirm
 
 
 def test_confirming_2027_once_its_days_are_entered_removes_the_warning(client_as, county_admin, county):
     client = client_as(county_admin)
     client.post("/deadlines/calendar/days/", {"date": "2027-02-08", "is_workday": "0", "name": "春节"})
-    assert 'data-testid="unconfirmed"' in html(client.get(CALENDAR))
+    assert 'data-testid="year-2027" data-state="unknown"' in html(client.get(CALENDAR))
 
     response = client.post("/deadlines/calendar/years/", {"year": "2027"}, follow=True)
 
     assert "已确认 2027 年的工作日历" in html(response)
-    assert 'data-testid="unconfirmed"' not in html(response)
+    assert 'data-state="unknown"' not in html(response)
     assert CalendarYear.objects.get(county=county.region).confirmed_by == county_admin
-    assert "本县已确认手工录入的年份：2027" in html(response)
+    confirmed = html(response).split('data-testid="year-2027" data-state="confirmed"')[1].split("</li>")[0]
+    assert "本县已手工录入并确认" in confirmed and "本县录入 1 天，赵管理 于" in confirmed

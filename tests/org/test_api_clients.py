@@ -94,7 +94,7 @@ def test_a_client_without_a_name_or_role_is_refused_and_nothing_is_saved(client_
     response = client_as(system_admin).post("/org/api-clients/new/", {"name": "", "unit": county.bureau.pk})
 
     assert response.status_code == 400
-    assert "该字段是必填项" in response.content.decode()
+    assert "请填写此项" in response.content.decode()
     assert not ApiClient.objects.exists()
 
 

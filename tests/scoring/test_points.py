@@ -169,7 +169,7 @@ def test_the_county_admin_edits_the_point_rules_on_their_page(client_as, county_
 
     bad = client.post("/settings/points/", {**data, "points_0": "many", "source_factors_0": "11"})
     assert bad.status_code == 400 and rules_for(county.region, "points").number == 1
-    assert "输入整数" in bad.content.decode()
+    assert "请填写整数" in bad.content.decode()
 
 
 def test_the_county_admin_corrects_an_entry_from_the_cadres_record(client_as, caseworker, leader, county_admin,

@@ -9,7 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from xinfang.errors import ApplicationError
+from xinfang.errors import FIELD_CODES, ApplicationError
 
 # DRF's own exceptions → our stable codes.
 _DRF_CODES = {
@@ -52,7 +52,22 @@ def exception_handler(exc, context):
                                                     "error")
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = error_body(code, _("提交的数据有误。"), detail)
+        response.data = error_body(_specific_code(exc) or code, _("提交的数据有误。"), detail)
     else:
         response.data = error_body(code, exc.detail)
     return response
+
+
+def _leaf_codes(codes):
+    if isinstance(codes, dict):
+        return [c for value in codes.values() for c in _leaf_codes(value)]
+    if isinstance(codes, list):
+        return [c for value in codes for c in _leaf_codes(value)]
+    return [codes]
+
+
+def _specific_code(exc) -> str | None:
+    """A refusal for one reason of our own (every field error is invalid_id_number, say) keeps that reason's code;
+    a mix of reasons, or the framework's own, is "invalid"."""
+    codes = set(_leaf_codes(exc.get_codes()))
+    return codes.pop() if len(codes) == 1 and codes <= FIELD_CODES else None

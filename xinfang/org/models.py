@@ -80,6 +80,13 @@ class Region(models.Model):
         return self.name
 
     @property
+    def picker_label(self) -> str:
+        """The name as pickers show it: a village or community with its township (needs parent loaded)."""
+        if self.level == RegionLevel.VILLAGE and self.parent_id:
+            return _("%(name)s（%(township)s）") % {"name": self.name, "township": self.parent.name}
+        return self.name
+
+    @property
     def ancestor_codes(self) -> list[str]:
         """Codes from the province down to this region, this one included."""
         return [code for code in self.path.split(PATH_SEPARATOR) if code]

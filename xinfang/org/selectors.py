@@ -26,6 +26,16 @@ def unit_list(*, user):
     return scoped(Unit.objects.select_related("region__parent", "parent"), user)
 
 
+def region_chosen(*, user, value: str) -> list[Region]:
+    """The region a picker holds (by its code), if it is in the user's jurisdiction: a list of at most one."""
+    return list(region_list(user=user).filter(code=value)[:1]) if value else []
+
+
+def unit_chosen(*, user, value: str) -> list[Unit]:
+    """The unit a picker holds (by its id), if it is in the user's jurisdiction: a list of at most one."""
+    return list(unit_list(user=user).filter(pk=int(value))[:1]) if value.isdigit() and len(value) < 12 else []
+
+
 # Pickers list a county's own bodies before its townships' and villages' (the region's level), and among bodies of
 # one level the kinds in the order UnitKind declares them: the petition bureau, party and government, departments.
 _KIND_ORDER = Case(*[When(kind=kind, then=Value(n)) for n, kind in enumerate(UnitKind.values)],

@@ -30,6 +30,55 @@ def package_years() -> range:
     return range(min(years), max(years) + 1)
 
 
+def package_version() -> str:
+    """The installed chinese-calendar's version, named on the calendar page and in the audit row of a load."""
+    return getattr(chinese_calendar, "__version__", "")
+
+
+@dataclass(frozen=True)
+class PackageHoliday:
+    """One holiday of a year as the package has it: its rest days (weekends inside the break included) and the
+    调休 Saturdays and Sundays worked for it. ``name`` is the package's English name (selectors translate it)."""
+
+    name: str
+    first: date
+    last: date
+    rest_days: int
+    makeup: tuple[date, ...] = ()
+
+
+def package_holidays(year: int) -> list[PackageHoliday]:
+    """The year's national holidays and make-up working days from the package, in date order; empty for a year it
+    does not know. A break runs over the weekend days next to its holidays, as the 国务院办公厅 notice counts it
+    (2015's 端午节: 20 to 22 June, the Sunday between included)."""
+    if year not in package_years():
+        return []
+
+    def rest(day: date) -> bool:
+        return day.year == year and not chinese_calendar.is_workday(day)
+
+    breaks: list[list] = []  # [name, first, last]
+    for day, name in sorted((d, h) for d, h in constants.holidays.items() if d.year == year):
+        if breaks and breaks[-1][0] == name and day <= breaks[-1][2] + timedelta(days=1):
+            breaks[-1][2] = max(day, breaks[-1][2])
+            continue
+        first, last = day, day
+        while rest(first - timedelta(days=1)):
+            first -= timedelta(days=1)
+        while rest(last + timedelta(days=1)):
+            last += timedelta(days=1)
+        if breaks and breaks[-1][0] == name and first <= breaks[-1][2] + timedelta(days=1):
+            breaks[-1][2] = max(last, breaks[-1][2])
+        else:
+            breaks.append([name, first, last])
+    makeup: dict[str, list[date]] = {}
+    for day, name in sorted((d, h) for d, h in constants.workdays.items() if d.year == year):
+        makeup.setdefault(name, []).append(day)
+    # A holiday's make-up days go with its first break in the year.
+    return [PackageHoliday(name, first, last, (last - first).days + 1, tuple(makeup.pop(name, ())))
+            for name, first, last in breaks]
+
+
 def national_is_workday(day: date) -> bool | None:
     """The national calendar's answer, or None for a year the package does not know."""
     if day.year not in package_years():

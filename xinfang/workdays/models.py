@@ -40,8 +40,11 @@ class CalendarDay(models.Model):
 
 
 class CalendarYear(models.Model):
-    """A year the county admin has entered completely, for years the national calendar package does not cover
-    yet. Until then due dates in that year count weekends alone and are flagged 'calendar unconfirmed'."""
+    """A year the county has settled. Either the admin entered it by hand, for a year the national calendar package
+    does not cover yet (until then due dates in it count weekends alone and are flagged 'calendar unconfirmed'), or
+    the admin loaded it from the package (``from_package``): the package's days stand as the county's calendar and
+    the running clocks were recomputed on them, which matters once an upgraded package learns a year the clocks were
+    counted without (services.calendar_year_load)."""
 
     scoping = Scoping(region="county", include_ancestors=True)
 
@@ -50,6 +53,7 @@ class CalendarYear(models.Model):
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), on_delete=models.PROTECT,
                                      null=True, related_name="+")
     confirmed_at = models.DateTimeField(_("确认时间"), db_default=Now())
+    from_package = models.BooleanField(_("从日历数据载入"), default=False)
 
     class Meta:
         verbose_name = _("已确认年份")

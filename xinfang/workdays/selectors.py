@@ -5,11 +5,12 @@ from datetime import date, timedelta
 
 import chinese_calendar
 from django.db.models import Count
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.org.scoping import scoped
 
-from .calendar import WorkCalendar, package_years
+from .calendar import WorkCalendar, package_holidays, package_version, package_years
 from .models import CalendarDay, CalendarYear
 
 
@@ -107,3 +108,72 @@ def calendar_month(county_id: int, *, year: int, month: int) -> list[list[DayInf
     confirmed = set(CalendarYear.objects.filter(county_id=county_id).values_list("year", flat=True))
     days = [_describe(start + timedelta(days=i), overrides, confirmed, month) for i in range((end - start).days + 1)]
     return [days[i:i + 7] for i in range(0, len(days), 7)]
+
+
+@dataclass(frozen=True)
+class HolidayInfo:
+    """One national break of a year, named in our words: its first and last rest days and its 调休 working days."""
+
+    name: str
+    first: date
+    last: date
+    rest_days: int
+    makeup: tuple[date, ...]
+
+
+@dataclass(frozen=True)
+class YearInfo:
+    """Where one year of the county's calendar stands, for the calendar page's one instruction per year.
+
+    ``state``: 'loaded' (taken from the package), 'to_load' (the package knows it, the county has not loaded it),
+    'confirmed' (entered by hand and confirmed, the package does not know it) or 'unknown' (nobody knows it: weekends
+    only). ``entered``: the county's own days in the year; ``holidays``: the package's, when it knows the year."""
+
+    year: int
+    state: str
+    entered: int = 0
+    holidays: tuple[HolidayInfo, ...] = ()
+    confirmed_by: str = ""
+    confirmed_at: object = None
+
+    @property
+    def rest_days(self) -> int:
+        return sum(h.rest_days for h in self.holidays)
+
+    @property
+    def makeup_days(self) -> int:
+        return sum(len(h.makeup) for h in self.holidays)
+
+
+def calendar_years(county_id: int, *, years) -> list[YearInfo]:
+    """Each of ``years`` as the county's calendar has it (two small queries)."""
+    years = sorted(set(years))
+    settled = {y.year: y for y in CalendarYear.objects.filter(county_id=county_id, year__in=years)
+               .select_related("confirmed_by")}
+    entered = override_counts(county_id, years)
+    infos = []
+    for year in years:
+        row = settled.get(year)
+        holidays = tuple(HolidayInfo(str(HOLIDAY_NAMES.get(h.name) or _package_name(h.name)), h.first, h.last,
+                                     h.rest_days, h.makeup) for h in package_holidays(year))
+        if year in package_years():
+            state = "loaded" if row and row.from_package else "to_load"
+        else:
+            state = "confirmed" if row else "unknown"
+        infos.append(YearInfo(year, state, entered.get(year, 0), holidays,
+                              row.confirmed_by.display_name if row and row.confirmed_by else "",
+                              row.confirmed_at if row else None))
+    return infos
+
+
+UPGRADE_COMMAND = "pip install --upgrade chinesecalendar"
+
+
+def package_unknown_message(year: int, *, command: str = UPGRADE_COMMAND) -> str:
+    """What to do about a year the installed package does not know: one instruction, two ways, said once (the
+    calendar page, which sets ``command`` in code type, and a refused load say the same)."""
+    return gettext(
+        "日历数据（chinese-calendar %(version)s）尚未包含 %(year)s 年的放假安排。国务院办公厅公布该年放假通知后，"
+        "请系统管理员升级日历数据（%(command)s，重启服务），再回到本页载入；"
+        "等不及升级的，在本页逐日录入通知中的放假日和调休上班日，录完后确认该年份。") % {
+        "version": package_version(), "year": year, "command": command}

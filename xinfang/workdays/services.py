@@ -6,14 +6,16 @@ version: open cases follow it): that is the deadlines app's, above this one, and
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinfang.errors import Conflict, NotFound, ValidationFailed
 from xinfang.org.models import Region, User
 from xinfang.org.services import audit_record, require_own_county
 
-from .calendar import package_years
+from .calendar import package_holidays, package_version, package_years
 from .models import CalendarDay, CalendarYear
+from .selectors import package_unknown_message
 
 
 def _own_county(actor: User, county: Region, permission: str) -> None:
@@ -66,4 +68,34 @@ def calendar_year_confirm(*, actor: User, county: Region, year: int) -> Calendar
     if not created:
         raise Conflict(_("%(year)s 年已确认。") % {"year": year}, code="year_confirmed")
     audit_record(actor=actor, action="calendar_year.confirm", obj=obj, region=county, changes={"year": year})
+    return obj
+
+
+@transaction.atomic
+def calendar_year_load(*, actor: User, county: Region, year: int) -> CalendarYear:
+    """Take ``year`` from the installed chinese-calendar package as the county's calendar: the year is settled
+    (``CalendarYear.from_package``) and the county's running clocks are recomputed on the package's days
+    (workflow.calendar_year_load asks for that). The package's days are not copied into the county's overrides: the
+    national calendar sits under them already, and the overrides stay for the county's own days (a 县庆), which the
+    load keeps. A year the package does not know is refused with what to do instead; a second load changes
+    nothing."""
+    _own_county(actor, county, "workdays.add_calendaryear")
+    if year not in package_years():
+        raise Conflict(package_unknown_message(year), code="year_unknown")
+    obj, created = CalendarYear.objects.get_or_create(county=county, year=year,
+                                                      defaults={"confirmed_by": actor, "from_package": True,
+                                                                "confirmed_at": timezone.now()})
+    if not created:
+        obj = CalendarYear.objects.select_for_update().get(pk=obj.pk)
+        if obj.from_package:
+            raise Conflict(_("%(year)s 年的节假日已从日历数据载入，无需重复载入，本次没有改动。") % {"year": year},
+                           code="year_loaded")
+        # Entered by hand before the package knew the year: from now on it stands on the package's days.
+        obj.from_package, obj.confirmed_by, obj.confirmed_at = True, actor, timezone.now()
+        obj.save(update_fields=["from_package", "confirmed_by", "confirmed_at"])
+    holidays = package_holidays(year)
+    audit_record(actor=actor, action="calendar_year.load", obj=obj, region=county, changes={
+        "year": year, "source": f"chinese-calendar {package_version()}", "was_entered_by_hand": not created,
+        "rest_days": sum(h.rest_days for h in holidays), "makeup_days": sum(len(h.makeup) for h in holidays),
+        "county_days_kept": CalendarDay.objects.filter(county=county, date__year=year).count()})
     return obj

@@ -12,10 +12,12 @@ class RegionRefSerializer(serializers.ModelSerializer):
 class RegionSerializer(serializers.ModelSerializer):
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    label = serializers.CharField(source="picker_label", read_only=True,
+                                  help_text="The name as pickers show it: a village with its township.")
 
     class Meta:
         model = Region
-        fields = ["code", "name", "level", "level_display", "parent", "path"]
+        fields = ["code", "name", "label", "level", "level_display", "parent", "path"]
 
 
 class UnitSerializer(serializers.ModelSerializer):
