@@ -44,6 +44,9 @@ class TrackForm(forms.Form):
     # No lengths here: the service answers any wrong pair the same way.
     query_code = forms.CharField(label=_("查询码"), required=False)
     last_four = forms.CharField(label=_("手机号后四位"), required=False)
+    code = forms.CharField(label=_("短信验证码"), required=False)
+    action = forms.ChoiceField(choices=[("", ""), ("digits", "digits"), ("code", "code"), ("sms", "sms")],
+                               required=False)
     challenge = forms.CharField(label=_("验证问题"), required=False)
     challenge_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -54,3 +57,4 @@ class RateForm(forms.Form):
                                                "invalid_choice": _("请选择满意、基本满意或不满意。")})
     note = forms.CharField(label=_("意见（可不填）"), max_length=500, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
+

@@ -52,6 +52,12 @@ class Submission(models.Model):
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     review_reason = models.CharField(_("复查申请理由"), max_length=500, blank=True)
     review_requested_at = models.DateTimeField(_("申请复查时间"), null=True, blank=True)
+    # The caseworker's answer to the petitioner's request on a registered case, read on the query page; an answered
+    # request leaves the queue (a review request registered as 复查 is answered with the reviewing body's name).
+    withdraw_answer = models.CharField(_("撤回申请处理结果"), max_length=300, blank=True)
+    withdraw_answered_at = models.DateTimeField(_("撤回申请处理时间"), null=True, blank=True)
+    review_answer = models.CharField(_("复查申请处理结果"), max_length=300, blank=True)
+    review_answered_at = models.DateTimeField(_("复查申请处理时间"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     created_at = models.DateTimeField(_("提交时间"), db_default=Now())
 
@@ -63,11 +69,22 @@ class Submission(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(state="registered") | Q(case__isnull=False),
                                    name="online_submission_registered_has_case"),
+            models.CheckConstraint(condition=Q(withdraw_answered_at__isnull=True) | Q(withdrawn_at__isnull=False),
+                                   name="online_submission_withdraw_answer_has_request",
+                                   violation_error_message=_("没有撤回申请，无从处理。")),
+            models.CheckConstraint(condition=Q(review_answered_at__isnull=True) | Q(review_requested_at__isnull=False),
+                                   name="online_submission_review_answer_has_request",
+                                   violation_error_message=_("没有复查申请，无从处理。")),
         ]
         indexes = [
             # The intake queue: a county's pending submissions, oldest first.
             models.Index(fields=["county", "state", "created_at"], name="online_submission_queue"),
             models.Index(fields=["phone_hash", "-created_at"], name="online_submission_phone"),
+            # The queue's requests (selectors.queue): registered submissions with a request not yet answered.
+            models.Index(fields=["county", "created_at"], name="online_submission_requests",
+                         condition=Q(state="registered") & (
+                             Q(withdrawn_at__isnull=False, withdraw_answered_at__isnull=True)
+                             | Q(review_requested_at__isnull=False, review_answered_at__isnull=True))),
         ]
 
     def __str__(self):

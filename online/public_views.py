@@ -5,7 +5,7 @@ import time
 from functools import wraps
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from visits.selectors import public_county
 from workflow import online as steps
-from xinfang.errors import ApplicationError
+from xinfang.errors import ApplicationError, NotFound, RateLimited
 from xinfang.http import client_ip
 from xinfang.pages import pdf_response
 
@@ -62,9 +62,22 @@ def submit(request, code):
             errors = {k: [str(m) for m in v] for k, v in exc.detail.items()} or {"general": [str(exc.message)]}
             status = exc.status
     regions, categories = selectors.public_choices(county)
+    challenge = _challenge(request, county)
     return render(request, "public/submit.html", {
-        "county": county, "form": form, "errors": errors, "sent": sent, "challenge": services.challenge_new(),
-        "regions": regions, "categories": categories, "data": request.POST}, status=status)
+        "county": county, "form": form, "errors": errors, "sent": sent, "challenge": challenge,
+        "regions": regions, "categories": categories, "data": request.POST}, status=_status(challenge, status))
+
+
+def _challenge(request, county) -> dict:
+    """The form's question, or none and the reason (429) once the address has had the county's number this hour."""
+    try:
+        return services.challenge_new(county=county, ip=client_ip(request))
+    except RateLimited as exc:
+        return {"question": "", "token": "", "refused": str(exc.message)}
+
+
+def _status(challenge: dict, status: int) -> int:
+    return RateLimited.status if challenge.get("refused") and status == 200 else status
 
 
 def submitted(request, code):
@@ -96,23 +109,38 @@ def petitioners_own(view):
 
 
 def track(request, code):
+    """The query page, two ways: the query code and the phone's last four digits, or the query code and an SMS code
+    sent to the phone on file (asked for with the same form: "获取验证码")."""
     county = _county(code)
     form = TrackForm(request.POST or None)
-    error = ""
-    status = 200
+    error, sent, status = "", False, 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # Enter in the form sends it without a button: the way is the one whose field was filled.
+        action = data["action"] or ("sms" if data["code"] and not data["last_four"] else "digits")
+        ip = client_ip(request)
         try:
             services.challenge_check(data["challenge_token"], data["challenge"])
-            submission = services.submission_find(county=county, query_code=data["query_code"],
-                                                  last_four=data["last_four"], ip=client_ip(request))
+            if action == "code":
+                services.track_code_send(county=county, query_code=data["query_code"], ip=ip)
+                sent = True
+            elif action == "sms":
+                submission = services.submission_find_by_code(county=county, query_code=data["query_code"],
+                                                               code=data["code"], ip=ip)
+            else:
+                submission = services.submission_find(county=county, query_code=data["query_code"],
+                                                      last_four=data["last_four"], ip=ip)
         except ApplicationError as exc:
             error, status = str(exc.message), exc.status
         else:
-            _grant(request, submission)
-            return redirect("public:mine", code=code)
-    return render(request, "public/track.html", {"county": county, "form": form, "error": error,
-                                                 "challenge": services.challenge_new()}, status=status)
+            if not sent:
+                _grant(request, submission)
+                return redirect("public:mine", code=code)
+    elif request.method == "POST":
+        error, status = _("请按提示填写查询码和手机号后四位或短信验证码。"), 400
+    challenge = _challenge(request, county)
+    return render(request, "public/track.html", {"county": county, "form": form, "error": error, "sent": sent,
+                                                 "challenge": challenge}, status=_status(challenge, status))
 
 
 @petitioners_own
@@ -150,20 +178,34 @@ DOCUMENTS = {"accepted": "public/doc_accepted.html", "not_accepted": "public/doc
              "reply": "public/doc_reply.html"}
 
 
-@petitioners_own
-def document(request, county, submission, kind):
-    """A document the petitioner is owed, as a printable page, or a PDF where the server can make one."""
+def document_response(request, county, submission, kind: str, *, pdf: bool) -> HttpResponse:
+    """A document the petitioner is owed (受理告知书, 不予受理告知书, 处理意见书) as its printable page or a PDF — for
+    the pages and the API alike. Not owed yet (or no such kind): NotFound; a PDF within the county's limits only."""
     status = selectors.public_status(submission)
     if kind not in DOCUMENTS or kind not in {k for k, _label in status.documents}:
-        raise Http404
+        raise NotFound(_("该文书尚未出具。"), code="document_not_owed")
+    if pdf:
+        services.pdf_limit(submission=submission, ip=client_ip(request))
     case = submission.case
     # Each document is dated the day of the decision it tells of.
     dated = {"accepted": case.accepted_at, "not_accepted": case.closed_at, "reply": case.replied_at}[kind]
     notice = services.notice_issue(case=case, kind=kind, on=dated or timezone.now())
     context = {"county": county, "s": submission, "case": case, "status": status, "kind": kind, "notice": notice,
                "doc_date": timezone.localtime(dated) if dated else timezone.localdate(),
-               "window": services.public_rules(county).review_window_days}
-    if request.GET.get("format") != "pdf":
+               "window": selectors.review_window(case) if case.replied_at else None}
+    if not pdf:
         return render(request, DOCUMENTS[kind], context)
     html = render_to_string(DOCUMENTS[kind], {**context, "pdf": True}, request=request)
     return pdf_response(request, html, f"{case.number}-{kind}.pdf")
+
+
+@petitioners_own
+def document(request, county, submission, kind):
+    """A document the petitioner is owed, as a printable page, or a PDF where the server can make one."""
+    try:
+        return document_response(request, county, submission, kind, pdf=request.GET.get("format") == "pdf")
+    except NotFound as exc:
+        raise Http404 from exc
+    except RateLimited as exc:
+        return HttpResponse(_("生成PDF过于频繁，请稍后再试，或使用打印页面。"), status=exc.status,
+                            content_type="text/plain; charset=utf-8")

@@ -22,6 +22,13 @@ PUBLIC_RULES = register(Group(
               unit=pgettext_lazy("unit", "次")),
         Field("wrong_codes_before_lockout", _("连续输错几次后锁定"), 5, min=1, max=20,
               unit=pgettext_lazy("unit", "次")),
+        Field("challenges_per_ip_per_hour", _("每个IP每小时验证问题个数"), 120, min=10, max=10000,
+              unit=pgettext_lazy("unit", "个"), help=_("每打开一次表单出一道验证问题。")),
         Field("lockout_minutes", _("锁定时长"), 30, min=1, max=1440, unit=pgettext_lazy("unit", "分钟")),
+        # A PDF takes the server a second or more to make: a script asking for them again and again is held here.
+        Field("pdfs_per_petition_per_hour", _("每件信访每小时生成PDF份数"), 10, min=1, max=100,
+              unit=pgettext_lazy("unit", "份"), help=_("信访人下载告知书、处理意见书PDF的次数上限（打印页面不限）。")),
+        Field("pdfs_per_ip_per_hour", _("每个IP每小时生成PDF份数"), 30, min=1, max=1000,
+              unit=pgettext_lazy("unit", "份")),
     ),
 ))

@@ -5,12 +5,12 @@ another person's data."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATUSES, CaseStatus
-from cases.models import Case, Category, Evaluation, Petitioner
+from cases.models import Appeal, Case, Category, Evaluation, Petitioner
 from cases.selectors import replier
 from xinfang.org.models import Region
 from xinfang.org.scoping import scoped
@@ -26,25 +26,47 @@ def rated(case: Case) -> bool:
                                                                      recorded_at__gte=case.replied_at).exists()
 
 
+def review_window(case: Case) -> int:
+    """The days a review (复查) may be asked for after the reply: the county's window in force on the reply's day,
+    which its 处理意见书 states (a later change of the setting does not move a deadline already told)."""
+    on = timezone.localtime(case.replied_at).date() if case.replied_at else None
+    return public_rules(case.county, on).review_window_days
+
+
 def review_deadline(case: Case):
     """The last day a review (复查) may be asked for: the county's window from the reply."""
     if case.replied_at is None:
         return None
-    days = public_rules(case.county).review_window_days
-    return (timezone.localtime(case.replied_at) + timedelta(days=days)).date()
+    return (timezone.localtime(case.replied_at) + timedelta(days=review_window(case))).date()
 
 
 def queue(*, user):
     """Online submissions waiting for a caseworker, oldest first, and the petitioners' requests on registered cases
-    (to withdraw, to review) not yet dealt with."""
+    (to withdraw, to review) not yet answered — a review request also leaves once the case has an appeal, registered
+    from here or on the case page."""
     rows = scoped(Submission.objects.all(), user).select_related("region", "category__parent", "case")
+    has_appeal = Exists(Appeal.objects.filter(case=OuterRef("case")))
     return {
         "pending": rows.filter(state=SubmissionState.PENDING).order_by("created_at", "id"),
-        "requests": rows.filter(state=SubmissionState.REGISTERED, case__status__in=OPEN_STATUSES + [
-            CaseStatus.CLOSED]).filter(Q(review_requested_at__isnull=False, case__appeals__isnull=True)
-                                       | Q(withdrawn_at__isnull=False, case__status__in=OPEN_STATUSES))
-        .order_by("created_at").distinct(),
+        "requests": rows.filter(state=SubmissionState.REGISTERED).annotate(has_appeal=has_appeal).filter(
+            Q(withdrawn_at__isnull=False, withdraw_answered_at__isnull=True)
+            | Q(review_requested_at__isnull=False, review_answered_at__isnull=True, has_appeal=False))
+        .order_by("created_at", "id"),
     }
+
+
+def open_requests(submission: Submission) -> dict:
+    """The petitioner's requests on a registered case still waiting for the caseworker: {"withdraw": reason,
+    "review": reason}."""
+    out = {}
+    if submission.state != SubmissionState.REGISTERED:
+        return out
+    if submission.withdrawn_at and not submission.withdraw_answered_at:
+        out["withdraw"] = submission.withdraw_reason
+    if (submission.review_requested_at and not submission.review_answered_at
+            and not Appeal.objects.filter(case_id=submission.case_id).exists()):
+        out["review"] = submission.review_reason
+    return out
 
 
 def submission_list(*, user):
@@ -71,7 +93,7 @@ class PublicStatus:
     review_deadline: object = None
     rating: str = ""
     appeal: str = ""  # a decided review's (or re-review's) opinion
-    requests: list = field(default_factory=list)  # the petitioner's requests waiting for the desk
+    requests: list = field(default_factory=list)  # the petitioner's requests: {kind, label, answer, answered_at}
 
 
 def public_status(submission: Submission) -> PublicStatus:
@@ -138,10 +160,27 @@ def public_status(submission: Submission) -> PublicStatus:
         status.officer = officer.name if officer else ""
     status.can_add_material = case.status in OPEN_STATUSES
     status.can_withdraw = case.status in OPEN_STATUSES and not submission.withdrawn_at
-    status.requests = [label for when, label in ((submission.withdrawn_at, _("已申请撤回，等待工作人员处理")),
-                                                 (submission.review_requested_at, _("已申请复查，等待工作人员处理")))
-                       if when]
+    status.requests = _requests(submission)
     return status
+
+
+def _requests(submission: Submission) -> list[dict]:
+    """Each request the petitioner made on the registered case, waiting or with the caseworker's answer. A review
+    request the case page registered as an appeal says no more: the status (复查中) tells it."""
+    waiting = open_requests(submission)
+    out = []
+    for kind, asked, answer, answered_at, pending, done in (
+            ("withdraw", submission.withdrawn_at, submission.withdraw_answer, submission.withdraw_answered_at,
+             _("已申请撤回，等待工作人员处理"), _("撤回申请的处理结果")),
+            ("review", submission.review_requested_at, submission.review_answer, submission.review_answered_at,
+             _("已申请复查，等待工作人员处理"), _("复查申请的处理结果"))):
+        if asked is None:
+            continue
+        if kind in waiting:
+            out.append({"kind": kind, "label": pending, "answer": "", "answered_at": None})
+        elif answered_at is not None:
+            out.append({"kind": kind, "label": done, "answer": answer, "answered_at": answered_at})
+    return out
 
 
 def submission_public(*, pk, county):

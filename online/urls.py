@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/answer/", views.answer, name="answer"),
 ]

@@ -1,5 +1,6 @@
 """The caseworker's side of online petitions: the intake queue (marked 网上信访) and one submission with the
-petitioner's earlier cases and similar open ones, to register it, register it as a repeat, or refuse it."""
+petitioner's earlier cases and similar open ones, to register it, register it as a repeat, or refuse it; and, once
+registered, the petitioner's requests to answer (a review request registered as 复查)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -32,9 +33,12 @@ def detail(request, pk):
     similar = case_selectors.similar_open_cases(user=request.user, region=submission.region,
                                                 category=submission.category)
     on_file = selectors.petitioner_on_file(submission)
+    requests = selectors.open_requests(submission)
     return render(request, "online/detail.html", {
         "s": submission, "history": history, "similar": similar, "materials": submission.materials.all(),
-        "on_file": on_file, "phone_differs": on_file is not None and on_file.phone_hash != submission.phone_hash})
+        "on_file": on_file, "phone_differs": on_file is not None and on_file.phone_hash != submission.phone_hash,
+        "requests": requests,
+        "reviewing_units": case_selectors.reviewing_units_for(submission.case) if "review" in requests else ()})
 
 
 @login_required
@@ -65,3 +69,32 @@ def decide(request, pk):
         return redirect("online:detail", pk=submission.pk)
     messages.success(request, _("已登记为信访事项 %(number)s。") % {"number": case.number})
     return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+@permission_required(steps.REGISTER, raise_exception=True)
+def answer(request, pk):
+    """The petitioner's request answered: a withdrawal or review request with what was done, or a review request
+    registered as 复查 with the reviewing body chosen."""
+    submission = get_object_or_404(selectors.submission_list(user=request.user), pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "review_register":
+            unit = request.POST.get("reviewing_unit", "")
+            reviewing_unit = (case_selectors.reviewing_units_for(submission.case).filter(pk=unit).first()
+                              if unit.isascii() and unit.isdigit() and submission.case_id else None)
+            steps.review_register(actor=request.user, submission=submission, reviewing_unit=reviewing_unit,
+                                  ip_address=client_ip(request))
+            messages.success(request, _("已登记为复查，信访人可在查询页看到。"))
+        elif action in ("withdraw", "review"):
+            steps.request_answer(actor=request.user, submission=submission, kind=action,
+                                 answer=request.POST.get("answer", ""), ip_address=client_ip(request))
+            messages.success(request, _("已处理，信访人可在查询页看到处理结果。"))
+        else:
+            messages.error(request, _("请选择要处理的申请。"))
+            return redirect("online:detail", pk=submission.pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("online:detail", pk=submission.pk)
+    return redirect("online:queue")

@@ -1,35 +1,49 @@
 """Online petitions meet the case: a caseworker registers a submission (a new case on the 网上信访 channel, or a
 repeat of one), or refuses it with a reason the petitioner then sees; and the petitioner, from the public pages,
-adds material, asks to withdraw, rates the answer and asks for a review. One function per step, one transaction."""
+adds material, asks to withdraw, rates the answer and asks for a review; the caseworker answers those requests
+(a review request registered as 复查 through the case's appeal step). One function per step, one transaction."""
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import services as cases
-from cases.choices import OPEN_STATUSES, AttachmentKind, CaseStatus, Channel, EvaluationMethod, Satisfaction
-from cases.models import Attachment, Case
+from cases.choices import (
+    OPEN_STATUSES,
+    AppealKind,
+    AttachmentKind,
+    CaseStatus,
+    Channel,
+    EvaluationMethod,
+    Satisfaction,
+)
+from cases.models import Appeal, Attachment, Case
 from cases.services import upload_check
 from online import services as online
 from online.choices import SubmissionState
 from online.models import Submission
-from online.selectors import petitioner_on_file, rated, review_deadline
-from xinfang.errors import Conflict, NotFound, NotPermitted, invalid
-from xinfang.org.models import User
+from online.selectors import petitioner_on_file, rated, review_deadline, review_window
+from xinfang.errors import Conflict, NotFound, NotPermitted, invalid, required_text
+from xinfang.org.models import Unit, User
 from xinfang.org.scoping import scoped
 from xinfang.org.services import audit_record
 
-from .cases import case_register, evaluated
+from .cases import case_register, case_request_appeal, evaluated
 
 REGISTER = "online.register_submission"
 
 
-def _pending(actor: User, submission: Submission) -> Submission:
+def _locked(actor: User, submission: Submission) -> Submission:
+    """The submission, locked, for a caseworker of its county who may register online petitions."""
     if not actor.has_perm(REGISTER):
         raise NotPermitted()
     if not scoped(Submission.objects.filter(pk=submission.pk), actor).exists():
         raise NotFound(_("未找到该网上信访件。"), code="not_found")
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    return Submission.objects.select_for_update().get(pk=submission.pk)
+
+
+def _pending(actor: User, submission: Submission) -> Submission:
+    locked = _locked(actor, submission)
     if locked.state != SubmissionState.PENDING:
         raise Conflict(_("该网上信访件已处理（%(state)s）。") % {"state": locked.get_state_display()},
                        code="not_pending")
@@ -173,7 +187,7 @@ def public_request_review(*, submission: Submission, reason: str, ip: str | None
         raise Conflict(_("处理意见送达后才能申请复查。"), code="not_replied")
     if timezone.localdate() > review_deadline(case):
         raise Conflict(_("已超过申请复查的期限（收到处理意见之日起 %(n)s 日）。") % {
-            "n": online.public_rules(case.county).review_window_days}, code="review_window_passed")
+            "n": review_window(case)}, code="review_window_passed")
     if case.is_final or case.appeals.exists():
         raise Conflict(_("该事项已经复查（复核），请到信访接待场所办理后续事项。"), code="already_reviewed")
     if not Submission.objects.filter(pk=submission.pk, review_requested_at__isnull=True).update(
@@ -184,3 +198,61 @@ def public_request_review(*, submission: Submission, reason: str, ip: str | None
     submission.refresh_from_db()
     return submission
 
+
+
+# The caseworker answers the petitioner's requests ------------------------------------------------------------
+
+REQUESTS = {"withdraw": ("withdrawn_at", "withdraw_answer", "withdraw_answered_at"),
+            "review": ("review_requested_at", "review_answer", "review_answered_at")}
+
+
+def _open_request(actor: User, submission: Submission, kind: str) -> Submission:
+    """The submission, locked, with a request of ``kind`` still waiting for an answer (409 otherwise)."""
+    submission = _locked(actor, submission)
+    asked, _answer, answered = REQUESTS[kind]
+    if submission.state != SubmissionState.REGISTERED or getattr(submission, asked) is None:
+        raise Conflict(_("信访人没有提出该申请。"), code="no_request")
+    if getattr(submission, answered) is not None:
+        raise Conflict(_("该申请已处理。"), code="request_answered")
+    return submission
+
+
+def _answer(actor: User, submission: Submission, kind: str, answer: str, ip_address: str | None) -> None:
+    _asked, answer_field, answered = REQUESTS[kind]
+    Submission.objects.filter(pk=submission.pk).update(**{answer_field: answer, answered: timezone.now()})
+    label = _("撤回申请") if kind == "withdraw" else _("复查申请")
+    message = _("信访人网上%(request)s已处理：%(answer)s") % {"request": label, "answer": answer}
+    cases.timeline_event(submission.case, actor, f"public_{kind}_answer", message)
+    audit_record(actor=actor, action=f"online.{kind}_answer", obj=submission, region=submission.county,
+                 changes={"answer": answer}, ip_address=ip_address)
+
+
+@transaction.atomic
+def request_answer(*, actor: User, submission: Submission, kind: str, answer: str,
+                   ip_address: str | None = None) -> Submission:
+    """The caseworker answers a request (``kind``: "withdraw" or "review") with what was done — the withdrawal
+    agreed and the matter ended as the law provides, or why it goes on; a review request that is not to be
+    registered here, and why — which the petitioner reads on the query page. The request leaves the queue."""
+    if kind not in REQUESTS:
+        raise invalid("kind", _("未知的申请类型。"))
+    answer = required_text(answer, "answer", _("请填写处理结果，信访人将在查询页看到。"))[:300]
+    submission = _open_request(actor, submission, kind)
+    _answer(actor, submission, kind, answer, ip_address)
+    submission.refresh_from_db()
+    return submission
+
+
+@transaction.atomic
+def review_register(*, actor: User, submission: Submission, reviewing_unit: Unit | None,
+                    ip_address: str | None = None) -> Appeal:
+    """The petitioner's review request registered as a 复查 with the reviewing body, through the case's own appeal
+    step (``case_request_appeal``: its checks, the return visit withdrawn, the reviewing body's clock), with the
+    petitioner's reason; the request is answered with the body's name and leaves the queue."""
+    if reviewing_unit is None:
+        raise invalid("reviewing_unit", _("请选择复查机关。"))
+    submission = _open_request(actor, submission, "review")
+    case = Case.objects.select_for_update().get(pk=submission.case_id)
+    appeal = case_request_appeal(actor=actor, case=case, version=case.version, kind=AppealKind.REVIEW,
+                                 reviewing_unit=reviewing_unit, reason=submission.review_reason)
+    _answer(actor, submission, "review", _("已转%(unit)s复查。") % {"unit": reviewing_unit.name}, ip_address)
+    return appeal

@@ -6,8 +6,12 @@ import uuid
 
 import pytest
 
+from online.models import Submission
+from online.services import query_hash
 from tests.cases.conftest import ID_WANG, categories, register  # noqa: F401 - fixtures
-from xinfang import sms
+from workflow import case_accept, case_assign, case_meet, case_reply
+from workflow.online import submission_register
+from xinfang import personal_data, sms
 
 
 @pytest.fixture(autouse=True)
@@ -58,3 +62,24 @@ def send_in(client, county, data, files=()):
     if files:
         form["files"] = list(files)
     return client.post(base, form)
+
+
+def filed(county, cats, *, query_code="ABCDE-FGH23", phone="13805561234", id_number=ID_WANG, **fields):
+    """A petition sent in some time ago (its submit code long gone) whose query code the petitioner holds."""
+    values = {"name": "王建国", "summary": "反映某工地拖欠农民工工资三个月", "facts": "工资至今未付。",
+              "demands": "请求督促支付工资。", **fields}
+    return Submission.objects.create(
+        county=county.region, region=county.villages[0], category=cats["wages"], promised=True,
+        id_number=personal_data.encrypt(id_number), id_hash=personal_data.lookup_hash(id_number),
+        id_masked=personal_data.mask_id_number(id_number), phone=personal_data.encrypt(phone),
+        phone_hash=personal_data.lookup_hash(phone), phone_masked=personal_data.mask_phone(phone),
+        query_hash=query_hash(query_code), **values)
+
+
+def replied(submission, caseworker, unit_officer, county, text="已督促施工方于12月底前结清工资。"):
+    """The submission registered, accepted, assigned to the housing bureau, met and answered."""
+    case = submission_register(actor=caseworker, submission=submission)
+    case = case_accept(actor=caseworker, case=case, version=case.version)
+    case = case_assign(actor=caseworker, case=case, version=case.version, lead_unit=county.housing)
+    case = case_meet(actor=unit_officer, case=case, version=case.version)
+    return case_reply(actor=unit_officer, case=case, version=case.version, text=text)

@@ -19,7 +19,7 @@ from xinfang import sms
 from xinfang.org.models import AuditEvent
 from xinfang.rules.services import rules_save
 
-from .conftest import petition, send_in, solve
+from .conftest import filed, petition, replied, send_in, solve
 
 
 def track(client, county, code, last_four="1234"):
@@ -230,3 +230,18 @@ def test_a_review_is_asked_for_within_the_window_after_the_reply(client, county,
         staff = Client()
         staff.force_login(caseworker, backend="django.contrib.auth.backends.ModelBackend")
         assert "对处理意见不服" in staff.get("/online/").content.decode()  # waiting for the caseworker
+
+
+def test_a_later_change_of_the_review_window_does_not_move_a_deadline_already_told(
+        client, county, categories, caseworker, unit_officer, county_admin):
+    submission = filed(county, categories)
+    replied(submission, caseworker, unit_officer, county, text="不予支持。")
+    rules_save(actor=county_admin, county=county.region, key="online", values={"review_window_days": 10},
+               reason="测试", valid_from=timezone.localdate() + timezone.timedelta(days=1))
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=15)):
+        phone = Client()
+        assert track(phone, county, "ABCDE-FGH23").status_code == 302
+        opinion = phone.get(f"/public/{county.region.code}/mine/documents/reply/").content.decode()
+        assert "30日内" in opinion  # as the 处理意见书 told it on the reply's day
+        phone.post(f"/public/{county.region.code}/mine/review/", {"reason": "对处理意见不服"})
+    assert Submission.objects.get().review_requested_at is not None
