@@ -418,7 +418,7 @@ def case_act(request, pk, action):
 def _action_refused(request, case, case_action, data, errors: dict, message=None):
     """A refused action: the case page again (400), the form open with what was typed, each error beside its field
     and all of them at once."""
-    names = {field["name"] for field in form_fields(case_action.input(context={"request": request}))}
+    names = set(case_action.input(context={"request": request}).fields)
     by_field, others = {}, []
     for name, value in errors.items():
         if name in names:

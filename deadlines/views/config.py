@@ -120,16 +120,23 @@ def calendar_day_delete(request, pk):
     return redirect(f"{_calendar_url()}?month={day.date:%Y-%m}")
 
 
+def _posted_year(request) -> int | None:
+    """The year a calendar button posted, or None with a message when it is not one."""
+    form = YearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("年份无效。"))
+        return None
+    return form.cleaned_data["year"]
+
+
 @login_required
 @require_POST
 @permission_required("workdays.add_calendaryear", raise_exception=True)
 def calendar_year_confirm(request):
     county = user_county_or_404(request.user)
-    form = YearForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("年份无效。"))
+    year = _posted_year(request)
+    if year is None:
         return redirect("deadlines:calendar")
-    year = form.cleaned_data["year"]
     try:
         workflow.calendar_year_confirm(actor=request.user, county=county, year=year)
     except ApplicationError as exc:
@@ -139,18 +146,15 @@ def calendar_year_confirm(request):
     return redirect("deadlines:calendar")
 
 
-
 @login_required
 @require_POST
 @permission_required("workdays.add_calendaryear", raise_exception=True)
 def calendar_year_load(request):
     """The year's holidays and 调休 working days from the installed chinese-calendar package, as the county's."""
     county = user_county_or_404(request.user)
-    form = YearForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("年份无效。"))
+    year = _posted_year(request)
+    if year is None:
         return redirect("deadlines:calendar")
-    year = form.cleaned_data["year"]
     try:
         workflow.calendar_year_load(actor=request.user, county=county, year=year)
     except ApplicationError as exc:

@@ -24,6 +24,13 @@ COUNTY_PATH_LENGTH = 3 * (12 + len(PATH_SEPARATOR))
 TOWNSHIP_PATH_LENGTH = 4 * (12 + len(PATH_SEPARATOR))
 
 
+def with_township(name: str, region) -> str:
+    """``name`` with the township beside it when ``region`` is a village or community: 高桥村村委会（石牌镇）."""
+    if region.level == RegionLevel.VILLAGE and region.parent_id:
+        return _("%(name)s（%(township)s）") % {"name": name, "township": region.parent.name}
+    return name
+
+
 class Region(models.Model):
     """An administrative division at one of the five levels (省/市/县/乡镇/村居).
 
@@ -82,9 +89,7 @@ class Region(models.Model):
     @property
     def picker_label(self) -> str:
         """The name as pickers show it: a village or community with its township (needs parent loaded)."""
-        if self.level == RegionLevel.VILLAGE and self.parent_id:
-            return _("%(name)s（%(township)s）") % {"name": self.name, "township": self.parent.name}
-        return self.name
+        return with_township(self.name, self)
 
     @property
     def ancestor_codes(self) -> list[str]:
@@ -160,9 +165,7 @@ class Unit(models.Model):
     def picker_label(self) -> str:
         """The name as pickers show it: a village's or community's unit with its township beside it, so that two
         高桥村村委会 can be told apart (needs region__parent loaded: selectors.unit_list)."""
-        if self.region.level == RegionLevel.VILLAGE and self.region.parent_id:
-            return _("%(name)s（%(township)s）") % {"name": self.name, "township": self.region.parent.name}
-        return self.name
+        return with_township(self.name, self.region)
 
 
 class User(AbstractUser):
